@@ -44,11 +44,15 @@ class Violation:
         The offending value as read (an id or a date, never free text).
     rule : str
         What the contract says, and what would be valid.
+    line_label : str, default "line"
+        How ``line`` is printed: ``"line"`` for CSV, ``"row"`` for Parquet.
 
     Examples
     --------
     >>> str(Violation("plans.csv", 4, "end", "2024-02-30", "not a date (YYYY-MM-DD)"))
     'plans.csv line 4, column end: 2024-02-30 is not a date (YYYY-MM-DD)'
+    >>> str(Violation("plans.parquet", 4, "end", "2024-02-30", "not a date (YYYY-MM-DD)", "row"))
+    'plans.parquet row 4, column end: 2024-02-30 is not a date (YYYY-MM-DD)'
     """
 
     file: str
@@ -56,11 +60,12 @@ class Violation:
     column: str | None
     value: str | None
     rule: str
+    line_label: str = "line"
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f" line {self.line}"
+            where += f" {self.line_label} {self.line}"
         if self.column is not None:
             where += f", column {self.column}" if self.line is not None else f" column {self.column}"
         if self.value is None:

@@ -1,0 +1,43 @@
+"""The interface every engine implements, so findings run the same on each."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["Engine"]
+
+
+class Engine(ABC):
+    """Runs findings on one dataset and returns raw result frames.
+
+    Engines answer with the columns of DESIGN §5 but need not sort or type them:
+    :func:`handover.findings.find` resolves options, fills in ``as_of`` and
+    finalizes every answer the same way, so the engines can be compared row for row.
+    """
+
+    #: Short name used on the command line (``--engine``).
+    name: str = ""
+
+    @abstractmethod
+    def latest_date(self) -> pd.Timestamp | None:
+        """The latest date anywhere in the dataset: the default ``as_of``."""
+
+    @abstractmethod
+    def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run one finding with fully resolved parameters and return its raw rows."""
+
+    def tables_present(self) -> set[str] | None:
+        """Names of the tables the dataset has, or ``None`` when the engine cannot tell."""
+        return None
+
+    def close(self) -> None:
+        """Release what the engine holds (connections); a no-op by default."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

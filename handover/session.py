@@ -1,0 +1,51 @@
+"""Opening an engine on a dataset folder or a Neo4j server: the one path every command takes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from handover.engines import Engine, MemoryEngine
+from handover.errors import InputError
+
+__all__ = ["open_engine"]
+
+
+@contextmanager
+def open_engine(
+    engine: str,
+    data_dir: Path | None,
+    *,
+    neo4j_uri: str | None = None,
+    sep: str = ",",
+    encoding: str = "utf-8",
+) -> Iterator[Engine]:
+    """Yield a ready engine, closing it afterwards.
+
+    ``memory`` reads and validates ``data_dir``; ``neo4j`` connects, and when
+    ``data_dir`` is given loads it first, replacing what the database held.
+
+    Raises
+    ------
+    InputError
+        When ``data_dir`` is missing for the memory engine, or the dataset is broken.
+    """
+    from handover.io import read_dataset
+
+    if engine == "memory":
+        if data_dir is None:
+            raise InputError("DATA_DIR is required with --engine memory")
+        with MemoryEngine(read_dataset(data_dir, sep=sep, encoding=encoding)) as memory:
+            yield memory
+        return
+    if engine == "neo4j":
+        from handover.engines.neo4j import Neo4jEngine
+
+        dataset = read_dataset(data_dir, sep=sep, encoding=encoding) if data_dir is not None else None
+        with Neo4jEngine(uri=neo4j_uri) as graph:
+            if dataset is not None:
+                graph.load(dataset, replace=True)
+            yield graph
+        return
+    raise InputError(f"--engine: {engine} is not one of: memory, neo4j")
