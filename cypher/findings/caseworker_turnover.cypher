@@ -1,0 +1,30 @@
+// name: caseworker_turnover
+// mode: read
+// params: roles, window_days, min_changes
+// DESIGN §5.2. For user u and each role r in $roles, u's responsibilities of role r ordered by
+// (start, staff_id); a change is a consecutive pair whose staff differ, dated at the later
+// start. For each change date c, count changes dated in [c, c + window_days); report the
+// maximum and the earliest c reaching it when the maximum >= $min_changes.
+// distinct_staff: distinct staff of role r for u over all time.
+MATCH (s:Staff)-[r:RESPONSIBLE_FOR]->(u:ServiceUser)
+WHERE r.role IN $roles
+WITH u, r.role AS role, r.start AS start, s.staff_id AS staff_id
+ORDER BY start, staff_id
+WITH u, role, collect({start: start, staff_id: staff_id}) AS sequence,
+     count(DISTINCT staff_id) AS distinct_staff
+WITH u, role, distinct_staff,
+     [i IN range(1, size(sequence) - 1)
+        WHERE sequence[i].staff_id <> sequence[i - 1].staff_id | sequence[i].start] AS changes
+UNWIND changes AS c
+WITH u, role, distinct_staff, c,
+     size([x IN changes WHERE x >= c AND x < c + duration({days: $window_days})]) AS in_window
+ORDER BY in_window DESC, c
+WITH u, role, distinct_staff, collect({changes: in_window, start: c})[0] AS busiest
+WHERE busiest.changes >= $min_changes
+RETURN u.user_id AS user_id,
+       role,
+       busiest.changes AS changes,
+       busiest.start AS window_start,
+       busiest.start + duration({days: $window_days}) AS window_end,
+       distinct_staff
+ORDER BY user_id, role

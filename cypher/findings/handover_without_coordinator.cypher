@@ -1,0 +1,38 @@
+// name: handover_without_coordinator
+// mode: read
+// params: window_days, role, since, until
+// DESIGN §5.1. A handover: episode e1 of user u ends on day d (e1.end set) and u's next
+// episode e2 (e2 <> e1, the smallest (start, episode_id) with d <= e2.start <= d + window_days)
+// is at a service of a different agency. Without coordinator: no responsibility of u with
+// role $role is active on d (start <= d < end, an absent end is ongoing).
+// Kept when $since <= d <= $until (either may be null).
+MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)
+WHERE e1.end IS NOT NULL
+  AND ($since IS NULL OR e1.end >= $since)
+  AND ($until IS NULL OR e1.end <= $until)
+CALL (u, e1) {
+  MATCH (u)-[:HAD_EPISODE]->(next:Episode)
+  WHERE next <> e1
+    AND next.start >= e1.end
+    AND next.start <= e1.end + duration({days: $window_days})
+  RETURN next AS e2
+  ORDER BY next.start, next.episode_id
+  LIMIT 1
+}
+MATCH (e1)-[:AT]->(:Service)<-[:PROVIDES]-(from:Agency)
+MATCH (e2)-[:AT]->(:Service)<-[:PROVIDES]-(to:Agency)
+WITH u, e1, e2, from, to
+WHERE from <> to
+  AND NOT EXISTS {
+    MATCH (u)<-[r:RESPONSIBLE_FOR]-(:Staff)
+    WHERE r.role = $role AND r.start <= e1.end AND (r.end IS NULL OR e1.end < r.end)
+  }
+RETURN u.user_id AS user_id,
+       e1.episode_id AS from_episode_id,
+       from.agency_id AS from_agency_id,
+       e2.episode_id AS to_episode_id,
+       to.agency_id AS to_agency_id,
+       e1.end AS handover_date,
+       e2.start AS next_start_date,
+       duration.inDays(e1.end, e2.start).days AS gap_days
+ORDER BY user_id, handover_date, from_episode_id

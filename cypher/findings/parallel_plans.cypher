@@ -1,0 +1,39 @@
+// name: parallel_plans
+// mode: read
+// params: as_of, kinds, min_overlap_days
+// DESIGN §5.3. Two plans p, q of one user, held by different agencies, whose [start, end)
+// intervals overlap: max(p.start, q.start) < min(p.end, q.end), an absent end being open.
+// One row per unordered pair with plan_a_id < plan_b_id. overlap_end is null when both are
+// open; overlap_days counts to overlap_end, or to $as_of when open, never negative.
+// $kinds (null = all) keeps pairs where both plans are of the given kinds.
+MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held_p:Agency)
+WHERE $kinds IS NULL OR p.kind IN $kinds
+MATCH (u)-[:HAS_PLAN]->(q:Plan)-[:HELD_BY]->(held_q:Agency)
+WHERE p.plan_id < q.plan_id
+  AND held_p <> held_q
+  AND ($kinds IS NULL OR q.kind IN $kinds)
+WITH u, p, q, held_p, held_q,
+     CASE WHEN p.start >= q.start THEN p.start ELSE q.start END AS overlap_start,
+     CASE
+       WHEN p.end IS NULL THEN q.end
+       WHEN q.end IS NULL THEN p.end
+       WHEN p.end <= q.end THEN p.end
+       ELSE q.end
+     END AS overlap_end
+WHERE overlap_end IS NULL OR overlap_start < overlap_end
+WITH u, p, q, held_p, held_q, overlap_start, overlap_end,
+     duration.inDays(overlap_start, coalesce(overlap_end, $as_of)).days AS counted
+WITH u, p, q, held_p, held_q, overlap_start, overlap_end,
+     CASE WHEN counted < 0 THEN 0 ELSE counted END AS overlap_days
+WHERE overlap_days >= $min_overlap_days
+RETURN u.user_id AS user_id,
+       p.plan_id AS plan_a_id,
+       held_p.agency_id AS agency_a_id,
+       p.kind AS kind_a,
+       q.plan_id AS plan_b_id,
+       held_q.agency_id AS agency_b_id,
+       q.kind AS kind_b,
+       overlap_start,
+       overlap_end,
+       overlap_days
+ORDER BY user_id, plan_a_id, plan_b_id
