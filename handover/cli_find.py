@@ -114,6 +114,40 @@ def _parallel_plans(
     return {"kinds": kind or None, "min_overlap_days": min_overlap_days}
 
 
+@finding_command("discharge_follow_up")
+def _discharge_follow_up(
+    follow_up_by: Annotated[str, typer.Option(
+        help="Whose contacts and episode starts count as follow-up: municipal (agencies of level "
+             "municipal), other-agency (any but the discharging one) or any.")] = "municipal",
+    max_days: Annotated[int, typer.Option(help="Follow-up counts on days 1 to this after discharge.")] = 30,
+    stay_kind: Annotated[Optional[List[str]], typer.Option(
+        help="Service kind whose episodes are stays; repeatable (default: inpatient, residential, detox).")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> dict:
+    """Columns: user_id, episode_id, agency_id, discharge_date, discharge_kind,
+    coordinator_staff_id, first_follow_up_date, days_to_follow_up, follow_up_7d, follow_up_30d,
+    readmitted_30d."""
+    return {"follow_up_by": follow_up_by, "max_days": max_days, "stay_kinds": stay_kind or None,
+            "since": _date(since, "--since"), "until": _date(until, "--until")}
+
+
+@finding_command("coordinator_gaps")
+def _coordinator_gaps(
+    min_gap_days: Annotated[int, typer.Option(help="Report gaps of at least this many days.")] = 14,
+) -> dict:
+    """Columns: user_id, plan_id, agency_id, gap_start, gap_end, gap_days."""
+    return {"min_gap_days": min_gap_days}
+
+
+@finding_command("dormant_plans")
+def _dormant_plans(
+    max_age_days: Annotated[int, typer.Option(help="Flag plans not revised for more than this many days.")] = 365,
+) -> dict:
+    """Columns: user_id, plan_id, agency_id, last_revised, days_since_revision."""
+    return {"max_age_days": max_age_days}
+
+
 def _date(text: str | None, option: str):
     from handover.timeline import parse_option_date
 

@@ -68,6 +68,23 @@ SCHEMAS: dict[str, ResultSchema] = {
             "agency_b_id:str kind_b:str overlap_start:date overlap_end:date overlap_days:int",
             "user_id plan_a_id plan_b_id",
         ),
+        _schema(
+            "discharge_follow_up",
+            "user_id:str episode_id:str agency_id:str discharge_date:date discharge_kind:str "
+            "coordinator_staff_id:str first_follow_up_date:date days_to_follow_up:int "
+            "follow_up_7d:bool follow_up_30d:bool readmitted_30d:bool",
+            "user_id discharge_date episode_id",
+        ),
+        _schema(
+            "coordinator_gaps",
+            "user_id:str plan_id:str agency_id:str gap_start:date gap_end:date gap_days:int",
+            "user_id plan_id gap_start",
+        ),
+        _schema(
+            "dormant_plans",
+            "user_id:str plan_id:str agency_id:str last_revised:date days_since_revision:int",
+            "user_id plan_id",
+        ),
     )
 }
 

@@ -21,6 +21,7 @@ __all__ = [
     "parse_option_date",
     "active_on",
     "open_end",
+    "reopen",
     "overlap",
     "days_between",
     "day_number",
@@ -73,6 +74,11 @@ def open_end(end: pd.Series) -> pd.Series:
     return end.fillna(_FOREVER)
 
 
+def reopen(end: pd.Series) -> pd.Series:
+    """Undo :func:`open_end`: the stand-in date becomes a missing (ongoing) end again."""
+    return end.where(end < _FOREVER)
+
+
 def active_on(start: pd.Series, end: pd.Series, day) -> pd.Series:
     """Whether each ``[start, end)`` interval is active on ``day``.
 
@@ -105,7 +111,7 @@ def overlap(start_a, end_a, start_b, end_b):
     start = start_a.where(start_a >= start_b, start_b)
     end_open = np.minimum(open_end(end_a), open_end(end_b))
     overlaps = start < end_open
-    end = pd.Series(end_open, index=start.index).where(end_open < _FOREVER)
+    end = reopen(pd.Series(end_open, index=start.index))
     return start, end, overlaps
 
 

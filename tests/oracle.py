@@ -116,3 +116,90 @@ def parallel_plans(dataset, as_of, kinds=None, min_overlap_days=1):
                 "kind_b": q["kind"], "overlap_start": start, "overlap_end": end, "overlap_days": days,
             })
     return sorted(found, key=lambda r: (r["user_id"], r["plan_a_id"], r["plan_b_id"]))
+
+
+STAYS = ("inpatient", "residential", "detox")
+
+
+def discharge_follow_up(dataset, follow_up_by="municipal", max_days=30, stay_kinds=STAYS, since=None, until=None):
+    services = {s["service_id"]: s for s in _rows(dataset, "services")}
+    level = {a["agency_id"]: a["level"] for a in _rows(dataset, "agencies")}
+    episodes = _rows(dataset, "episodes")
+    contacts = _rows(dataset, "contacts")
+    responsibilities = _rows(dataset, "responsibilities")
+    stays = [e for e in episodes if services[e["service_id"]]["kind"] in stay_kinds]
+    found = []
+    for e in stays:
+        d = e["end"]
+        if d is None or e["discharge_kind"] == "death":
+            continue
+        if since is not None and d < since or until is not None and d > until:
+            continue
+        if any(o is not e and o["user_id"] == e["user_id"] and d <= o["start"] <= d + ONE_DAY for o in stays):
+            continue  # a chain of stays counts at its last discharge
+        user, agency = e["user_id"], services[e["service_id"]]["agency_id"]
+        coordinators = sorted(r["staff_id"] for r in responsibilities
+                              if r["user_id"] == user and r["role"] == "coordinator" and _active(r, d))
+        events = [(c["date"], c["agency_id"]) for c in contacts if c["user_id"] == user]
+        events += [(o["start"], services[o["service_id"]]["agency_id"]) for o in episodes if o["user_id"] == user]
+
+        def counts(agency_id):
+            return {"municipal": level[agency_id] == "municipal", "other-agency": agency_id != agency,
+                    "any": True}[follow_up_by]
+
+        dates = [date for date, by in events
+                 if d + ONE_DAY <= date <= d + dt.timedelta(days=max_days) and counts(by)]
+        first = min(dates) if dates else None
+        days = (first - d).days if first else None
+        found.append({
+            "user_id": user, "episode_id": e["episode_id"], "agency_id": agency, "discharge_date": d,
+            "discharge_kind": e["discharge_kind"], "coordinator_staff_id": coordinators[0] if coordinators else None,
+            "first_follow_up_date": first, "days_to_follow_up": days,
+            "follow_up_7d": days is not None and days <= 7, "follow_up_30d": days is not None and days <= 30,
+            "readmitted_30d": any(o["user_id"] == user and d + 2 * ONE_DAY <= o["start"] <= d + 30 * ONE_DAY
+                                  for o in stays),
+        })
+    return sorted(found, key=lambda r: (r["user_id"], r["discharge_date"], r["episode_id"]))
+
+
+def coordinator_gaps(dataset, as_of, min_gap_days=14):
+    responsibilities = [r for r in _rows(dataset, "responsibilities") if r["role"] == "coordinator"]
+    found = []
+    for p in _rows(dataset, "plans"):
+        if p["kind"] != "individual_plan":
+            continue
+        end = min(p["end"], as_of) if p["end"] is not None else as_of
+        # Walk the plan day by day, collecting runs of days without a coordinator.
+        runs, current = [], None
+        day = p["start"]
+        while day < end:
+            covered = any(r["user_id"] == p["user_id"] and _active(r, day) for r in responsibilities)
+            if not covered and current is None:
+                current = day
+            if covered and current is not None:
+                runs.append((current, day))
+                current = None
+            day += ONE_DAY
+        if current is not None:
+            runs.append((current, end))
+        still_open = p["end"] is None or p["end"] > as_of
+        for start, stop in runs:
+            if (stop - start).days >= min_gap_days:
+                found.append({
+                    "user_id": p["user_id"], "plan_id": p["plan_id"], "agency_id": p["agency_id"],
+                    "gap_start": start, "gap_end": None if stop == as_of and still_open else stop,
+                    "gap_days": (stop - start).days,
+                })
+    return sorted(found, key=lambda r: (r["user_id"], r["plan_id"], r["gap_start"]))
+
+
+def dormant_plans(dataset, as_of, max_age_days=365):
+    found = []
+    for p in _rows(dataset, "plans"):
+        if p["kind"] != "individual_plan" or not _active(p, as_of):
+            continue
+        revised = p["last_revised"] or p["start"]
+        if (as_of - revised).days > max_age_days:
+            found.append({"user_id": p["user_id"], "plan_id": p["plan_id"], "agency_id": p["agency_id"],
+                          "last_revised": revised, "days_since_revision": (as_of - revised).days})
+    return sorted(found, key=lambda r: (r["user_id"], r["plan_id"]))

@@ -71,6 +71,10 @@ def datasets(draw, max_users: int = 3, max_rows: int = 8) -> Dataset:
     responsibility_rows = []
     for _ in range(draw(st.integers(0, max_rows))):
         start, end = draw(intervals())
+        ended = [r for r in responsibility_rows if r["end"] is not None]
+        if ended and draw(st.booleans()):
+            start = draw(st.sampled_from(ended))["end"] + dt.timedelta(days=draw(st.sampled_from([0, 0, 1, 14])))
+            end = draw(st.none() | st.builds(lambda n: start + dt.timedelta(days=n), st.sampled_from([0, 1, 20])))
         responsibility_rows.append({
             "user_id": draw(st.sampled_from(users)), "staff_id": draw(st.sampled_from(staff)),
             "agency_id": draw(st.sampled_from(agencies)), "role": draw(st.sampled_from(roles)),
@@ -84,15 +88,29 @@ def datasets(draw, max_users: int = 3, max_rows: int = 8) -> Dataset:
             "agency_id": draw(st.sampled_from(agencies)),
             "kind": draw(st.sampled_from(["individual_plan", "treatment_plan", "activity_plan"])),
             "start": start, "end": end,
-            "last_revised": draw(st.none() | st.just(start)),
+            "last_revised": draw(st.none() | st.just(start) | st.builds(day, st.integers(0, 50))),
         })
     episode_rows = []
     for i in range(draw(st.integers(0, max_rows))):
         start, end = draw(intervals(open_probability=0.15))
+        ended = [e for e in episode_rows if e["end"] is not None]
+        if ended and draw(st.booleans()):
+            # Continue from an earlier episode's end: the boundaries every rule turns on.
+            previous = draw(st.sampled_from(ended))
+            start = previous["end"] + dt.timedelta(days=draw(st.sampled_from([0, 1, 2, 7, 8, 30, 31])))
+            end = draw(st.none() | st.builds(lambda n: start + dt.timedelta(days=n), st.sampled_from([0, 1, 5, 40])))
         episode_rows.append({
             "episode_id": f"e{i + 1 if i % 2 else i + 9}", "user_id": draw(st.sampled_from(users)),
             "service_id": draw(st.sampled_from(services)), "start": start, "end": end,
             "discharge_kind": draw(st.sampled_from(VOCABULARIES["discharge_kind"])) if end else None,
+        })
+    contact_rows = []
+    for i in range(draw(st.integers(0, max_rows))):
+        contact_rows.append({
+            "contact_id": f"c{i + 1 if i % 2 else i + 9}", "user_id": draw(st.sampled_from(users)),
+            "agency_id": draw(st.sampled_from(agencies)), "date": day(draw(st.integers(0, 45))),
+            "kind": draw(st.sampled_from(VOCABULARIES["contact_kind"])),
+            "staff_id": draw(st.none() | st.sampled_from(staff)),
         })
     tables = {
         "agencies": frame("agencies", agency_rows),
@@ -102,5 +120,6 @@ def datasets(draw, max_users: int = 3, max_rows: int = 8) -> Dataset:
         "responsibilities": frame("responsibilities", responsibility_rows),
         "plans": frame("plans", plan_rows),
         "episodes": frame("episodes", episode_rows),
+        "contacts": frame("contacts", contact_rows),
     }
     return Dataset(tables, source="hypothesis")

@@ -14,10 +14,12 @@ import pandas as pd
 
 from handover.engines.base import Engine
 from handover.errors import InputError
+from handover.findings.coordination import coordinator_gaps
+from handover.findings.discharges import FOLLOW_UP_BY, discharge_follow_up
 from handover.findings.handovers import handover_without_coordinator
-from handover.findings.plans import parallel_plans
+from handover.findings.plans import dormant_plans, parallel_plans
 from handover.findings.turnover import caseworker_turnover
-from handover.model import VOCABULARIES
+from handover.model import STAY_SERVICE_KINDS, VOCABULARIES
 from handover.schema import SCHEMAS, ResultSchema, finalize
 from handover.timeline import to_day
 
@@ -92,12 +94,43 @@ FINDINGS: dict[str, Finding] = {
             parallel_plans,
             {"as_of": None, "kinds": None, "min_overlap_days": 1},
         ),
+        Finding(
+            "discharge_follow_up",
+            "Follow-up after discharge",
+            "Every discharge from a stay (inpatient, residential, detox; a chain of stays counts "
+            "once, deaths are left out) with the coordinator in place that day, the first "
+            "follow-up contact after the discharge day, whether it came within 7 and 30 days, "
+            "and whether the user was readmitted within 30 days.",
+            ("episodes", "services"),
+            discharge_follow_up,
+            {"follow_up_by": "municipal", "max_days": 30, "stay_kinds": STAY_SERVICE_KINDS,
+             "since": None, "until": None},
+        ),
+        Finding(
+            "coordinator_gaps",
+            "Individual plans without a coordinator",
+            "Stretches of at least the given number of days on which a user had an active "
+            "individual plan but nobody held the coordinator role: the law asks for one "
+            "provider with overall responsibility at all times.",
+            ("plans",),
+            coordinator_gaps,
+            {"as_of": None, "min_gap_days": 14},
+        ),
+        Finding(
+            "dormant_plans",
+            "Dormant individual plans",
+            "Individual plans still active that nobody has revised for more than the given "
+            "number of days: plans 'lying in a drawer'.",
+            ("plans",),
+            dormant_plans,
+            {"as_of": None, "max_age_days": 365},
+        ),
     )
 }
 
 _NON_NEGATIVE = {"window_days", "min_overlap_days", "max_days", "min_gap_days", "max_age_days"}
 _POSITIVE = {"min_changes"}
-_VOCAB_LISTS = {"roles": "role", "kinds": "plan_kind"}
+_VOCAB_LISTS = {"roles": "role", "kinds": "plan_kind", "stay_kinds": "service_kind"}
 _VOCAB_SCALARS = {"role": "role"}
 
 
@@ -140,12 +173,15 @@ def resolve_options(name: str, options: dict[str, Any], as_of: pd.Timestamp | No
             raise InputError(f"--{key.replace('_', '-')}: {value} must be at least 1")
         if key in _VOCAB_SCALARS:
             _check_vocab(key, value, _VOCAB_SCALARS[key])
+        if key == "follow_up_by" and value not in FOLLOW_UP_BY:
+            raise InputError(f"--follow-up-by: {value} is not one of: {', '.join(FOLLOW_UP_BY)}")
         if key in _VOCAB_LISTS and value is not None:
             value = tuple(dict.fromkeys(value))
+            option = key[:-1]
             if not value:
-                raise InputError(f"--{key.rstrip('s')}: give at least one value")
+                raise InputError(f"--{option.replace('_', '-')}: give at least one value")
             for item in value:
-                _check_vocab(key.rstrip("s"), item, _VOCAB_LISTS[key])
+                _check_vocab(option, item, _VOCAB_LISTS[key])
             params[key] = value
         if key in {"since", "until"}:
             params[key] = to_day(value)

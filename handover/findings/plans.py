@@ -7,9 +7,9 @@ from typing import Iterable
 import pandas as pd
 
 from handover.model import Dataset
-from handover.timeline import days_between, overlap
+from handover.timeline import active_on, days_between, overlap
 
-__all__ = ["parallel_plans"]
+__all__ = ["parallel_plans", "dormant_plans"]
 
 
 def parallel_plans(
@@ -64,3 +64,30 @@ def parallel_plans(
         "overlap_end": end,
         "overlap_days": days,
     })[keep].reset_index(drop=True)
+
+
+def dormant_plans(dataset: Dataset, *, as_of: pd.Timestamp, max_age_days: int = 365) -> pd.DataFrame:
+    """Individual plans active on ``as_of`` that nobody has revised for too long.
+
+    The age is measured from ``last_revised``, or from ``start`` when the plan was
+    never revised; a plan is dormant when that date lies more than ``max_age_days``
+    before ``as_of``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of DESIGN §5.6 (raw; the facade sorts and types them);
+        ``last_revised`` shows the date used.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> dormant_plans(tiny_dataset(), as_of=pd.Timestamp("2025-06-01"))[["plan_id", "days_since_revision"]].values.tolist()
+    [['p9', 517]]
+    """
+    plans = dataset.get("plans")
+    plans = plans[(plans["kind"] == "individual_plan") & active_on(plans["start"], plans["end"], as_of)]
+    revised = plans["last_revised"].fillna(plans["start"])
+    age = days_between(revised, pd.Series(as_of, index=plans.index))
+    out = plans.assign(last_revised=revised, days_since_revision=age)
+    return out.loc[age > max_age_days, ["user_id", "plan_id", "agency_id", "last_revised", "days_since_revision"]]

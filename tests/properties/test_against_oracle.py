@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,15 +13,21 @@ from tests import oracle
 from tests.strategies import datasets, day
 
 
+def _plain(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return value
+
+
 def as_records(frame: pd.DataFrame) -> list[dict]:
-    records = []
-    for record in frame.to_dict("records"):
-        records.append({
-            k: (v.date() if isinstance(v, pd.Timestamp) else None if v is pd.NA or v is pd.NaT or v is None
-                else int(v) if hasattr(v, "dtype") or isinstance(v, int) else v)
-            for k, v in record.items()
-        })
-    return records
+    """Rows as plain Python values, comparable with the oracle's dicts."""
+    return [{k: _plain(v) for k, v in record.items()} for record in frame.to_dict("records")]
 
 
 settings.register_profile("default", max_examples=300, deadline=None)
@@ -58,3 +63,30 @@ def test_parallel_plans(dataset, as_of_offset, min_overlap_days, kinds):
     got = find(MemoryEngine(dataset), "parallel_plans", as_of=as_of, kinds=kinds,
                min_overlap_days=min_overlap_days)
     assert as_records(got) == oracle.parallel_plans(dataset, as_of, kinds, min_overlap_days)
+
+
+@given(datasets(max_rows=10), st.sampled_from(["municipal", "other-agency", "any"]), st.integers(0, 35),
+       st.sampled_from([("inpatient", "residential", "detox"), ("inpatient",), ("detox", "outpatient")]),
+       st.none() | st.integers(0, 50), st.none() | st.integers(0, 50))
+def test_discharge_follow_up(dataset, follow_up_by, max_days, stay_kinds, since, until):
+    since = day(since) if since is not None else None
+    until = day(until) if until is not None else None
+    if since and until and since > until:
+        since, until = until, since
+    got = find(MemoryEngine(dataset), "discharge_follow_up", follow_up_by=follow_up_by, max_days=max_days,
+               stay_kinds=stay_kinds, since=since, until=until)
+    assert as_records(got) == oracle.discharge_follow_up(dataset, follow_up_by, max_days, stay_kinds, since, until)
+
+
+@given(datasets(max_rows=10), st.integers(0, 70), st.integers(0, 20))
+def test_coordinator_gaps(dataset, as_of_offset, min_gap_days):
+    as_of = day(as_of_offset)
+    got = find(MemoryEngine(dataset), "coordinator_gaps", as_of=as_of, min_gap_days=min_gap_days)
+    assert as_records(got) == oracle.coordinator_gaps(dataset, as_of, min_gap_days)
+
+
+@given(datasets(), st.integers(0, 90), st.integers(0, 40))
+def test_dormant_plans(dataset, as_of_offset, max_age_days):
+    as_of = day(as_of_offset)
+    got = find(MemoryEngine(dataset), "dormant_plans", as_of=as_of, max_age_days=max_age_days)
+    assert as_records(got) == oracle.dormant_plans(dataset, as_of, max_age_days)
