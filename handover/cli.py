@@ -95,6 +95,7 @@ def report(
     encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Write every finding as CSV plus one HTML summary page that opens offline."""
+    from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
     from handover.report import REPORT_FINDINGS, write_report
@@ -103,7 +104,8 @@ def report(
 
     reference = parse_option_date(as_of, "--as-of")
     with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding) as opened, \
-            Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True) as bar:
+            Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
+                     console=Console(stderr=True)) as bar:
         task = bar.add_task("report", total=len(REPORT_FINDINGS))
         page = write_report(opened, out, as_of=reference, source=str(data_dir or engine.value),
                             progress=lambda name: bar.update(task, description=name, advance=1))
