@@ -126,6 +126,26 @@ def _register_optional_commands() -> None:
         cli_load = None
     if cli_load is not None:
         app.command("load")(cli_load.load)
+    try:
+        from handover import cli_audit
+    except ImportError:  # pragma: no cover
+        cli_audit = None
+    if cli_audit is not None:
+        app.command("audit")(cli_audit.audit)
+    try:
+        from handover import cli_generate
+    except ImportError:  # pragma: no cover
+        cli_generate = None
+    if cli_generate is not None:
+        app.command("generate")(cli_generate.generate)
+    try:
+        from handover import cli_network
+    except ImportError:  # pragma: no cover
+        cli_network = None
+    if cli_network is not None:
+        app.command("network")(cli_network.network)
+        app.command("metrics")(cli_network.metrics)
+        app.command("caseload")(cli_network.caseload)
 
 
 _register_optional_commands()

@@ -13,6 +13,7 @@ from typing import Callable
 import pandas as pd
 
 from handover import __version__
+from handover.charts import Bar, bar_chart
 from handover.engines import Engine
 from handover.findings import FINDINGS, find
 from handover.output import render, write_text_atomic
@@ -119,22 +120,10 @@ def _monthly_chart(rows: pd.DataFrame | str | None) -> str:
     per_month = rows["handover_date"].dt.to_period("M").value_counts().sort_index()
     months = pd.period_range(per_month.index.min(), per_month.index.max(), freq="M")
     per_month = per_month.reindex(months, fill_value=0)
-    width, height, pad = max(320, 28 * len(per_month)), 180, 30
-    bar = (width - 2 * pad) / len(per_month)
-    top = max(per_month.max(), 1)
-    bars = []
-    for i, (month, count) in enumerate(per_month.items()):
-        h = (height - 2 * pad) * count / top
-        x, y = pad + i * bar, height - pad - h
-        bars.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar * 0.8:.1f}" height="{h:.1f}"><title>{month}: {count}</title></rect>'
-        )
-        if len(per_month) <= 24 or i % 3 == 0:
-            bars.append(f'<text x="{x + bar * 0.4:.1f}" y="{height - pad + 14}" text-anchor="middle">{month.strftime("%y-%m")}</text>')
-        if count:
-            bars.append(f'<text x="{x + bar * 0.4:.1f}" y="{y - 3:.1f}" text-anchor="middle">{count}</text>')
-    return (f'<figure><svg role="img" aria-label="Handovers without coordinator per month" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">{"".join(bars)}</svg>'
+    bars = [Bar(month.strftime("%y-%m"), int(count), tooltip=f"{month}: {count}")
+            for month, count in per_month.items()]
+    svg = bar_chart(bars, title="Handovers without coordinator per month", ident="handovers-per-month")
+    return (f'<figure>{svg}'
             '<figcaption>Handovers without coordinator per month (by handover date)</figcaption></figure>')
 
 
@@ -148,7 +137,6 @@ section{margin-top:2.5rem} .note{color:#555;font-style:italic}
 .scroll{overflow-x:auto} table{border-collapse:collapse;font-size:.9rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:left;white-space:nowrap}
 th{background:#f5f5f5;position:sticky;top:0}
-svg rect{fill:#0b4f8a} svg text{font-size:10px;fill:#333}
 """
 
 _PAGE = """<!DOCTYPE html>

@@ -9,9 +9,11 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# Headless Chromium renders the audit page in tests/audit (network off).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing ${need_apt[*]} (needed for the local Neo4j)" >&2
+    echo "installing ${need_apt[*]} (needed by the tests: the local Neo4j, Chromium for the audit page)" >&2
     apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
     echo "missing: ${need_apt[*]} — install them (e.g. apt-get install ${need_apt[*]})" >&2

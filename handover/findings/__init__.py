@@ -14,6 +14,7 @@ import pandas as pd
 
 from handover.engines.base import Engine
 from handover.errors import InputError
+from handover.findings.continuity import PROVIDERS, continuity_of_care
 from handover.findings.coordination import coordinator_gaps
 from handover.findings.discharges import FOLLOW_UP_BY, discharge_follow_up
 from handover.findings.handovers import handover_without_coordinator
@@ -125,6 +126,18 @@ FINDINGS: dict[str, Finding] = {
             dormant_plans,
             {"as_of": None, "max_age_days": 365},
         ),
+        Finding(
+            "continuity_of_care",
+            "Continuity of care",
+            "For each user, how concentrated their contacts are on one provider (an agency, or "
+            "a staff member): upc is the share of contacts with the most-seen provider, coc "
+            "(Bice-Boxerman) and hhi are 1 when every contact is with one provider and fall "
+            "as contacts spread over more providers, and secon is the share of contacts that "
+            "were with the same provider as the contact before. Low values mean fragmented care.",
+            ("contacts",),
+            continuity_of_care,
+            {"provider": "agency", "since": None, "until": None},
+        ),
     )
 }
 
@@ -173,6 +186,8 @@ def resolve_options(name: str, options: dict[str, Any], as_of: pd.Timestamp | No
             raise InputError(f"--{key.replace('_', '-')}: {value} must be at least 1")
         if key in _VOCAB_SCALARS:
             _check_vocab(key, value, _VOCAB_SCALARS[key])
+        if key == "provider" and value not in PROVIDERS:
+            raise InputError(f"--provider: {value} is not one of: {', '.join(PROVIDERS)}")
         if key == "follow_up_by" and value not in FOLLOW_UP_BY:
             raise InputError(f"--follow-up-by: {value} is not one of: {', '.join(FOLLOW_UP_BY)}")
         if key in _VOCAB_LISTS and value is not None:
@@ -236,5 +251,7 @@ def find(engine: Engine, name: str, *, as_of=None, **options) -> pd.DataFrame:
             files = " and ".join(f"{t}.csv" for t in missing)
             raise InputError(f"{name} needs {files} (or .parquet), which the dataset lacks")
     as_of = to_day(as_of) if as_of is not None else engine.latest_date()
+    if as_of is None:  # a dataset without a single date: nothing to measure, any day will do
+        as_of = pd.Timestamp.today().normalize()
     params = resolve_options(name, options, as_of)
     return finalize(engine.run_finding(name, params), finding.schema)
