@@ -148,6 +148,20 @@ def _dormant_plans(
     return {"max_age_days": max_age_days}
 
 
+@finding_command("continuity_of_care")
+def _continuity_of_care(
+    provider: Annotated[str, typer.Option(
+        help="Who a contact is with: agency (the contact's agency) or staff (its staff "
+             "member; contacts without staff are left out).")] = "agency",
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+) -> dict:
+    """Columns: user_id, contacts, providers, upc, coc, secon, hhi. Counts the contacts
+    dated from --since to --until (both included); coc and secon are empty for a user with
+    one contact. Values are rounded half up to 4 decimals."""
+    return {"provider": provider, "since": _date(since, "--since"), "until": _date(until, "--until")}
+
+
 def _date(text: str | None, option: str):
     from handover.timeline import parse_option_date
 

@@ -85,6 +85,11 @@ SCHEMAS: dict[str, ResultSchema] = {
             "user_id:str plan_id:str agency_id:str last_revised:date days_since_revision:int",
             "user_id plan_id",
         ),
+        _schema(
+            "continuity_of_care",
+            "user_id:str contacts:int providers:int upc:float coc:float secon:float hhi:float",
+            "user_id",
+        ),
     )
 }
 

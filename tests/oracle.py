@@ -203,3 +203,42 @@ def dormant_plans(dataset, as_of, max_age_days=365):
             found.append({"user_id": p["user_id"], "plan_id": p["plan_id"], "agency_id": p["agency_id"],
                           "last_revised": revised, "days_since_revision": (as_of - revised).days})
     return sorted(found, key=lambda r: (r["user_id"], r["plan_id"]))
+
+
+def _round_half_up(value, decimals=4):
+    """An exact fraction rounded half up to ``decimals`` places, as a float."""
+    import fractions
+    import math
+
+    scale = 10 ** decimals
+    return math.floor(fractions.Fraction(value) * scale + fractions.Fraction(1, 2)) / scale
+
+
+def continuity_of_care(dataset, provider="agency", since=None, until=None):
+    from fractions import Fraction
+
+    key = "agency_id" if provider == "agency" else "staff_id"
+    by_user: dict[str, list[dict]] = {}
+    for c in _rows(dataset, "contacts"):
+        if c[key] is None:
+            continue
+        if since is not None and c["date"] < since or until is not None and c["date"] > until:
+            continue
+        by_user.setdefault(c["user_id"], []).append(c)
+    found = []
+    for user in sorted(by_user):
+        sequence = [c[key] for c in sorted(by_user[user], key=lambda c: (c["date"], c["contact_id"]))]
+        n = len(sequence)
+        counts = {p: sequence.count(p) for p in set(sequence)}
+        upc = Fraction(max(counts.values()), n)
+        hhi = sum(Fraction(k, n) ** 2 for k in counts.values())
+        coc = secon = None
+        if n >= 2:
+            coc = Fraction(sum(k * k for k in counts.values()) - n, n * (n - 1))
+            secon = Fraction(sum(1 for a, b in zip(sequence, sequence[1:]) if a == b), n - 1)
+        found.append({
+            "user_id": user, "contacts": n, "providers": len(counts), "upc": _round_half_up(upc),
+            "coc": None if coc is None else _round_half_up(coc),
+            "secon": None if secon is None else _round_half_up(secon), "hhi": _round_half_up(hhi),
+        })
+    return found

@@ -90,3 +90,14 @@ def test_dormant_plans(dataset, as_of_offset, max_age_days):
     as_of = day(as_of_offset)
     got = find(MemoryEngine(dataset), "dormant_plans", as_of=as_of, max_age_days=max_age_days)
     assert as_records(got) == oracle.dormant_plans(dataset, as_of, max_age_days)
+
+
+@given(datasets(max_rows=16), st.sampled_from(["agency", "staff"]),
+       st.none() | st.integers(0, 50), st.none() | st.integers(0, 50))
+def test_continuity_of_care(dataset, provider, since, until):
+    since = day(since) if since is not None else None
+    until = day(until) if until is not None else None
+    if since and until and since > until:
+        since, until = until, since
+    got = find(MemoryEngine(dataset), "continuity_of_care", provider=provider, since=since, until=until)
+    assert as_records(got) == oracle.continuity_of_care(dataset, provider, since, until)

@@ -1,0 +1,140 @@
+"""Continuity of care: per-user fragmentation indices over contacts (DESIGN §5.7)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from handover.model import Dataset
+
+__all__ = ["PROVIDERS", "continuity_of_care", "round_ratio"]
+
+#: What counts as the provider of a contact: its agency or its staff member.
+PROVIDERS = ("agency", "staff")
+
+_SCALE = 10_000  # four decimals
+
+
+def round_ratio(numerator, denominator):
+    """``numerator / denominator`` rounded half up to 4 decimals, exactly.
+
+    Both engines round the exact fraction of two non-negative integers with integer
+    arithmetic, ``floor((20000 p + q) / 2q) / 10000``, and so return the same float:
+    rounding the float ``p / q`` instead would depend on how each engine rounds halves
+    (Python and numpy round a binary half to even, Neo4j's ``round()`` rounds its decimal
+    text half up), and ties are common here (``hhi = 34/64 = 0.53125``).
+
+    Parameters
+    ----------
+    numerator, denominator : int or array of int
+        ``numerator >= 0``, ``denominator > 0``.
+
+    Returns
+    -------
+    float or numpy.ndarray of float
+        A multiple of 0.0001, as the float nearest to it.
+
+    Examples
+    --------
+    >>> round_ratio(2, 3), round_ratio(34, 64), round_ratio(1, 160), round_ratio(5, 5)
+    (0.6667, 0.5313, 0.0063, 1.0)
+    """
+    numerator = np.asarray(numerator, dtype=np.int64)
+    denominator = np.asarray(denominator, dtype=np.int64)
+    steps = (2 * _SCALE * numerator + denominator) // (2 * denominator)
+    result = steps / _SCALE
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def continuity_of_care(
+    dataset: Dataset,
+    *,
+    provider: str = "agency",
+    since: pd.Timestamp | None = None,
+    until: pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Usual-provider, Bice-Boxerman, sequential-continuity and concentration indices per user.
+
+    Over each user's contacts dated in ``[since, until]``, ordered by ``(date, contact_id)``,
+    with ``N`` contacts of which ``n_i`` are with provider ``i``:
+
+    - ``upc = max n_i / N`` (usual provider of care),
+    - ``coc = (sum n_i^2 - N) / (N (N - 1))`` (Bice-Boxerman continuity of care),
+    - ``secon`` = share of the ``N - 1`` consecutive pairs with the same provider,
+    - ``hhi = sum (n_i / N)^2`` (Herfindahl-Hirschman concentration).
+
+    Parameters
+    ----------
+    dataset : Dataset
+    provider : {"agency", "staff"}
+        The contact's agency, or its staff member (contacts without staff are left out).
+    since, until : Timestamp, optional
+        Keep contacts with ``since <= date <= until``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``user_id, contacts, providers, upc, coc, secon, hhi``: one row per user
+        with at least one counted contact. ``coc`` and ``secon`` are missing when ``N < 2``.
+        Values are rounded half up to 4 decimals (see :func:`round_ratio`).
+
+    Raises
+    ------
+    ValueError
+        For a ``provider`` other than ``agency`` or ``staff``.
+
+    Notes
+    -----
+    Every index is a fraction of two integers: ``upc = max n_i / N``,
+    ``coc = (S - N) / (N (N - 1))``, ``secon = same / (N - 1)`` and ``hhi = S / N^2`` with
+    ``S = sum n_i^2``. They are computed from those integers, so the Cypher query
+    returns the very same floats.
+
+    References
+    ----------
+    .. [1] Bice TW, Boxerman SB. A quantitative measure of continuity of care.
+       Med Care 1977;15(4):347-9.
+    .. [2] Pollack CE et al. Measuring care continuity: a comparison of claims-based methods.
+       Med Care 2016;54(5):e30-4.
+
+    Examples
+    --------
+    >>> from handover.model import Dataset
+    >>> contacts = pd.DataFrame({"contact_id": ["c1", "c2", "c3"], "user_id": ["u1"] * 3,
+    ...     "agency_id": ["A", "A", "B"], "date": pd.to_datetime(["2024-01-01", "2024-01-02",
+    ...     "2024-01-03"]), "staff_id": [None, None, None]})
+    >>> print(continuity_of_care(Dataset({"contacts": contacts})).to_string(index=False))
+    user_id  contacts  providers    upc    coc  secon    hhi
+         u1         3          2 0.6667 0.3333    0.5 0.5556
+    """
+    if provider not in PROVIDERS:
+        raise ValueError(f"provider must be one of {PROVIDERS}, not {provider!r}")
+    contacts = dataset.get("contacts")
+    column = "agency_id" if provider == "agency" else "staff_id"
+    keep = contacts[column].notna()
+    if since is not None:
+        keep &= contacts["date"] >= since
+    if until is not None:
+        keep &= contacts["date"] <= until
+    visits = contacts.loc[keep, ["user_id", "date", "contact_id", column]]
+    visits = visits.rename(columns={column: "provider"})
+    visits = visits.sort_values(["user_id", "date", "contact_id"], kind="stable").reset_index(drop=True)
+
+    per_provider = visits.groupby(["user_id", "provider"], sort=True).size().rename("n").reset_index()
+    per_provider["square"] = per_provider["n"] * per_provider["n"]
+    users = per_provider.groupby("user_id", sort=True).agg(
+        contacts=("n", "sum"), providers=("n", "size"), top=("n", "max"), squares=("square", "sum"))
+
+    same_user = visits["user_id"].eq(visits["user_id"].shift())
+    repeats = same_user & visits["provider"].eq(visits["provider"].shift())
+    users["same"] = repeats.groupby(visits["user_id"], sort=True).sum()
+
+    n = users["contacts"].to_numpy(np.int64)
+    several = n >= 2
+    pairs = np.where(several, n - 1, 1)  # a stand-in denominator where the index is missing
+    users["upc"] = round_ratio(users["top"].to_numpy(np.int64), n)
+    users["coc"] = np.where(several, round_ratio(users["squares"].to_numpy(np.int64) - n, n * pairs), np.nan)
+    users["secon"] = np.where(several, round_ratio(users["same"].to_numpy(np.int64), pairs), np.nan)
+    users["hhi"] = round_ratio(users["squares"].to_numpy(np.int64), n * n)
+    columns = ["user_id", "contacts", "providers", "upc", "coc", "secon", "hhi"]
+    return users.reset_index()[columns]
