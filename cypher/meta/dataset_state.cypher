@@ -1,0 +1,11 @@
+// name: dataset_state
+// mode: read
+// params:
+// What the database holds: the (:HandoverDataset) markers of loaded datasets (at most one
+// after a successful load) and whether any node of the handover model exists at all (a
+// database loaded by something else has model nodes but no marker).
+OPTIONAL MATCH (d:HandoverDataset)
+WITH d ORDER BY d.loaded_at
+WITH collect(d {.fingerprint, .source, .tables, .loaded_at}) AS markers
+RETURN markers,
+       EXISTS { MATCH (n:Agency|Service|Staff|ServiceUser|Plan|Episode|Contact) } AS has_data
