@@ -17,7 +17,7 @@ import typer
 
 from handover import cli_find
 from handover.cli_options import (
-    AsOfOpt, DataDirArg, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, SepOpt,
+    AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, SepOpt,
 )
 from handover.errors import HandoverError, InputError
 
@@ -39,6 +39,9 @@ def _guarded(command: Callable) -> Callable:
             raise typer.Exit(1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `handover find ... | head`: the reader left, nothing to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as error:
             if os.environ.get("HANDOVER_DEBUG"):
                 raise
@@ -93,6 +96,7 @@ def report(
     neo4j_uri: Neo4jUriOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Write every finding as CSV plus one HTML summary page that opens offline."""
     from rich.console import Console
@@ -103,7 +107,8 @@ def report(
     from handover.timeline import parse_option_date
 
     reference = parse_option_date(as_of, "--as-of")
-    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding) as opened, \
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding,
+                     allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:
         task = bar.add_task("report", total=len(REPORT_FINDINGS))
@@ -146,6 +151,18 @@ def _register_optional_commands() -> None:
         app.command("network")(cli_network.network)
         app.command("metrics")(cli_network.metrics)
         app.command("caseload")(cli_network.caseload)
+    try:
+        from handover import cli_user
+    except ImportError:  # pragma: no cover
+        cli_user = None
+    if cli_user is not None:
+        app.command("user")(cli_user.user)
+    try:
+        from handover import cli_privacy
+    except ImportError:  # pragma: no cover
+        cli_privacy = None
+    if cli_privacy is not None:
+        app.command("pseudonymize")(cli_privacy.pseudonymize)
 
 
 _register_optional_commands()
