@@ -1,9 +1,9 @@
 """``handover network``, ``handover metrics`` and ``handover caseload``: the service network.
 
-Each command reads the dataset, makes one call into :mod:`handover.network` and writes
-the answer. A network is written by a *renderer*, a function from the graph to text,
-looked up by ``--format`` in :data:`RENDERERS`: adding an entry there (say ``html`` with
-pyvis) adds the format to the command.
+Each command reads the dataset, makes one call into :mod:`handover.network` (or
+:mod:`handover.network_time` for a day or period) and writes the answer. A network is
+written by a *renderer*, a function from the graph to text, looked up by ``--format`` in
+:data:`RENDERERS`: adding an entry there adds the format to the command.
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ import io
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, List, Optional
+from typing import Annotated, Callable, List, Optional, Tuple
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import typer
 
-from handover.cli_options import AsOfOpt, DataDirArg, EncodingOpt, OutOpt, SepOpt, SinceOpt, UntilOpt
+from handover.cli_options import (
+    AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, OutOpt, SepOpt, SinceOpt, UntilOpt,
+)
 from handover.errors import InputError
 
 __all__ = ["NetworkKind", "RENDERERS", "NetworkFormat", "build_network", "network", "metrics", "caseload"]
@@ -42,8 +44,12 @@ def _number(value) -> str:
     return str(value)
 
 
-def frame_csv(frame: pd.DataFrame) -> str:
+def frame_csv(frame: pd.DataFrame, *, spreadsheet: bool = False) -> str:
     """A result frame as CSV text: numbers plainly, booleans as true/false, missing as empty.
+
+    With ``spreadsheet`` (the metrics and caseload files, meant for Excel), text cells a
+    spreadsheet would run as a formula get a leading ``'`` (:mod:`handover.spreadsheet`);
+    ``network --format csv`` is for scripts and keeps the exact ids.
 
     Examples
     --------
@@ -51,7 +57,14 @@ def frame_csv(frame: pd.DataFrame) -> str:
     a,w,f
     x,2,true
     ,0.333333,false
+    >>> print(frame_csv(pd.DataFrame({"name": ["=cmd"], "w": [-1.5]}), spreadsheet=True), end="")
+    name,w
+    '=cmd,-1.5
     """
+    if spreadsheet:
+        from handover.spreadsheet import neutralise_frame
+
+        frame = neutralise_frame(frame)
     text = pd.DataFrame({
         name: [_number(v) if not isinstance(v, str) else v for v in frame[name].astype(object)]
         for name in frame.columns
@@ -78,9 +91,17 @@ def render_gexf(graph: nx.Graph) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
+def render_html(graph: nx.Graph) -> str:
+    """One self-contained interactive page (pyvis, inlined; see :mod:`handover.network_html`)."""
+    from handover.network_html import network_html
+
+    return network_html(graph)
+
+
 #: ``--format`` name → function from a network to the text written.
 RENDERERS: dict[str, Callable[[nx.Graph], str]] = {
     "csv": render_csv,
+    "html": render_html,
     "gexf": render_gexf,
 }
 
@@ -88,20 +109,24 @@ NetworkFormat = Enum("NetworkFormat", {name: name for name in RENDERERS}, type=s
 
 
 def build_network(kind: NetworkKind, dataset, *, roles=None, since=None, until=None,
-                  window_days: int = 30) -> nx.Graph:
-    """Build network ``kind``, refusing options that do not apply to it."""
-    from handover import network as nw
+                  window_days: int = 30, sliced: bool = False) -> nx.Graph:
+    """Build network ``kind``, refusing options that do not apply to it.
 
-    if kind is NetworkKind.handover_of_work:
-        if since is not None or until is not None:
-            raise InputError("--since/--until do not apply to handover-of-work (it follows each "
-                             "user's whole history); use them with handover-flows or shared-users")
-        return nw.handover_of_work(dataset, roles=roles)
-    if roles:
+    ``since`` and ``until`` come from ``--since/--until`` or, with ``sliced``, from
+    ``--as-of`` or ``--between``, which also slice handover-of-work (by the day each
+    handover of work was made; see :mod:`handover.network_time`).
+    """
+    from handover.network_time import network_in_period
+
+    if kind is NetworkKind.handover_of_work and not sliced and (since is not None or until is not None):
+        raise InputError("--since/--until do not apply to handover-of-work (it follows each "
+                         "user's whole history); use them with handover-flows or shared-users, or "
+                         "slice it by the day each handover of work was made with --between START END "
+                         "or --as-of DATE")
+    if roles and kind is not NetworkKind.handover_of_work:
         raise InputError(f"--role applies to handover-of-work only, not to {kind.value}")
-    if kind is NetworkKind.handover_flows:
-        return nw.handover_flows(dataset, since=since, until=until, window_days=window_days)
-    return nw.shared_users(dataset, since=since, until=until)
+    return network_in_period(kind.value, dataset, since=since, until=until, roles=roles,
+                             window_days=window_days)
 
 
 WindowDaysOpt = Annotated[int, typer.Option(
@@ -129,6 +154,27 @@ def _dates(since: Optional[str], until: Optional[str]):
     return since, until
 
 
+def _slice(as_of: Optional[str], between: Optional[Tuple[str, str]], since: Optional[str],
+           until: Optional[str]):
+    """The period of ``handover network``: ``(since, until, sliced)`` from its time options."""
+    from handover.timeline import parse_option_date
+
+    given = [name for name, value in (("--as-of", as_of), ("--between", between)) if value is not None]
+    if len(given) > 1 or (given and (since is not None or until is not None)):
+        used = given + [name for name, value in (("--since", since), ("--until", until)) if value is not None]
+        raise InputError(f"{' and '.join(used)} cannot be combined: give one day (--as-of), "
+                         "one period (--between START END) or --since/--until")
+    if as_of is not None:
+        day = parse_option_date(as_of, "--as-of")
+        return day, day, True
+    if between is not None:
+        start, end = parse_option_date(between[0], "--between"), parse_option_date(between[1], "--between")
+        if start > end:
+            raise InputError(f"--between: {start.date()} is after {end.date()}")
+        return start, end, True
+    return (*_dates(since, until), False)
+
+
 def network(
     kind: Annotated[NetworkKind, typer.Argument(
         help="handover-flows (agency → agency), shared-users (agency — agency) or "
@@ -139,15 +185,29 @@ def network(
                        "several (default: all roles).")] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", metavar="YYYY-MM-DD",
+        help="Only this day: what is active on it (shared-users) or happens on it (handovers, "
+             "handovers of work).", show_default=False)] = None,
+    between: Annotated[Optional[Tuple[str, str]], typer.Option(
+        "--between", metavar="START END",
+        help="Only this period (both days included): what is active or happens in it. Works for "
+             "all three networks.", show_default=False)] = None,
+    timeline: Annotated[bool, typer.Option(
+        "--timeline", help="Write one HTML page that steps through the network month by month "
+                           "(slider and play button; nodes stay in place).")] = False,
     window_days: WindowDaysOpt = 30,
-    fmt: Annotated[NetworkFormat, typer.Option(
-        "--format", help="csv: the edges as source,target,count,weight. gexf: the whole graph "
-                         "with node attributes, for Gephi.")] = NetworkFormat("csv"),
+    fmt: Annotated[Optional[NetworkFormat], typer.Option(
+        "--format", help="csv (default): the edges as source,target,count,weight. html: an "
+                         "interactive page that opens offline. gexf: the whole graph for Gephi, "
+                         "with the days each node and edge is active as time intervals.",
+        show_default=False)] = None,
     out: OutOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
-    """Build one service network and write its edges (csv) or the whole graph (gexf).
+    """Build one service network and write its edges (csv), a page (html) or the graph (gexf).
 
     handover-flows: agency → agency, weight = the number of handovers (an episode ends and
     the user's next episode, starting within --window-days, is at another agency; with or
@@ -165,14 +225,38 @@ def network(
     The csv columns are source,target,count,weight, sorted by source and target; for the two
     agency networks weight = count. Agencies carry name, kind, level, municipality and users
     served; staff carry their profession.
-    """
-    from handover.io import read_dataset
 
-    since_day, until_day = _dates(since, until)
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
+    Time: --as-of DATE keeps one day and --between START END one period. A handover counts
+    on its handover date, a handover of work on the day the next person's responsibility
+    starts, and a shared user on the days they are at both agencies. --timeline writes an
+    HTML page with one network per month. The gexf file holds the same days as time
+    intervals (spells), so Gephi's timeline plays the network.
+    """
+    from handover.session import read_guarded
+
+    since_day, until_day, sliced = _slice(as_of, between, since, until)
+    chosen = NetworkFormat(fmt).value if fmt is not None else ("html" if timeline else "csv")
+    if timeline and chosen != "html":
+        raise InputError(f"--timeline writes an HTML page, not {chosen}; leave out --format (or give "
+                         "--format html). For Gephi's timeline use --format gexf without --timeline")
+    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     graph = build_network(kind, dataset, roles=role or None, since=since_day, until=until_day,
-                          window_days=window_days)
-    text = RENDERERS[NetworkFormat(fmt).value](graph)
+                          window_days=window_days, sliced=sliced)
+    graph.graph["source"] = Path(data_dir).name
+    if timeline:
+        from handover.network_html import timeline_html
+        from handover.network_time import monthly_networks
+
+        frames = monthly_networks(kind.value, dataset, since=since_day, until=until_day, roles=role or None,
+                                  window_days=window_days)
+        text = timeline_html(frames, graph)
+        _write(text, out, f"{kind.value}: timeline of {len(frames)} months, {graph.number_of_nodes()} nodes")
+        return
+    if chosen == "gexf":
+        from handover.network_time import add_spells
+
+        add_spells(graph, dataset)
+    text = RENDERERS[chosen](graph)
     _write(text, out, f"{kind.value}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
 
 
@@ -185,6 +269,7 @@ def metrics(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Measure the agency networks; write agency_metrics.csv and care_density.csv into --out.
 
@@ -200,11 +285,11 @@ def metrics(
     agency_pairs. High values mean the user's agencies often work together.
     """
     from handover import network as nw
-    from handover.io import read_dataset
+    from handover.session import read_guarded
     from handover.output import write_text_atomic
 
     since_day, until_day = _dates(since, until)
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
+    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     shared = nw.shared_users(dataset, since=since_day, until=until_day)
     flows = nw.handover_flows(dataset, since=since_day, until=until_day, window_days=window_days)
     table = pd.concat([
@@ -214,8 +299,8 @@ def metrics(
     table = table[["network"] + [c for c in table.columns if c != "network"]]
     density = nw.care_density(dataset, shared)
     out = Path(out)
-    write_text_atomic(out / "agency_metrics.csv", frame_csv(table))
-    write_text_atomic(out / "care_density.csv", frame_csv(density))
+    write_text_atomic(out / "agency_metrics.csv", frame_csv(table, spreadsheet=True))
+    write_text_atomic(out / "care_density.csv", frame_csv(density, spreadsheet=True))
     typer.echo(f"agency_metrics.csv ({len(table)} rows) and care_density.csv ({len(density)} rows) "
                f"written to {out}", err=True)
 
@@ -231,6 +316,7 @@ def caseload(
                       "instead of printing them.")] = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Caseloads on one day: users per staff member and role, and users nobody is responsible for.
 
@@ -242,23 +328,24 @@ def caseload(
     without any active responsible person at that agency, and their share.
     """
     from handover import network as nw
-    from handover.io import read_dataset
+    from handover.session import read_guarded
     from handover.output import write_text_atomic
     from handover.timeline import parse_option_date
 
     reference = parse_option_date(as_of, "--as-of")
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
+    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     reference = reference if reference is not None else dataset.latest_date()
     if reference is None:
         raise InputError("the dataset has no dates; give --as-of")
     per_staff, per_agency = nw.caseload(dataset, as_of=reference, max_users=max_users)
     if out is not None:
         out = Path(out)
-        write_text_atomic(out / "caseload_staff.csv", frame_csv(per_staff))
-        write_text_atomic(out / "caseload_agencies.csv", frame_csv(per_agency))
+        write_text_atomic(out / "caseload_staff.csv", frame_csv(per_staff, spreadsheet=True))
+        write_text_atomic(out / "caseload_agencies.csv", frame_csv(per_agency, spreadsheet=True))
         typer.echo(f"caseload_staff.csv ({len(per_staff)} rows) and caseload_agencies.csv "
                    f"({len(per_agency)} rows) written to {out}", err=True)
         return
     day = reference.date().isoformat()
-    sys.stdout.write(f"# caseload per staff and role on {day}\n{frame_csv(per_staff)}\n"
-                     f"# users without a responsible person, per agency, on {day}\n{frame_csv(per_agency)}")
+    sys.stdout.write(f"# caseload per staff and role on {day}\n{frame_csv(per_staff, spreadsheet=True)}\n"
+                     f"# users without a responsible person, per agency, on {day}\n"
+                     f"{frame_csv(per_agency, spreadsheet=True)}")
