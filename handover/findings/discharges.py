@@ -8,7 +8,8 @@ import pandas as pd
 
 from handover.findings.handovers import episodes_with_agency
 from handover.model import STAY_SERVICE_KINDS, Dataset
-from handover.timeline import DAY, active_on, days_between
+from handover.findings.responsible import responsible_on, within
+from handover.timeline import DAY, days_between
 
 __all__ = ["FOLLOW_UP_BY", "index_discharges", "discharge_follow_up"]
 
@@ -41,10 +42,7 @@ def index_discharges(
     """
     stays = _stays(dataset, stay_kinds)
     ended = stays[stays["end"].notna() & (stays["discharge_kind"].fillna("") != "death")]
-    if since is not None:
-        ended = ended[ended["end"] >= since]
-    if until is not None:
-        ended = ended[ended["end"] <= until]
+    ended = ended[within(ended["end"], since, until)]
     pairs = ended[["episode_id", "user_id", "end"]].merge(
         stays[["episode_id", "user_id", "start"]], on="user_id", suffixes=("", "_next"))
     continued = pairs[
@@ -104,11 +102,8 @@ def discharge_follow_up(
     index = index[["user_id", "episode_id", "agency_id", "end", "discharge_kind"]].rename(
         columns={"end": "discharge_date"})
 
-    coordinators = dataset.get("responsibilities")
-    coordinators = coordinators.loc[coordinators["role"] == "coordinator", ["user_id", "staff_id", "start", "end"]]
-    on_duty = index[["episode_id", "user_id", "discharge_date"]].merge(coordinators, on="user_id")
-    on_duty = on_duty[active_on(on_duty["start"], on_duty["end"], on_duty["discharge_date"])]
-    coordinator = on_duty.groupby("episode_id")["staff_id"].min().rename("coordinator_staff_id")
+    on_duty = responsible_on(dataset, "coordinator", index, "discharge_date")
+    coordinator = on_duty.groupby("event")["staff_id"].min().rename("coordinator_staff_id")
 
     events = index[["episode_id", "user_id", "agency_id", "discharge_date"]].merge(
         _follow_up_events(dataset), on="user_id", suffixes=("", "_event"))
@@ -130,7 +125,7 @@ def discharge_follow_up(
         & (later["start"] <= later["discharge_date"] + 30 * DAY)
     ]["episode_id"]
 
-    out = index.join(coordinator, on="episode_id").join(first, on="episode_id")
+    out = index.join(coordinator).join(first, on="episode_id")
     out["days_to_follow_up"] = days_between(out["discharge_date"], out["first_follow_up_date"]).astype("Int64")
     out["follow_up_7d"] = (out["days_to_follow_up"] <= 7).fillna(False).astype(bool)
     out["follow_up_30d"] = (out["days_to_follow_up"] <= 30).fillna(False).astype(bool)

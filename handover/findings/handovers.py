@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from handover.model import Dataset
-from handover.timeline import DAY, active_on, day_number, days_between
+from handover.findings.responsible import responsible_on, within
+from handover.timeline import day_number, days_between
 
 __all__ = ["episodes_with_agency", "handovers", "handover_without_coordinator"]
 
@@ -114,12 +115,6 @@ def handover_without_coordinator(
     [['u1', 2]]
     """
     found = handovers(dataset, window_days)
-    if since is not None:
-        found = found[found["handover_date"] >= since]
-    if until is not None:
-        found = found[found["handover_date"] <= until]
-    responsible = dataset.get("responsibilities")
-    responsible = responsible.loc[responsible["role"] == role, ["user_id", "start", "end"]]
-    pairs = found[["user_id", "handover_date"]].reset_index().merge(responsible, on="user_id")
-    covered = pairs.loc[active_on(pairs["start"], pairs["end"], pairs["handover_date"]), "index"]
+    found = found[within(found["handover_date"], since, until)].reset_index(drop=True)
+    covered = responsible_on(dataset, role, found, "handover_date")["event"]
     return found[~found.index.isin(covered)].reset_index(drop=True)
