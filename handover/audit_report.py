@@ -12,7 +12,8 @@ tables of :func:`handover.audit.audit_tables` and writes them into a folder:
 
 Every file is written atomically. Text cells in CSV and Excel that a spreadsheet would
 run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
-get a leading ``'``: ids and agency names come from agency systems.
+get a leading ``'`` (:mod:`handover.spreadsheet`): ids and agency names come from agency
+systems.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from handover.engines import Engine
 from handover.findings import FINDINGS, find
 from handover.output import atomic_path, write_text_atomic
 from handover.schema import to_text_frame
+from handover.spreadsheet import neutralise_formula, neutralise_frame
 from handover.timeline import to_day
 
 __all__ = ["AUDIT_FILES", "write_audit", "audit_html", "neutralise_formula"]
@@ -40,7 +42,6 @@ AUDIT_FILES = (
     "summary_by_agency.csv", "summary_by_month.csv", "summary_overall.csv",
 )
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TEXT_COLUMNS = ("user_id", "episode_id", "agency_id", "agency_name", "discharge_kind",
                  "coordinator_staff_id", "month")
 _SHARES = ("share_with_coordinator", "share_7d", "share_30d", "share_readmitted")
@@ -54,25 +55,9 @@ _WHO_FOLLOWS_UP = {
 }
 
 
-def neutralise_formula(value):
-    """Prefix ``'`` to text a spreadsheet would read as a formula; other values pass through.
-
-    Examples
-    --------
-    >>> [neutralise_formula(v) for v in ["=HYPERLINK(1)", "+47", "-1", "@SUM", "u01", 5, None]]
-    ["'=HYPERLINK(1)", "'+47", "'-1", "'@SUM", 'u01', 5, None]
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in out.columns:
-        if column in _TEXT_COLUMNS:
-            out[column] = out[column].map(neutralise_formula)
-    return out
+    # Summaries are text by the time they are written ("<5"); only these columns are names.
+    return neutralise_frame(frame, columns=_TEXT_COLUMNS)
 
 
 def _agencies_of(engine: Engine) -> pd.DataFrame | None:

@@ -12,7 +12,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from handover.cli_options import (
-    AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, SepOpt, SinceOpt, UntilOpt,
+    AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg,
+    SepOpt, SinceOpt, UntilOpt,
 )
 
 __all__ = ["audit"]
@@ -40,6 +41,7 @@ def audit(
         help="Show every number, including counts of 1 to 4 (internal use only; the page says so).")] = False,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Audit follow-up after discharge from treatment, for quality advisers.
 
@@ -70,7 +72,8 @@ def audit(
     reference = parse_option_date(as_of, "--as-of")
     first = parse_option_date(since, "--since")
     last = parse_option_date(until, "--until")
-    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding) as opened, \
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding,
+                     allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:
         task = bar.add_task("audit", total=4)

@@ -14,8 +14,8 @@ from typing import Annotated, Callable, List, Optional
 import typer
 
 from handover.cli_options import (
-    AsOfOpt, EncodingOpt, EngineName, EngineOpt, FormatOpt, Neo4jUriOpt, OptionalDataDirArg,
-    OutOpt, OutputFormat, SepOpt, SinceOpt, UntilOpt,
+    AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, FormatOpt, Neo4jUriOpt,
+    OptionalDataDirArg, OutOpt, OutputFormat, SepOpt, SinceOpt, UntilOpt,
 )
 from handover.findings import FINDINGS, find
 from handover.output import render, write_text_atomic
@@ -37,6 +37,7 @@ _SHARED = [
     ("out", OutOpt, None),
     ("sep", SepOpt, ","),
     ("encoding", EncodingOpt, "utf-8"),
+    ("allow_identifiers", AllowIdentifiersOpt, False),
 ]
 
 
@@ -59,7 +60,8 @@ def finding_command(name: str) -> Callable:
             common = {p: kwargs.pop(p) for p, _, _ in _SHARED}
             options = options_of(**kwargs)
             with open_engine(common["engine"].value, common["data_dir"], neo4j_uri=common["neo4j_uri"],
-                             sep=common["sep"], encoding=common["encoding"]) as engine:
+                             sep=common["sep"], encoding=common["encoding"],
+                             allow_identifiers=common["allow_identifiers"]) as engine:
                 rows = find(engine, name, as_of=_date(common["as_of"], "--as-of"), **options)
             text = render(rows, finding.schema, common["fmt"].value)
             if common["out"] is None:

@@ -1,7 +1,8 @@
 """``handover load DATA_DIR``: read and validate a dataset folder, then load it into Neo4j.
 
 The main CLI registers :func:`load` as a command. The load is one transaction: it
-either completes or leaves the database as it was.
+either completes or leaves the database as it was. ``--bulk`` commits batch by batch
+instead, for datasets too big for the server's heap (see :mod:`handover.neo4j_store`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ def load(
         help="Bolt URI of the Neo4j server (default: $NEO4J_URI, else the local server "
              "started with `handover neo4j start`).", show_default=False)] = None,
     replace: Annotated[bool, typer.Option(
-        "--replace", help="Replace the dataset the database holds (in the same transaction).")] = False,
+        "--replace", help="Replace the dataset the database holds (in the same transaction; "
+                          "with --bulk, deleted in committed batches first).")] = False,
+    bulk: Annotated[bool, typer.Option(
+        "--bulk", help="Commit batch by batch, for datasets too big for one transaction "
+                       "(above about 500,000 rows with the default 2g heap). Loads only into a "
+                       "database without handover data (or with --replace); queries refuse "
+                       "the data until the load has completed.")] = False,
     sep: Annotated[str, typer.Option(
         "--sep", help="CSV field separator; Norwegian Excel exports often use ';'.")] = ",",
     encoding: Annotated[str, typer.Option("--encoding", help="CSV text encoding, e.g. utf-8 or cp1252.")] = "utf-8",
@@ -36,6 +43,11 @@ def load(
     whole load is one transaction: if it fails, the database is left as it was.
     Loading the same dataset again changes nothing; loading a different one into a
     database that holds one is refused unless --replace is given.
+
+    A region or a country (100,000 users are about 5 million rows) needs --bulk:
+    each batch is committed on its own, so memory stays flat. A bulk load that
+    stops half-way leaves its data marked incomplete; findings refuse to run on it
+    until the dataset is loaded again with --bulk --replace.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -56,7 +68,7 @@ def load(
                     tasks[table] = bar.add_task(table, total=total)
                 bar.update(tasks[table], completed=done)
 
-            summary = load_dataset(driver, dataset, replace=replace, progress=progress)
+            summary = load_dataset(driver, dataset, replace=replace, progress=progress, atomic=not bulk)
     finally:
         driver.close()
     if summary.unchanged:

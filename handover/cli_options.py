@@ -11,6 +11,7 @@ import typer
 __all__ = [
     "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
     "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutOpt", "SinceOpt", "UntilOpt",
+    "AllowIdentifiersOpt",
 ]
 
 
@@ -47,3 +48,7 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table for rea
 OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of standard output.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", help="Earliest date to include.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="YYYY-MM-DD", help="Latest date to include.")]
+AllowIdentifiersOpt = Annotated[bool, typer.Option(
+    "--allow-identifiers",
+    help="Accept user and staff ids that look like Norwegian national identity numbers "
+         "(refused by default; `handover pseudonymize` replaces them).")]

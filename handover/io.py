@@ -39,9 +39,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .errors import DatasetError, InputError, Violation, _violation_order
+from .identifiers import looks_like_national_id
 from .model import REQUIRED_TABLES, TABLES, VOCABULARIES, ColumnKind, Dataset, Table
 
-__all__ = ["read_dataset", "validate_dataset"]
+__all__ = ["read_dataset", "validate_dataset", "locate_rows"]
 
 #: Violations reported per (file, column, kind of problem) before one summary line.
 MAX_REPORTED = 20
@@ -51,6 +52,22 @@ _DATE_OR_DATETIME = (
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
 )
 _NORWEGIAN_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ T].*)?")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/\d{2,4}(?:[ T].*)?")
+# Excel counts days from 1899-12-30; 20000 to 80000 are the years 1954 to 2119.
+_EXCEL_SERIAL_DATE = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# What a file that is not CSV text starts with, and what to do about it.
+_MAGIC_NUMBERS = (
+    (b"\x1f\x8b", "it is gzip-compressed; unpack it first (gunzip, or 7-Zip on Windows)"),
+    (b"PK\x03\x04", "it is a ZIP archive, such as an Excel workbook (.xlsx); save the sheet as CSV"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "it is an old Excel workbook (.xls); save the sheet as CSV"),
+    (b"PAR1", "it is a Parquet file; name it {stem}.parquet"),
+    (b"%PDF", "it is a PDF document; export the table as CSV instead"),
+)
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+# Bytes no text file holds (all control characters but tab, line feed and carriage return).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
 _OTHER_SEPARATORS = (";", ",", "\t", "|")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
@@ -99,7 +116,11 @@ def read_dataset(
     Unknown extra columns and files are ignored, and so are unnamed columns and rows
     without a single value (Excel pads its CSV exports with both). Messages show ids,
     dates, vocabulary values and years, never a name, municipality, reason or
-    profession.
+    profession; nor a value that looks like a national identity number, nor a date or
+    year that holds words (free text shifted into the column). Files that are not CSV
+    text (binary, compressed, a workbook, UTF-16 read as UTF-8), a file cut off in the
+    middle of a row, and separators or encodings that do not fit are reported with what
+    to do about them.
 
     Examples
     --------
@@ -158,6 +179,52 @@ def validate_dataset(
     return _load(folder, sep, encoding)[0]
 
 
+def locate_rows(
+    folder: str | PathLike, table: str, *, sep: str = ",", encoding: str = "utf-8"
+) -> tuple[str, str, np.ndarray] | None:
+    r"""Where each row of one table, as :func:`read_dataset` returns it, stands in its file.
+
+    For messages about rows found after reading (such as national identity numbers,
+    :mod:`handover.identifiers`); it reads the table's file again, so it is meant for
+    the rare case where something is to be reported.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        The dataset folder.
+    table : str
+        A table of the contract, such as ``"users"``.
+    sep, encoding
+        As for :func:`read_dataset`.
+
+    Returns
+    -------
+    tuple of (str, str, numpy.ndarray) or None
+        The file name, ``"line"`` (CSV) or ``"row"`` (Parquet), and per row of the
+        table's frame its line (or row) number; ``None`` when the table has no readable
+        file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "users.csv").write_text('user_id,municipality\nu1,"Os\nHordaland"\n\nu2,\n')
+    >>> file, label, lines = locate_rows(folder, "users")
+    >>> file, label, lines.tolist()
+    ('users.csv', 'line', [2, 5])
+    """
+    root = _as_folder(folder)
+    encoding = _usable_encoding(encoding)
+    violations: list[Violation] = []
+    path = _table_files(root, violations).get(table)
+    if path is None:
+        return None
+    raw = _read_table(path, TABLES[table], sep, encoding, violations)
+    if raw is None:
+        return None
+    return raw.file, raw.line_label, raw.lines
+
+
 # --- the pipeline -----------------------------------------------------------------------
 
 
@@ -181,6 +248,9 @@ def _load(folder, sep: str, encoding: str) -> tuple[list[Violation], dict[str, p
     encoding = _usable_encoding(encoding)
     if not isinstance(sep, str) or len(sep) != 1:
         raise InputError(f"the separator must be one character, not {sep!r}")
+    if sep in "\"\r\n":
+        raise InputError(f"the separator cannot be {sep!r}: quotes and line breaks "
+                         "have their own meaning in CSV (try ',', ';' or a tab)")
     violations: list[Violation] = []
     files = _table_files(root, violations)
     raws: dict[str, _RawTable] = {}
@@ -206,9 +276,12 @@ def _as_folder(folder) -> Path:
 
 def _usable_encoding(encoding: str) -> str:
     try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, TypeError, ValueError):
         raise InputError(f"unknown encoding {encoding!r} (try utf-8 or cp1252)") from None
+    if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zlib: bytes to bytes
+        raise InputError(f"{encoding!r} is not a text encoding (try utf-8 or cp1252)")
+    name = info.name
     # Excel's "CSV UTF-8" starts with a byte order mark; utf-8-sig drops it when present.
     return "utf-8-sig" if name == "utf-8" else encoding
 
@@ -226,6 +299,14 @@ def _table_files(root: Path, violations: list[Violation]) -> dict[str, Path | No
             ))
         elif csv_path.is_file() or parquet_path.is_file():
             files[name] = csv_path if csv_path.is_file() else parquet_path
+        elif csv_path.is_dir() or parquet_path.is_dir():
+            folder = csv_path if csv_path.is_dir() else parquet_path
+            files[name] = None
+            violations.append(Violation(
+                folder.name, None, None, None,
+                "a folder, not a file; a table is one file (Spark-style folders of "
+                "part files are not read)",
+            ))
         elif name in REQUIRED_TABLES:
             violations.append(Violation(
                 csv_path.name, None, None, None,
@@ -280,12 +361,15 @@ def _read_csv(path: Path, table: Table, sep: str, encoding: str, violations: lis
         problem(*_too_long_row(text, sep, len(header)))
         return None
     except ValueError as err:  # pandas' ParserError and EmptyDataError among them
-        problem(*_parser_problem(str(err), len(header), sep))
+        problem(*_parser_problem(str(err), text, len(header), sep))
         return None
     if frame.shape[1] != len(header):
         problem(f"not readable as CSV (the header has {len(header)} columns, "
                 f"but {frame.shape[1]} were read)")
         return None
+    cut = _cut_off_last_row(text, sep, len(header))
+    if cut is not None:
+        problem(*cut)
     lines = _csv_lines(text, sep, len(frame), header_line)
     return header, [frame.iloc[:, i] for i in range(frame.shape[1])], lines, header_line
 
@@ -300,13 +384,9 @@ def _decoded_text(path: Path, table: Table, encoding: str,
     if not data.strip():
         problem(_empty_rule(table))
         return None
-    wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-    if not wide and b"\x00" in data:
-        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
-        problem("not a CSV text file: " + (
-            "it looks like UTF-16 text (Excel's 'Unicode text'); pass --encoding utf-16"
-            if utf16 else
-            "it holds binary data, such as an Excel workbook; save the sheet as CSV"))
+    not_text = _not_text(data, path, encoding)
+    if not_text is not None:
+        problem(*not_text)
         return None
     try:
         return data.decode(encoding)
@@ -315,7 +395,43 @@ def _decoded_text(path: Path, table: Table, encoding: str,
                 if encoding == "utf-8-sig" else "")
         problem(f"not valid {_encoding_name(encoding)} text (byte 0x{data[err.start]:02x})"
                 f"{hint}", line=data[:err.start].count(b"\n") + 1)
+    except UnicodeError as err:  # codecs such as idna fail without a position
+        problem(f"not readable as {_encoding_name(encoding)} text ({_first_line(err)})")
+    return None
+
+
+def _not_text(data: bytes, path: Path, encoding: str) -> tuple[str, int | None] | None:
+    """Why ``data`` cannot be the text of a CSV file in ``encoding``, or ``None``."""
+    for magic, what in _MAGIC_NUMBERS:
+        if data.startswith(magic):
+            return "not a CSV text file: " + what.format(stem=path.stem), None
+    wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if wide:
+        if not data.startswith(_WIDE_BOMS) and b"\x00" not in data:
+            return (f"not {encoding} text: it has neither a byte order mark nor zero bytes, so it "
+                    "looks like utf-8 or cp1252 text; --encoding applies to every file, so save "
+                    "all tables in one encoding"), None
         return None
+    if data.startswith(_WIDE_BOMS) or _looks_utf16(data):
+        return ("not a CSV text file: it looks like UTF-16 text (Excel's 'Unicode text'); "
+                "pass --encoding utf-16"), None
+    head = data[:65536]
+    controls = sum(head.count(b) for b in _CONTROL_BYTES)
+    if controls > max(8, len(head) // 100):
+        return ("not a CSV text file: it holds binary data, such as an Excel workbook; "
+                "save the sheet as CSV"), None
+    zero = data.find(b"\x00")
+    if zero >= 0:
+        return ("a zero byte (NUL), which no text file holds; the file is damaged or holds "
+                "binary data: export it again"), data[:zero].count(b"\n") + 1
+    return None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    # UTF-16 without a byte order mark: ASCII letters leave every other byte zero.
+    head = data[:4096]
+    half = len(head) // 2
+    return half >= 4 and max(head[0::2].count(0), head[1::2].count(0)) > 0.3 * half
 
 
 def _empty_rule(table: Table) -> str:
@@ -331,7 +447,7 @@ def _separator_hint(header: list[str], sep: str, table: Table) -> str | None:
     shown = "\\t" if guessed == "\t" else guessed
     names = header[0].split(guessed)
     # Without a single known column name the first line is data, which must not be echoed.
-    seen = f" {_shown(header[0])!r}" if set(names) & set(table.column_names) else ""
+    seen = f" '{_shown(header[0])}'" if set(names) & set(table.column_names) else ""
     return (f"a header with a single column{seen}: the file looks '{shown}'-separated; "
             f"pass --sep '{shown}'")
 
@@ -340,8 +456,16 @@ def _encoding_name(encoding: str) -> str:
     return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
+def _csv_records(text: str, sep: str):
+    """The csv module's reader over ``text``, for values of any length."""
+    # The csv module refuses values longer than 128 KiB by default; a cell can be longer.
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+    return csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+
+
 def _csv_header(text: str, sep: str) -> tuple[list[str], int]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = _csv_records(text, sep)
     for record in reader:
         if not _blank(record):
             return [cell.strip() for cell in record], reader.line_num
@@ -353,22 +477,63 @@ def _blank(record: list[str]) -> bool:
     return not record or (len(record) == 1 and not record[0].strip())
 
 
-def _parser_problem(message: str, n_columns: int, sep: str) -> tuple[str, int | None]:
+def _parser_problem(message: str, text: str, n_columns: int, sep: str) -> tuple[str, int | None]:
     fields = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", message)
     if fields:
         return _too_many_values(int(fields.group(2)), n_columns, sep), int(fields.group(1))
     if "EOF inside string" in message:
-        return 'not readable as CSV: a quote (") is opened and never closed', None
+        rule = 'not readable as CSV: a quote (") opens a value that is never closed'
+        if not text.endswith(("\n", "\r")):
+            rule += "; the file ends inside it, so it looks cut off: export it again"
+        return rule, _last_record_line(text, sep)
     return f"not readable as CSV ({message.strip()})", None
 
 
+def _last_record_line(text: str, sep: str) -> int | None:
+    """The line on which the last record of ``text`` starts."""
+    reader = _csv_records(text, sep)
+    start, previous_end = None, 0
+    try:
+        for _ in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+    except csv.Error:
+        return None
+    return start
+
+
+def _cut_off_last_row(text: str, sep: str, n_columns: int) -> tuple[str, int | None] | None:
+    """A problem when the file ends in the middle of a row, as a truncated copy does."""
+    if text.endswith(("\n", "\r")):
+        return None
+    tail = text[max(text.rfind("\n"), text.rfind("\r")) + 1:]
+    if '"' in tail:  # a quoted value may span lines: let the csv module find the record
+        reader = _csv_records(text, sep)
+        record, line = [], None
+        try:
+            previous_end = 0
+            for record in reader:
+                line, previous_end = previous_end + 1, reader.line_num
+        except csv.Error:
+            return None
+    else:
+        record = tail.split(sep)
+        line = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    if _blank(record) or len(record) >= n_columns:
+        return None
+    return (f"the last row has {len(record)} of {n_columns} values and the file ends without a "
+            "line break: it looks cut off (truncated); export it again", line)
+
+
 def _too_long_row(text: str, sep: str, n_columns: int) -> tuple[str, int | None]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = _csv_records(text, sep)
     previous_end = 0
-    for record in reader:
-        if len(record) > n_columns:
-            return _too_many_values(len(record), n_columns, sep), previous_end + 1
-        previous_end = reader.line_num
+    try:
+        for record in reader:
+            if len(record) > n_columns:
+                return _too_many_values(len(record), n_columns, sep), previous_end + 1
+            previous_end = reader.line_num
+    except csv.Error:
+        pass
     return "not readable as CSV (a row has more values than the header has columns)", None
 
 
@@ -388,7 +553,7 @@ def _csv_lines(text: str, sep: str, n_rows: int, header_line: int) -> np.ndarray
         # line numbers; only then pay for a record-by-record pass.
         try:
             lines = _csv_record_lines(text, sep, header_line)
-        except csv.Error:  # e.g. a field beyond the csv module's size limit
+        except csv.Error:
             lines = np.empty(0)
         if len(lines) != n_rows:  # the csv module disagrees with pandas: best effort
             lines = np.arange(header_line + 1, header_line + 1 + n_rows)
@@ -396,7 +561,7 @@ def _csv_lines(text: str, sep: str, n_rows: int, header_line: int) -> np.ndarray
 
 
 def _csv_record_lines(text: str, sep: str, header_line: int) -> np.ndarray:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    reader = _csv_records(text, sep)
     starts, previous_end = [], 0
     for record in reader:
         if not _blank(record) and previous_end >= header_line:
@@ -407,20 +572,34 @@ def _csv_record_lines(text: str, sep: str, header_line: int) -> np.ndarray:
 
 def _read_parquet(path: Path, violations: list[Violation]):
     try:
+        if path.stat().st_size == 0:
+            violations.append(Violation(path.name, None, None, None, "empty (0 bytes)"))
+            return None
         data = pq.read_table(path)
-    except Exception as err:  # pyarrow raises several unrelated types for a broken file
+        names = data.column_names
+    except UnicodeDecodeError:  # pyarrow decodes column names only when asked for them
         violations.append(Violation(path.name, None, None, None,
-                                    f"not a readable Parquet file ({_first_line(err)})"))
+                                    "not a readable Parquet file (a column name is not valid "
+                                    "UTF-8; the file is damaged: export it again)"))
+        return None
+    except Exception as err:  # pyarrow raises several unrelated types for a broken file
+        reason = _first_line(err).replace(f"'{path}'", path.name).replace(str(path), path.name)
+        violations.append(Violation(path.name, None, None, None,
+                                    f"not a readable Parquet file ({reason})"))
         return None
     header, columns = [], []
-    for name, chunked in zip(data.column_names, data.columns):
+    for name, chunked in zip(names, data.columns):
         header.append(str(name).strip())
         try:
             columns.append(_arrow_to_text(chunked))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
-            violations.append(Violation(path.name, None, str(name), None,
-                                        f"of Parquet type {chunked.type}, which is not "
-                                        "readable as text, a number or a date"))
+        except pa.ArrowException:
+            # A damaged file can hold text that is not UTF-8, which pyarrow only finds
+            # when it converts the column.
+            text = pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)
+            rule = ("holds text that is not valid UTF-8; the file is damaged: export it again"
+                    if text else f"of Parquet type {chunked.type}, which is not readable as "
+                                 "text, a number or a date")
+            violations.append(Violation(path.name, None, str(name), None, rule))
             columns.append(pd.Series([None] * data.num_rows, dtype=object))
     return header, columns, np.arange(1, data.num_rows + 1), None
 
@@ -502,11 +681,21 @@ class _Reporter:
     def rows(self, mask: pd.Series | np.ndarray, column: str, kind: str,
              rule: str | Callable[[int], str]) -> None:
         positions = np.flatnonzero(_bools(mask))
-        private = self.raw.table.column(column).kind is ColumnKind.TEXT
+        kind_of_column = self.raw.table.column(column).kind
+        private = kind_of_column is ColumnKind.TEXT
         values = self.raw.cells[column]
         for position in positions[:MAX_REPORTED]:
             value = None if private else values.iat[position]
             text = rule(position) if callable(rule) else rule
+            if (value is not None and kind_of_column in (ColumnKind.DATE, ColumnKind.YEAR)
+                    and _WORDS.search(value)):
+                # Words in a date or a year are most likely free text (a reason, a name)
+                # shifted into the column by a missing separator: never echo them.
+                value, text = None, f"{text}; the value holds words and is not shown: is text " \
+                                    "from another column shifted into this one?"
+            elif value is not None and looks_like_national_id(value):
+                value, text = None, f"{text}; the value looks like a national identity number " \
+                                    "and is not shown"
             self._add(position, column, None if value is None else _shown(value), text)
         hidden = len(positions) - MAX_REPORTED
         if hidden > 0:
@@ -531,7 +720,14 @@ def _bools(mask) -> np.ndarray:
 
 
 def _shown(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    """``value`` as a message shows it: shortened, invisible characters made visible."""
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    if value.isprintable():
+        return value
+    # A tab, a line break or a zero-width space in an id must show, or " u1" and "u1\u200b"
+    # would read as the same value.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
 
 
 def _check_table(raw: _RawTable, raws: dict[str, _RawTable], files: dict[str, Path | None],
@@ -581,6 +777,15 @@ def _parse_dates(values: pd.Series, column: str, report: _Reporter) -> pd.Series
         value = values.iat[position]
         if _NORWEGIAN_DATE.fullmatch(value):
             return "not a date (YYYY-MM-DD; this looks like DD.MM.YYYY)"
+        slashed = _SLASHED_DATE.fullmatch(value)
+        if slashed and int(slashed.group(2)) > 12 >= int(slashed.group(1)):
+            return "not a date (YYYY-MM-DD; this looks like the American MM/DD/YYYY)"
+        if slashed and int(slashed.group(1)) > 12 >= int(slashed.group(2)):
+            return "not a date (YYYY-MM-DD; this looks like DD/MM/YYYY)"
+        if _EXCEL_SERIAL_DATE.fullmatch(value):
+            day = _EXCEL_EPOCH + pd.Timedelta(days=int(float(value)))
+            return (f"not a date (YYYY-MM-DD; this looks like an Excel day number, which would "
+                    f"be {day:%Y-%m-%d}: format the column as a date before saving)")
         if well_formed.iat[position] and not 1678 <= int(value[:4]) <= 2261:
             return ("outside the dates handover can hold (1678 to 2261; "
                     "leave end empty for an interval that is still ongoing)")

@@ -2,6 +2,10 @@
 
 The page is a single file with inline CSS and inline SVG charts: no scripts, no
 fonts or styles from the network, since health networks are closed.
+
+The CSVs beside it are meant to be opened in a spreadsheet, so text cells that a
+spreadsheet would run as a formula get a leading ``'`` (:mod:`handover.spreadsheet`);
+``handover find --format csv`` is the exact, script-facing form of the same rows.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from handover import __version__
 from handover.charts import Bar, bar_chart
 from handover.engines import Engine
 from handover.findings import FINDINGS, find
-from handover.output import render, write_text_atomic
-from handover.schema import to_text_frame
+from handover.output import write_text_atomic
+from handover.schema import ResultSchema, to_text_frame
+from handover.spreadsheet import neutralise_frame
 
-__all__ = ["REPORT_FINDINGS", "write_report", "report_html"]
+__all__ = ["REPORT_FINDINGS", "write_report", "report_html", "spreadsheet_csv"]
 
 #: Findings in the report, in the order they appear.
 REPORT_FINDINGS = (
@@ -71,10 +76,32 @@ def write_report(
             results[name] = str(missing_table)
             continue
         results[name] = rows
-        write_text_atomic(out_dir / f"{name}.csv", render(rows, FINDINGS[name].schema, "csv"))
+        write_text_atomic(out_dir / f"{name}.csv", spreadsheet_csv(rows, FINDINGS[name].schema))
     page = out_dir / "index.html"
     write_text_atomic(page, report_html(results, as_of=as_of, source=source))
     return page
+
+
+def spreadsheet_csv(rows: pd.DataFrame, schema: ResultSchema) -> str:
+    """A finding's rows as CSV for a spreadsheet: the §5 columns, formulas defused.
+
+    The text is that of ``handover find --format csv``, except that a text cell starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``.
+    Numbers, dates and booleans are unchanged.
+
+    Examples
+    --------
+    >>> from handover.schema import SCHEMAS, finalize
+    >>> schema = SCHEMAS["dormant_plans"]
+    >>> rows = finalize(pd.DataFrame({"user_id": ["=1+1"], "plan_id": ["p1"], "agency_id": ["a1"],
+    ...     "last_revised": ["2023-01-01"], "days_since_revision": [400]}), schema)
+    >>> print(spreadsheet_csv(rows, schema), end="")
+    user_id,plan_id,agency_id,last_revised,days_since_revision
+    '=1+1,p1,a1,2023-01-01,400
+    """
+    text_columns = [name for name, kind in schema.columns if kind == "str"]
+    text = neutralise_frame(to_text_frame(rows, schema), columns=text_columns)
+    return text.to_csv(index=False, lineterminator="\n")
 
 
 def report_html(results: dict[str, pd.DataFrame | str], *, as_of, source: str) -> str:

@@ -1,0 +1,1 @@
+"""Malformed input met through the CLI and the reader."""

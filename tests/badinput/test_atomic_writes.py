@@ -1,0 +1,161 @@
+"""Interrupted writes: a run that dies half-way never leaves a half-written file that looks complete.
+
+Every command that writes files goes through :mod:`handover.output`'s atomic helpers
+(a temporary file renamed into place) or an equivalent (``generate``'s partial files,
+``pseudonymize``'s staging folder). Here the low-level write is made to put half its
+text on disk and then fail, as a full disk or a killed process would; afterwards every
+file under the final names must be complete (equal to an uninterrupted run's) or absent,
+an earlier complete file must be left as it was, and no temporary file may remain.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from handover.cli import app
+from tests.badinput.corpus import write_base
+
+runner = CliRunner()
+
+# command, where it writes (a file or a folder), given the data folder and the target
+COMMANDS = {
+    "find --out": lambda data, out: ["find", "parallel-plans", data, "--format", "csv", "--out", out / "rows.csv"],
+    "network --out": lambda data, out: ["network", "shared-users", data, "--out", out / "edges.csv"],
+    "report": lambda data, out: ["report", data, "--out", out],
+    "audit": lambda data, out: ["audit", data, "--out", out],
+    "metrics": lambda data, out: ["metrics", data, "--out", out],
+    "caseload": lambda data, out: ["caseload", data, "--out", out],
+}
+
+
+def invoke(args) -> object:
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def interrupt_text_writes(monkeypatch, on_call: int) -> None:
+    """Make the ``on_call``-th ``Path.write_text`` write half its text, then fail."""
+    original = Path.write_text
+    calls = {"n": 0}
+
+    def write_text(self, data, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == on_call:
+            original(self, data[: len(data) // 2], *args, **kwargs)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def complete(tmp_path_factory) -> dict[str, dict[str, bytes]]:
+    """What each command writes when nothing goes wrong."""
+    root = tmp_path_factory.mktemp("complete")
+    data = write_base(root / "data")
+    written = {}
+    for name, command in COMMANDS.items():
+        out = root / name.replace(" ", "_")
+        assert invoke(command(data, out)).exit_code == 0
+        written[name] = files_under(out)
+    return written
+
+
+@pytest.mark.parametrize("on_call", [1, 2, 4])
+@pytest.mark.parametrize("name", COMMANDS)
+def test_an_interrupted_write_leaves_complete_files_or_none(tmp_path, monkeypatch, complete, name, on_call):
+    data = write_base(tmp_path / "data")
+    out = tmp_path / "out"
+    interrupt_text_writes(monkeypatch, on_call)
+    result = invoke(COMMANDS[name](data, out))
+    monkeypatch.undo()
+    left = files_under(out)
+    if len(complete[name]) < on_call and result.exit_code == 0:
+        assert left == complete[name]  # fewer writes than the interruption point
+        return
+    assert result.exit_code == 1, result.stderr
+    assert "unexpected failure (OSError)" in result.stderr and "Traceback" not in result.stderr
+    for path, content in left.items():
+        assert content == complete[name][path], f"{path} is half-written"
+    assert len(left) < len(complete[name])
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file()], "a temporary file was left behind"
+
+
+def test_an_interrupted_rewrite_keeps_the_earlier_file(tmp_path, monkeypatch):
+    data = write_base(tmp_path / "data")
+    target = tmp_path / "rows.csv"
+    assert invoke(["find", "parallel-plans", data, "--format", "csv", "--out", target]).exit_code == 0
+    earlier = target.read_bytes()
+    interrupt_text_writes(monkeypatch, 1)
+    result = invoke(["find", "caseworker-turnover", data, "--format", "csv", "--out", target])
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert target.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "rows.csv"]
+
+
+def test_an_interrupted_workbook_leaves_no_workbook(tmp_path, monkeypatch):
+    import openpyxl.workbook.workbook as workbook
+
+    data = write_base(tmp_path / "data")
+
+    def fail(self, filename):
+        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(workbook.Workbook, "save", fail)
+    result = invoke(["audit", data, "--out", tmp_path / "audit"])
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert not (tmp_path / "audit" / "discharges.xlsx").exists()
+    assert not (tmp_path / "audit" / "audit.html").exists()  # written after the workbook
+    assert not [p for p in (tmp_path / "audit").iterdir() if p.name.startswith(".")]
+
+
+def test_an_interrupted_generate_leaves_no_table(tmp_path, monkeypatch):
+    from handover.generate import writer
+
+    original = writer.DatasetWriter.append
+    calls = {"n": 0}
+
+    def append(self, table, columns):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(self, table, columns)
+
+    monkeypatch.setattr(writer.DatasetWriter, "append", append)
+    result = invoke(["generate", tmp_path / "gen", "--users", "20", "--seed", "1"])
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert list((tmp_path / "gen").iterdir()) == []  # neither tables nor .partial files
+
+
+def test_an_interrupted_pseudonymize_leaves_no_dataset(tmp_path, monkeypatch):
+    data = write_base(tmp_path / "data")
+    original = pd.DataFrame.to_csv
+    calls = {"n": 0}
+
+    def to_csv(self, path=None, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3 and path is not None:
+            Path(path).write_text("user_id\n", encoding="utf-8")  # a table cut short
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
+    result = invoke(["pseudonymize", data, tmp_path / "out", "--key-file", tmp_path / "key"])
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "key"]

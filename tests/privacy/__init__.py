@@ -1,0 +1,1 @@
+"""Privacy: pseudonymisation, the national-identity-number guard, what messages may show."""
