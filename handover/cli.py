@@ -15,7 +15,9 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from handover import cli_find
+from handover import (
+    cli_audit, cli_find, cli_generate, cli_load, cli_neo4j, cli_network, cli_privacy, cli_user,
+)
 from handover.cli_options import (
     AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, SepOpt,
 )
@@ -117,55 +119,16 @@ def report(
     typer.echo(f"report written: {page}")
 
 
-def _register_optional_commands() -> None:
-    """Commands whose modules are optional at import time stay out of the import path."""
-    try:
-        from handover import cli_neo4j
-    except ImportError:  # pragma: no cover - module not built yet
-        cli_neo4j = None
-    if cli_neo4j is not None:
-        app.add_typer(cli_neo4j.app, name="neo4j")
-    try:
-        from handover import cli_load
-    except ImportError:  # pragma: no cover
-        cli_load = None
-    if cli_load is not None:
-        app.command("load")(cli_load.load)
-    try:
-        from handover import cli_audit
-    except ImportError:  # pragma: no cover
-        cli_audit = None
-    if cli_audit is not None:
-        app.command("audit")(cli_audit.audit)
-    try:
-        from handover import cli_generate
-    except ImportError:  # pragma: no cover
-        cli_generate = None
-    if cli_generate is not None:
-        app.command("generate")(cli_generate.generate)
-    try:
-        from handover import cli_network
-    except ImportError:  # pragma: no cover
-        cli_network = None
-    if cli_network is not None:
-        app.command("network")(cli_network.network)
-        app.command("metrics")(cli_network.metrics)
-        app.command("caseload")(cli_network.caseload)
-    try:
-        from handover import cli_user
-    except ImportError:  # pragma: no cover
-        cli_user = None
-    if cli_user is not None:
-        app.command("user")(cli_user.user)
-    try:
-        from handover import cli_privacy
-    except ImportError:  # pragma: no cover
-        cli_privacy = None
-    if cli_privacy is not None:
-        app.command("pseudonymize")(cli_privacy.pseudonymize)
-
-
-_register_optional_commands()
+# The other commands live in modules of their own; registered here, in the order --help lists them.
+app.command("audit")(cli_audit.audit)
+app.command("network")(cli_network.network)
+app.command("metrics")(cli_network.metrics)
+app.command("caseload")(cli_network.caseload)
+app.command("user")(cli_user.user)
+app.command("generate")(cli_generate.generate)
+app.command("pseudonymize")(cli_privacy.pseudonymize)
+app.command("load")(cli_load.load)
+app.add_typer(cli_neo4j.app, name="neo4j")
 _guard_all(app)
 
 

@@ -24,7 +24,7 @@ from handover.session import open_engine
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="Run one finding and print or save its rows (DESIGN §5 columns).",
+    help="Run one finding and print or save its rows (columns as in docs/findings.md).",
     no_args_is_help=True,
 )
 
