@@ -6,21 +6,28 @@
 // start. For each change date c, count changes dated in [c, c + window_days); report the
 // maximum and the earliest c reaching it when the maximum >= $min_changes.
 // distinct_staff: distinct staff of role r for u over all time.
-MATCH (s:Staff)-[r:RESPONSIBLE_FOR]->(u:ServiceUser)
-WHERE r.role IN $roles
-WITH u, r.role AS role, r.start AS start, s.staff_id AS staff_id
-ORDER BY start, staff_id
-WITH u, role, collect({start: start, staff_id: staff_id}) AS sequence,
-     count(DISTINCT staff_id) AS distinct_staff
-WITH u, role, distinct_staff,
-     [i IN range(1, size(sequence) - 1)
-        WHERE sequence[i].staff_id <> sequence[i - 1].staff_id | sequence[i].start] AS changes
-UNWIND changes AS c
-WITH u, role, distinct_staff, c,
-     size([x IN changes WHERE x >= c AND x < c + duration({days: $window_days})]) AS in_window
-ORDER BY in_window DESC, c
-WITH u, role, distinct_staff, collect({changes: in_window, start: c})[0] AS busiest
-WHERE busiest.changes >= $min_changes
+// Per user, in a subquery: each user's few responsibilities are sorted and grouped on their
+// own instead of every responsibility in one sort and one grouping (2x faster and a fraction
+// of the memory at 100,000 users, PROFILE in bench/results/profiles).
+MATCH (u:ServiceUser)
+CALL (u) {
+  MATCH (s:Staff)-[r:RESPONSIBLE_FOR]->(u)
+  WHERE r.role IN $roles
+  WITH r.role AS role, r.start AS start, s.staff_id AS staff_id
+  ORDER BY start, staff_id
+  WITH role, collect({start: start, staff_id: staff_id}) AS sequence,
+       count(DISTINCT staff_id) AS distinct_staff
+  WITH role, distinct_staff,
+       [i IN range(1, size(sequence) - 1)
+          WHERE sequence[i].staff_id <> sequence[i - 1].staff_id | sequence[i].start] AS changes
+  UNWIND changes AS c
+  WITH role, distinct_staff, c,
+       size([x IN changes WHERE x >= c AND x < c + duration({days: $window_days})]) AS in_window
+  ORDER BY in_window DESC, c
+  WITH role, distinct_staff, collect({changes: in_window, start: c})[0] AS busiest
+  WHERE busiest.changes >= $min_changes
+  RETURN role, distinct_staff, busiest
+}
 RETURN u.user_id AS user_id,
        role,
        busiest.changes AS changes,

@@ -10,14 +10,21 @@
 // Each index is a fraction p / q of integers, rounded half up to 4 decimals in integer
 // arithmetic, (20000 p + q) / (2 q) / 10000.0, exactly as the in-memory engine does: Neo4j's
 // round() rounds decimal halves up while pandas rounds binary halves to even.
-MATCH (u:ServiceUser)-[:HAD_CONTACT]->(c:Contact)-[:WITH]->(a:Agency)
-WHERE ($since IS NULL OR c.date >= $since)
-  AND ($until IS NULL OR c.date <= $until)
-WITH u, c, CASE $provider WHEN 'staff' THEN c.staff_id ELSE a.agency_id END AS provider
-WHERE provider IS NOT NULL
-WITH u, provider, c.date AS date, c.contact_id AS contact_id
-ORDER BY date, contact_id
-WITH u, collect(provider) AS sequence
+// Per user, in a subquery: sorting each user's few contacts is much cheaper than one sort of
+// every contact in the database followed by grouping (2.6x faster at 100,000 users, PROFILE
+// in bench/results/profiles).
+MATCH (u:ServiceUser)
+CALL (u) {
+  MATCH (u)-[:HAD_CONTACT]->(c:Contact)-[:WITH]->(a:Agency)
+  WHERE ($since IS NULL OR c.date >= $since)
+    AND ($until IS NULL OR c.date <= $until)
+  WITH c, CASE $provider WHEN 'staff' THEN c.staff_id ELSE a.agency_id END AS provider
+  WHERE provider IS NOT NULL
+  WITH provider, c.date AS date, c.contact_id AS contact_id
+  ORDER BY date, contact_id
+  RETURN collect(provider) AS sequence
+}
+WITH u, sequence WHERE size(sequence) > 0
 CALL (sequence) {
   UNWIND sequence AS provider
   WITH provider, count(*) AS n_i

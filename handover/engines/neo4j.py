@@ -4,6 +4,12 @@ Reads go through routing-aware read queries (``routing_=READ``), so the same cod
 against the local server, a cluster or Aura (``neo4j+s://``). Results become pandas
 frames at the driver boundary: Neo4j dates become ``pandas.Timestamp``; integers,
 floats, booleans, strings and nulls pass through.
+
+A bulk load (:func:`handover.neo4j_store.load_dataset` with ``atomic=False``) that
+stopped half-way leaves a dataset marker with ``complete: false``; the engine then
+refuses every finding, the default ``as_of`` and the table list with an
+:class:`~handover.errors.EngineError` that says to reload, rather than answer from half
+a dataset.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import pandas as pd
 from handover.connection import open_driver
 from handover.cypher import load_query
 from handover.engines.base import Engine
-from handover.errors import QueryError
+from handover.errors import EngineError, QueryError
 from handover.model import Dataset
 from handover.neo4j_store import LoadSummary, load_dataset
 
@@ -86,21 +92,25 @@ class Neo4jEngine(Engine):
         QueryError
             When ``params`` differ from the file's declared params, or the server
             rejects the query.
+        EngineError
+            When the database holds an incomplete bulk load.
         """
-        return self._read(load_query(f"findings/{name}"), params)
+        query = load_query(f"findings/{name}")
+        self._markers()
+        return self._read(query, params)
 
     def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
         return self.run_query(finding, params)
 
     def latest_date(self) -> pd.Timestamp | None:
         """The latest date anywhere in the loaded dataset (``cypher/meta/latest_date.cypher``)."""
+        self._markers()
         value = self._read(load_query("meta/latest_date"), {})["latest_date"].iloc[0]
         return None if pd.isna(value) else value
 
     def tables_present(self) -> set[str] | None:
         """The tables of the loaded dataset, as recorded at load time; ``None`` when unknown."""
-        state = self._read(load_query("meta/dataset_state"), {})
-        markers = state["markers"].iloc[0]
+        markers = self._markers()
         if len(markers) != 1:
             return None
         return set(markers[0]["tables"])
@@ -108,6 +118,25 @@ class Neo4jEngine(Engine):
     def load(self, dataset: Dataset, *, replace: bool = False, **options) -> LoadSummary:
         """Load ``dataset`` (see :func:`handover.neo4j_store.load_dataset`)."""
         return load_dataset(self.driver, dataset, replace=replace, database=self.database, **options)
+
+    def _markers(self) -> list[dict]:
+        """The dataset markers in the database; refuses an incomplete bulk load.
+
+        Raises
+        ------
+        EngineError
+            When a marker says a bulk load has not completed (it is running, or it
+            stopped half-way): a query would see only part of the dataset.
+        """
+        markers = self._read(load_query("meta/dataset_state"), {})["markers"].iloc[0]
+        for marker in markers:
+            if marker.get("complete", True) is False:
+                raise EngineError(
+                    f"the database holds an incomplete bulk load (fingerprint {marker['fingerprint'][:12]} "
+                    f"from {marker.get('source') or 'an unnamed source'}): it is still running, or it stopped "
+                    "half-way, so a finding would see part of the dataset. Wait for it to finish, or load the "
+                    "dataset again with `handover load DATA_DIR --bulk --replace`")
+        return list(markers)
 
     def _read(self, query, params: dict[str, Any]) -> pd.DataFrame:
         from neo4j import RoutingControl

@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from handover import cli_load, cli_neo4j
+from handover import cli_load
 from handover.examples import tiny_dataset
 from handover.localserver.state import free_loopback_port
 from tests.conftest import CLASSPATH_CACHE
@@ -21,7 +21,10 @@ runner = CliRunner()
 
 
 def neo4j(*args):
-    return runner.invoke(cli_neo4j.app, [str(a) for a in args])
+    """``handover neo4j ARGS`` through the main CLI, with its error boundary."""
+    from handover.cli import app
+
+    return runner.invoke(app, ["neo4j", *(str(a) for a in args)])
 
 
 @pytest.mark.parametrize("command", ["start", "stop", "status"])
@@ -68,8 +71,9 @@ def test_start_status_stop_through_the_command_line(tmp_path):
 def test_start_on_a_taken_port_is_refused(tmp_path, neo4j_server):
     taken = int(neo4j_server.uri.rsplit(":", 1)[1])
     result = neo4j("start", "--state-dir", tmp_path / "state", "--port", taken)
-    assert result.exit_code != 0
-    assert f"port {taken} on 127.0.0.1 is already in use" in str(result.exception)
+    assert result.exit_code == 1
+    assert f"port {taken} on 127.0.0.1 is already in use" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def _load_app() -> typer.Typer:

@@ -58,6 +58,25 @@ def test_auth_is_on_and_a_wrong_password_is_refused(neo4j_server):
     message = str(caught.value)
     assert "refused the credentials" in message
     assert "wrong-password" not in message and neo4j_server.password not in message
+    _wait_until_the_lock_lifts(neo4j_server)
+
+
+def _wait_until_the_lock_lifts(server, timeout: float = 60.0) -> None:
+    """Three wrong passwords lock the user for a few seconds; later tests need it back."""
+    import time
+
+    from neo4j.exceptions import ClientError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+            try:
+                driver.verify_connectivity()
+                return
+            except ClientError as error:
+                if "AuthenticationRateLimit" not in (error.code or "") or time.monotonic() > deadline:
+                    raise
+        time.sleep(0.5)
 
 
 def _listening_addresses(pid: int) -> list[ipaddress._BaseAddress]:

@@ -1,0 +1,214 @@
+"""``python -m bench run`` (the benchmark) and ``python -m bench report`` (re-render the results).
+
+Run from the repository root. See ``bench/README.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import graph, memory, process_mining
+from bench.datasets import dataset_folder
+from bench.report import write_report
+from bench.results import Results
+
+HERE = Path(__file__).resolve().parent
+
+FULL = {"sizes": [10_000, 100_000, 250_000], "neo4j_sizes": [10_000, 100_000],
+        "naive_sizes": [500, 1_000, 2_000, 5_000], "pm4py_sizes": [10_000, 100_000],
+        "batch_sizes": [1_000, 5_000, 20_000], "repeat": 3, "naive_cap": 300.0, "cap": 900.0,
+        "query_cap": 300.0, "load_cap": 3_600.0, "out": HERE / "results"}
+QUICK = {"sizes": [1_000, 5_000], "neo4j_sizes": [1_000], "naive_sizes": [200, 500], "pm4py_sizes": [1_000],
+         "batch_sizes": [1_000, 5_000], "repeat": 2, "naive_cap": 30.0, "cap": 120.0, "query_cap": 60.0,
+         "load_cap": 300.0, "out": HERE / "data" / "quick-results"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="generate the datasets and measure everything")
+    run.add_argument("--quick", action="store_true",
+                     help="a smoke run in a few minutes: small sizes, short caps, results in bench/data/quick-results")
+    run.add_argument("--sizes", type=int, nargs="*", help="users per dataset for the memory engine (default 10000 100000 250000; none to skip)")
+    run.add_argument("--neo4j-sizes", type=int, nargs="*", help="sizes also loaded into Neo4j (default 10000 100000; none to skip)")
+    run.add_argument("--naive-sizes", type=int, nargs="*", help="sizes for the naive loops (default 500 1000 2000 5000)")
+    run.add_argument("--pm4py-sizes", type=int, nargs="*", help="sizes for handover of work vs pm4py (default 10000 100000)")
+    run.add_argument("--batch-sizes", type=int, nargs="+", help="bulk-load batch sizes to try (default 1000 5000 20000)")
+    run.add_argument("--sweep-max-users", type=int, default=100_000,
+                     help="try every batch size only up to this many users; bigger datasets are loaded once, "
+                          "with the fastest batch size measured so far (default 100000)")
+    run.add_argument("--append", action="store_true",
+                     help="add to the results.json in --out instead of starting afresh (e.g. a later run at "
+                          "a bigger size)")
+    run.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
+    run.add_argument("--repeat", type=int, help="repeats per timed step, the best kept (default 3)")
+    run.add_argument("--cap", type=float, help="seconds before a memory-engine or pm4py measurement is killed (default 900)")
+    run.add_argument("--naive-cap", type=float, help="seconds before a naive measurement is killed (default 300)")
+    run.add_argument("--query-cap", type=float, help="seconds before a Cypher query is terminated (default 300)")
+    run.add_argument("--load-cap", type=float, help="seconds before a bulk load is stopped (default 3600)")
+    run.add_argument("--neo4j-heap", default="8g", help="heap of the benchmark's Neo4j server (default 8g)")
+    run.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j",
+                     help="state directory of the benchmark's own Neo4j server (default bench/data/neo4j)")
+    run.add_argument("--data", type=Path, default=HERE / "data", help="where datasets are cached (default bench/data)")
+    run.add_argument("--out", type=Path, help="where results.md, results.json, scaling.png and profiles/ go "
+                                              "(default bench/results)")
+    report = commands.add_parser("report", help="write results.md and scaling.png again from results.json")
+    report.add_argument("--out", type=Path, default=HERE / "results")
+    args = parser.parse_args(argv)
+    if args.command == "report":
+        print(write_report(Results.load(args.out / "results.json"), args.out))
+        return 0
+    return _run(args, " ".join(["python -m bench", *map(shlex.quote, argv if argv is not None else sys.argv[1:])]))
+
+
+def _run(args, command: str) -> int:
+    settings = dict(QUICK if args.quick else FULL)
+    for key in settings:
+        value = getattr(args, key, None)
+        if value is not None:
+            settings[key] = value
+    out: Path = settings["out"]
+    out.mkdir(parents=True, exist_ok=True)
+    if args.append and (out / "results.json").exists():
+        results = Results.load(out / "results.json")
+        results.note(f"Appended by `{command}` from {_now()} (load average {_load_average()} at its start); "
+                     f"the machine section describes the first run.")
+    else:
+        results = Results(out / "results.json")
+        results.data["machine"] = _machine(command, args.neo4j_heap)
+    began = time.perf_counter()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that the finally below runs, and children go
+
+    def log(line: str) -> None:
+        print(f"[{time.perf_counter() - began:7.0f} s] {line}", file=sys.stderr, flush=True)
+
+    all_sizes = sorted(set(settings["sizes"]) | set(settings["neo4j_sizes"]) | set(settings["naive_sizes"])
+                       | set(settings["pm4py_sizes"]))
+    folders = {}
+    known = {d["users"] for d in results["datasets"]}
+    for users in all_sizes:
+        folders[users], info = dataset_folder(args.data, users, args.seed, log)
+        if users not in known:
+            results.add("datasets", info)
+    try:
+        for users in settings["sizes"]:
+            memory.against_floor(results, folders[users], users, repeat=settings["repeat"], cap=settings["cap"], log=log)
+        if settings["naive_sizes"]:
+            memory.against_naive(results, {u: folders[u] for u in settings["naive_sizes"]},
+                                 cap=settings["naive_cap"], repeat=settings["repeat"], log=log)
+        for users in settings["pm4py_sizes"]:
+            process_mining.against_pm4py(results, folders[users], users, repeat=settings["repeat"],
+                                         cap=settings["cap"], log=log)
+        if settings["neo4j_sizes"]:
+            _neo4j(results, settings, folders, args, out, log)
+    finally:
+        if not args.append:
+            results.data["machine"].update(finished=_now(), load_end=_load_average())
+        results.save()
+        path = write_report(results, out)
+        log(f"wrote {path} and {out / 'scaling.png'}")
+    return 0
+
+
+def _neo4j(results: Results, settings: dict, folders: dict, args, out: Path, log) -> None:
+    from handover.engines.neo4j import Neo4jEngine
+
+    memory_seconds = {}
+    for r in results["memory"]:
+        if r["status"] == "ok" and r["step"] not in ("floor", "read_dataset"):
+            memory_seconds[(r["users"], r["step"])] = r["seconds"]
+    with graph.bench_server(args.neo4j_state_dir, args.neo4j_heap, log) as info:
+        with Neo4jEngine(info.uri, info.user, info.password) as engine:
+            results.data["machine"]["neo4j"] = graph.server_version(engine)
+            results.save()
+            graph.warm_up(engine, folders[min(folders)], log)
+            for users in settings["neo4j_sizes"]:
+                batch_sizes = settings["batch_sizes"]
+                if users > args.sweep_max_users:
+                    batch_sizes = [_fastest_batch_size(results, batch_sizes)]
+                loaded = graph.load_throughput(results, engine, folders[users], users, batch_sizes,
+                                               cap=settings["load_cap"], log=log)
+                if not loaded:
+                    results.note(f"Neo4j at {users:,} users: no bulk load finished within {settings['load_cap']:.0f} s, "
+                                 "so no query was run at that size.")
+                    continue
+                mine = {name: s for (u, name), s in memory_seconds.items() if u == users}
+                if not mine:  # this size was not measured on the memory engine: measure find() now
+                    for r in _memory_finds(folders[users], users, settings):
+                        mine[r["step"]] = r["seconds"]
+                graph.queries(results, engine, users, mine, repeat=settings["repeat"], cap=settings["query_cap"],
+                              log=log)
+                if users == max(settings["neo4j_sizes"]):
+                    graph.profile_findings(results, engine, users, out / "profiles", cap=settings["query_cap"], log=log)
+
+
+def _fastest_batch_size(results: Results, batch_sizes: list[int]) -> int:
+    """The batch size with the best rows/s at the biggest size measured so far."""
+    done = [r for r in results["neo4j_load"] if r["status"] == "ok"]
+    if not done:
+        return batch_sizes[len(batch_sizes) // 2]
+    biggest = max(r["users"] for r in done)
+    return max((r for r in done if r["users"] == biggest), key=lambda r: r["rows_per_second"])["batch_size"]
+
+
+def _memory_finds(folder: Path, users: int, settings: dict) -> list[dict]:
+    from bench.worker import measure
+    from handover.findings import FINDINGS
+
+    found = []
+    for name in FINDINGS:
+        r = measure({"kind": "find", "name": name, "data": str(folder), "repeat": settings["repeat"]}, settings["cap"])
+        if r["status"] == "ok":
+            found.append({"step": name, "seconds": r["seconds"]})
+    return found
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(f"terminated by signal {signum}")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def _machine(command: str, heap: str) -> dict:
+    import importlib.metadata as metadata
+
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    ram = ""
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            ram = f"{int(line.split()[1]) / 2**20:.1f} GiB"
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    packages = []
+    for name in ("pandas", "numpy", "pyarrow", "networkx", "neo4j", "pm4py", "matplotlib"):
+        try:
+            packages.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return {"command": command, "started": _now(), "nproc": nproc, "ram": ram, "cpu": cpu,
+            "load_start": _load_average(), "python": f"{platform.python_version()} ({platform.platform()})",
+            "packages": ", ".join(packages), "java": java[0] if java else "", "neo4j_heap": heap,
+            "neo4j_pagecache": "128m (handover.localserver's neo4j.conf)"}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""One measurement in a fresh Python process: its time and its peak resident memory.
+
+Run as ``python -m bench.worker '<json spec>'`` (by :func:`measure`, never by hand).
+A fresh process per measurement makes the peak RSS (``getrusage``'s ``ru_maxrss``)
+belong to that measurement alone, and lets the caller kill a measurement that runs
+past its time cap. The result is the last stdout line, after ``BENCH-RESULT``.
+
+Kinds of measurement (``spec["kind"]``):
+
+``floor``
+    ``pandas.read_csv(path)`` with its defaults on every table file: the least any
+    reader must spend (no string ids, no validation).
+``read``
+    :func:`handover.io.read_dataset`: our read with the full contract validation.
+``find``
+    ``read_dataset``, then :func:`handover.findings.find` for one finding on the
+    in-memory engine (the find is timed on its own, best of ``repeat``).
+``naive``
+    ``read_dataset``, then the loop implementation of ``tests/oracle.py``.
+``handover_of_work``
+    ``read_dataset``, then :func:`handover.network.handover_of_work` (``impl="ours"``)
+    or ``pm4py.discover_handover_of_work_network(log, beta=0)`` on the event log of
+    DESIGN §5.8 (``impl="pm4py"``; building the log is not timed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["measure", "MARK"]
+
+MARK = "BENCH-RESULT "
+REPO = Path(__file__).resolve().parent.parent
+
+
+def measure(spec: dict, cap: float) -> dict:
+    """Run ``spec`` in a fresh process, killed after ``cap`` seconds.
+
+    Returns
+    -------
+    dict
+        The worker's result, with ``status`` ``ok``, ``timeout`` (past the cap) or
+        ``failed`` (with the error's last lines).
+    """
+    command = [sys.executable, "-m", "bench.worker", json.dumps(spec)]
+    began = time.perf_counter()
+    child = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             stdin=subprocess.DEVNULL)
+    try:
+        stdout, stderr = child.communicate(timeout=cap)
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "cap": cap, "wall": round(time.perf_counter() - began, 3)}
+    finally:  # past the cap, or the benchmark itself stopped: the measurement goes too
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(MARK):
+            result = json.loads(line[len(MARK):])
+            result["status"] = "ok"
+            return result
+    tail = "\n".join((stdout + stderr).strip().splitlines()[-8:])
+    return {"status": "failed", "error": tail or f"exit {child.returncode}"}
+
+
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+#: Quick steps are repeated until they add up to this many seconds (as ``timeit`` does), so
+#: that a step of a few milliseconds is not measured by one noisy sample.
+MIN_TOTAL_SECONDS, MAX_RUNS = 1.0, 50
+
+
+def _timed(work, repeat: int = 1):
+    """``(best seconds, all seconds, last result)`` of at least ``repeat`` runs of ``work()``."""
+    samples, result = [], None
+    while len(samples) < max(1, repeat) or (sum(samples) < MIN_TOTAL_SECONDS and len(samples) < MAX_RUNS):
+        result = None
+        gc.collect()
+        began = time.perf_counter()
+        result = work()
+        samples.append(time.perf_counter() - began)
+    return min(samples), samples, result
+
+
+def _floor(spec: dict) -> dict:
+    import pandas as pd
+
+    files = sorted(Path(spec["data"]).glob("*.csv"))
+    best, samples, _ = _timed(lambda: [pd.read_csv(f) for f in files], spec.get("repeat", 1))
+    return {"seconds": best, "samples": samples}
+
+
+def _read(spec: dict):
+    from handover.io import read_dataset
+
+    return _timed(lambda: read_dataset(spec["data"]), spec.get("repeat", 1))
+
+
+def _find(spec: dict) -> dict:
+    from handover.engines import MemoryEngine
+    from handover.findings import find
+
+    # The floor again, in this process, just before: on a shared machine the load changes
+    # from minute to minute, and a ratio is fair only between neighbours in time.
+    floor = _floor(spec)["seconds"]
+    read_best, read_samples, dataset = _read({**spec, "repeat": 1})
+    rss_after_read = _peak_rss()
+    engine = MemoryEngine(dataset)
+    best, samples, rows = _timed(lambda: find(engine, spec["name"]), spec.get("repeat", 1))
+    return {"seconds": best, "samples": samples, "read_seconds": read_best, "rows": len(rows),
+            "rss_after_read": rss_after_read, "floor_seconds": floor}
+
+
+def _naive(spec: dict) -> dict:
+    import pandas as pd
+
+    from handover.findings import resolve_options
+    from tests import oracle
+
+    _, _, dataset = _read({**spec, "repeat": 1})
+    name = spec["name"]
+    as_of = dataset.latest_date()
+    params = resolve_options(name, {}, as_of)
+    # The oracle works on datetime.date, as the rows it builds do.
+    params = {k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in params.items()}
+    best, samples, rows = _timed(lambda: getattr(oracle, name)(dataset, **params), spec.get("repeat", 1))
+    return {"seconds": best, "samples": samples, "rows": len(rows)}
+
+
+def _handover_of_work(spec: dict) -> dict:
+    _, _, dataset = _read({**spec, "repeat": 1})
+    if spec["impl"] == "ours":
+        from handover.network import handover_of_work
+
+        best, samples, graph = _timed(lambda: handover_of_work(dataset), spec.get("repeat", 1))
+        edges = {(u, v): d["weight"] for u, v, d in graph.edges(data=True)}
+    else:
+        import pandas as pd
+
+        with contextlib.redirect_stdout(io.StringIO()):  # pm4py prints a banner on import
+            import pm4py
+        ordered = dataset["responsibilities"].sort_values(["user_id", "start", "staff_id"], kind="stable")
+        log = pd.DataFrame({
+            "case:concept:name": ordered["user_id"].astype(str).to_numpy(),
+            "org:resource": ordered["staff_id"].astype(str).to_numpy(),
+            "concept:name": ordered["role"].astype(str).to_numpy(),
+            "time:timestamp": pd.to_datetime(ordered["start"]).to_numpy(),
+        })
+        best, samples, network = _timed(lambda: pm4py.discover_handover_of_work_network(log, beta=0),
+                                        spec.get("repeat", 1))
+        edges = dict(network.connections)
+    digest = sorted((u, v, round(w, 12)) for (u, v), w in edges.items())
+    import hashlib
+
+    return {"seconds": best, "samples": samples, "edges": len(edges),
+            "events": int(len(dataset["responsibilities"])),
+            "edges_digest": hashlib.sha256(json.dumps(digest).encode()).hexdigest()}
+
+
+def main(argv: list[str]) -> None:
+    spec = json.loads(argv[0])
+    kind = spec["kind"]
+    if kind == "floor":
+        result = _floor(spec)
+    elif kind == "read":
+        floor = _floor(spec)["seconds"]
+        best, samples, dataset = _read(spec)
+        result = {"seconds": best, "samples": samples, "floor_seconds": floor,
+                  "rows": int(sum(len(f) for f in dataset.tables.values()))}
+    elif kind == "find":
+        result = _find(spec)
+    elif kind == "naive":
+        result = _naive(spec)
+    elif kind == "handover_of_work":
+        result = _handover_of_work(spec)
+    else:
+        raise SystemExit(f"unknown measurement kind {kind!r}")
+    result["peak_rss"] = _peak_rss()
+    result["pid"] = os.getpid()
+    print(MARK + json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,9 @@
+// name: complete_dataset
+// mode: write
+// params: fingerprint, loaded_at
+// The last step of a bulk load: mark the dataset's (:HandoverDataset) marker, written with
+// complete = false before the first batch, as complete. Until then queries refuse to run.
+MATCH (d:HandoverDataset {fingerprint: $fingerprint})
+SET d.complete = true,
+    d.loaded_at = $loaded_at
+RETURN count(d) AS marked
