@@ -29,7 +29,7 @@ __all__ = ["REPORT_FINDINGS", "write_report", "report_html", "spreadsheet_csv"]
 #: Findings in the report, in the order they appear.
 REPORT_FINDINGS = (
     "handover_without_coordinator", "caseworker_turnover", "parallel_plans",
-    "discharge_follow_up", "coordinator_gaps", "dormant_plans",
+    "discharge_follow_up", "coordinator_gaps", "dormant_plans", "continuity_of_care",
 )
 
 # The page shows this many rows of each finding; the CSV beside it has them all.
