@@ -240,14 +240,9 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
     of the old dataset at the end (``meta/prune_dataset.cypher`` says why not first).
     """
     state = tx.run(load_query("meta/dataset_state").text).single()
-    markers, has_data = state["markers"], state["has_data"]
-    if _already_loaded(markers, marker):
+    if _already_loaded(state["markers"], marker):
         return True, None
-    replaced = None
-    if markers or has_data:
-        if not replace:
-            raise DatasetConflictError(_conflict_message(markers, marker))
-        replaced = _replaced(markers)
+    replaced = _what_is_replaced(state, marker, replace, _conflict_message)
     for table, table_rows_ in rows.items():
         query = load_query(f"load/{table}").text
         total = len(table_rows_)
@@ -270,6 +265,16 @@ def _already_loaded(markers: list[dict], marker: dict) -> bool:
     """Whether the database holds exactly this dataset, completely loaded."""
     return ([m["fingerprint"] for m in markers] == [marker["fingerprint"]]
             and markers[0].get("complete", True) is not False)
+
+
+def _what_is_replaced(state, marker: dict, replace: bool, conflict_message) -> str | None:
+    """What a load replaces (``None`` for an empty database); refuses to mix without ``replace``."""
+    markers, has_data = state["markers"], state["has_data"]
+    if not (markers or has_data):
+        return None
+    if not replace:
+        raise DatasetConflictError(conflict_message(markers, marker))
+    return _replaced(markers)
 
 
 def _replaced(markers: list[dict]) -> str:
@@ -299,14 +304,10 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
     try:
         with driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
             state = session.execute_read(lambda tx: tx.run(load_query("meta/dataset_state").text).single())
-            markers, has_data = state["markers"], state["has_data"]
-            if _already_loaded(markers, marker):
+            if _already_loaded(state["markers"], marker):
                 return True, None
-            replaced = None
-            if markers or has_data:
-                if not replace:
-                    raise DatasetConflictError(_bulk_conflict_message(markers, marker))
-                replaced = _replaced(markers)
+            replaced = _what_is_replaced(state, marker, replace, _bulk_conflict_message)
+            if replaced is not None:
                 began = time.perf_counter()
                 _clear_labels(session)
                 cleared[0] = time.perf_counter() - began
