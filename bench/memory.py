@@ -12,7 +12,11 @@ __all__ = ["against_floor", "against_naive"]
 
 
 def against_floor(results: Results, folder: Path, users: int, *, repeat: int, cap: float, log) -> None:
-    """Floor, ``read_dataset`` and every finding's ``find()`` on one dataset, each in its own process."""
+    """Floor, ``read_dataset`` and every finding's ``find()`` on one dataset, each in its own process.
+
+    Measuring a size again (``--append``) replaces what was measured at that size before.
+    """
+    results.data["memory"] = [r for r in results["memory"] if r["users"] != users]
     steps = [("floor", {"kind": "floor"}), ("read_dataset", {"kind": "read"})]
     steps += [(name, {"kind": "find", "name": name}) for name in FINDINGS]
     for step, spec in steps:
