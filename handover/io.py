@@ -1,9 +1,12 @@
 r"""Read and validate a dataset folder (DESIGN §3).
 
 A dataset is a folder with one ``<table>.csv`` or ``<table>.parquet`` per table.
-Both formats are turned into columns of stripped strings first, so one validation
-path checks them; only a dataset without a single violation is turned into typed
-frames. Every check is vectorised: Python only builds the violations it reports.
+Both formats are turned into columns of stripped Arrow text first, so one validation
+path checks them, and the checks run on Arrow's kernels; the typed frames are made
+from them at the end. CSV is parsed by Arrow (on every core); a file Arrow refuses
+(ragged rows, a header below blank lines, a broken quote) is parsed again by pandas,
+whose errors say where the file breaks. Every check is vectorised: Python only
+builds the violations it reports.
 
 Examples
 --------

@@ -117,18 +117,32 @@ def continuity_of_care(
     if until is not None:
         keep &= contacts["date"] <= until
     visits = contacts.loc[keep, ["user_id", "date", "contact_id", column]]
-    visits = visits.rename(columns={column: "provider"})
-    visits = visits.sort_values(["user_id", "date", "contact_id"], kind="stable").reset_index(drop=True)
+    # Strings become integer codes once: sorting and counting integers is what makes this
+    # linear in practice. Sorted user codes keep the users in id order.
+    user_codes, user_ids = pd.factorize(visits["user_id"], sort=True)
+    provider_codes, _ = pd.factorize(visits[column])
+    days = visits["date"].to_numpy("datetime64[ns]").view(np.int64)
+    order = _in_visit_order(user_codes, days, visits["contact_id"].to_numpy(object))
+    user, provider = user_codes[order].astype(np.int64), provider_codes[order].astype(np.int64)
 
-    per_provider = visits.groupby(["user_id", "provider"], sort=True).size().rename("n").reset_index()
-    per_provider["square"] = per_provider["n"] * per_provider["n"]
-    users = per_provider.groupby("user_id", sort=True).agg(
-        contacts=("n", "sum"), providers=("n", "size"), top=("n", "max"), squares=("square", "sum"))
+    # Contacts per (user, provider): runs of one sorted integer key.
+    n_providers = int(provider.max(initial=0)) + 1
+    keys, per_pair = np.unique(user * n_providers + provider, return_counts=True)
+    pair_user = keys // n_providers
+    firsts = np.flatnonzero(np.r_[True, pair_user[1:] != pair_user[:-1]]) if len(keys) else keys
 
-    same_user = visits["user_id"].eq(visits["user_id"].shift())
-    repeats = same_user & visits["provider"].eq(visits["provider"].shift())
-    users["same"] = repeats.groupby(visits["user_id"], sort=True).sum()
+    def per_user(reduce, values):
+        return reduce.reduceat(values, firsts) if len(keys) else keys
 
+    users = pd.DataFrame({
+        "user_id": np.asarray(user_ids, dtype=object),
+        "contacts": per_user(np.add, per_pair),
+        "providers": np.diff(np.r_[firsts, len(keys)]).astype(np.int64),
+        "top": per_user(np.maximum, per_pair),
+        "squares": per_user(np.add, per_pair * per_pair),
+    })
+    repeats = (user[1:] == user[:-1]) & (provider[1:] == provider[:-1])
+    users["same"] = np.bincount(user[1:][repeats], minlength=len(users)).astype(np.int64)
     n = users["contacts"].to_numpy(np.int64)
     several = n >= 2
     pairs = np.where(several, n - 1, 1)  # a stand-in denominator where the index is missing
@@ -137,4 +151,26 @@ def continuity_of_care(
     users["secon"] = np.where(several, round_ratio(users["same"].to_numpy(np.int64), pairs), np.nan)
     users["hhi"] = round_ratio(users["squares"].to_numpy(np.int64), n * n)
     columns = ["user_id", "contacts", "providers", "upc", "coc", "secon", "hhi"]
-    return users.reset_index()[columns]
+    return users[columns]
+
+
+def _in_visit_order(users: np.ndarray, days: np.ndarray, contact_ids: np.ndarray) -> np.ndarray:
+    """Positions ordered by ``(user, date, contact_id)``.
+
+    Integers are sorted first; ids are compared as strings only within the few runs of
+    contacts a user had on one day.
+    """
+    order = np.lexsort((days, users))
+    tie = (users[order][1:] == users[order][:-1]) & (days[order][1:] == days[order][:-1])
+    if not tie.any():
+        return order
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] |= tie
+    tied[:-1] |= tie
+    positions = np.flatnonzero(tied)
+    runs = np.cumsum(np.r_[True, ~tie])[positions]
+    within = pd.DataFrame({"run": runs, "id": contact_ids[order[positions]]})
+    permutation = within.sort_values(["run", "id"], kind="stable").index.to_numpy()
+    order[positions] = order[positions][permutation]
+    return order
+
