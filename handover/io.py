@@ -688,7 +688,7 @@ def _first_line(err: Exception) -> str:
     return lines[0] if lines else type(err).__name__
 
 
-def _raw_table(file: str, table: Table, header: list[str], columns: list[pd.Series],
+def _raw_table(file: str, table: Table, header: list[str], columns: list[pa.ChunkedArray],
                lines: np.ndarray, label: str, header_line: int | None,
                violations: list[Violation]) -> _RawTable:
     def header_problem(column: str, rule: str) -> None:
@@ -842,7 +842,7 @@ def _check_vocabulary(values: pa.ChunkedArray, present: np.ndarray, column: str,
     listed = f"not one of: {', '.join(allowed)}"
 
     def rule(position: int) -> str:
-        if values[position].as_py().lower() in allowed:
+        if values[int(position)].as_py().lower() in allowed:
             return f"{listed} (the values are lower-case)"
         return listed
 
@@ -860,7 +860,7 @@ def _parse_dates(values: pa.ChunkedArray, present: np.ndarray, column: str,
     parsed = pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
 
     def rule(position: int) -> str:
-        value = values[position].as_py()
+        value = values[int(position)].as_py()
         if _NORWEGIAN_DATE.fullmatch(value):
             return "not a date (YYYY-MM-DD; this looks like DD.MM.YYYY)"
         slashed = _SLASHED_DATE.fullmatch(value)

@@ -52,13 +52,16 @@ def index_discharges(
     return ended[~ended["episode_id"].isin(continued)].reset_index(drop=True)
 
 
-def _follow_up_events(dataset: Dataset) -> pd.DataFrame:
-    """Contacts and episode starts of each user, with the agency and its level."""
-    contacts = dataset.get("contacts")[["user_id", "agency_id", "date"]]
-    episodes = episodes_with_agency(dataset)[["user_id", "agency_id", "start"]].rename(columns={"start": "date"})
-    events = pd.concat([contacts, episodes], ignore_index=True)
-    levels = dataset.get("agencies")[["agency_id", "level"]]
-    return events.merge(levels, on="agency_id", how="left")
+def _follow_up_events(dataset: Dataset, users: pd.Series) -> pd.DataFrame:
+    """Contacts and episode starts of ``users``, with the agency and its level."""
+    contacts = dataset.get("contacts")
+    contacts = contacts.loc[contacts["user_id"].isin(users), ["user_id", "agency_id", "date"]]
+    episodes = episodes_with_agency(dataset)
+    episodes = episodes.loc[episodes["user_id"].isin(users), ["user_id", "agency_id", "start"]]
+    events = pd.concat([contacts, episodes.rename(columns={"start": "date"})], ignore_index=True)
+    agencies = dataset.get("agencies")
+    events["level"] = events["agency_id"].map(agencies.set_index("agency_id")["level"])
+    return events
 
 
 def discharge_follow_up(
@@ -103,10 +106,13 @@ def discharge_follow_up(
         columns={"end": "discharge_date"})
 
     on_duty = responsible_on(dataset, "coordinator", index, "discharge_date")
-    coordinator = on_duty.groupby("event")["staff_id"].min().rename("coordinator_staff_id")
+    # The smallest id: sorted first, then the first per discharge (min() on str loops in Python).
+    coordinator = (on_duty.sort_values("staff_id").groupby("event")["staff_id"].first()
+                   .rename("coordinator_staff_id"))
 
     events = index[["episode_id", "user_id", "agency_id", "discharge_date"]].merge(
-        _follow_up_events(dataset), on="user_id", suffixes=("", "_event"))
+        _follow_up_events(dataset, index["user_id"].drop_duplicates()), on="user_id",
+        suffixes=("", "_event"))
     in_time = (events["date"] >= events["discharge_date"] + DAY) & (
         events["date"] <= events["discharge_date"] + pd.Timedelta(days=max_days))
     if follow_up_by == "municipal":
