@@ -60,11 +60,6 @@ def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return neutralise_frame(frame, columns=_TEXT_COLUMNS)
 
 
-def _agencies_of(engine: Engine) -> pd.DataFrame | None:
-    dataset = getattr(engine, "dataset", None)
-    return dataset.get("agencies") if dataset is not None else None
-
-
 def write_audit(
     engine: Engine,
     out_dir: Path,
@@ -98,7 +93,7 @@ def write_audit(
     follow_up_by, max_days, stay_kinds : optional
         Options of ``discharge_follow_up`` (default ``municipal``, 30, the stay kinds).
     agencies : pandas.DataFrame, optional
-        For the agencies' names; default the engine's dataset when it holds one.
+        For the agencies' names; default the engine's (:meth:`Engine.agency_names`).
     source : str
         The dataset's name, shown on the page.
     progress : callable, optional
@@ -135,7 +130,7 @@ def write_audit(
     options = dict(FINDINGS["discharge_follow_up"].defaults)
     options.update({k: v for k, v in {"follow_up_by": follow_up_by, "max_days": max_days}.items() if v is not None})
     step("summaries")
-    tables = audit_tables(rows, agencies if agencies is not None else _agencies_of(engine), suppress=suppress)
+    tables = audit_tables(rows, agencies if agencies is not None else engine.agency_names(), suppress=suppress)
 
     step("discharges.csv")
     write_text_atomic(out_dir / "discharges.csv", _csv(_worklist_text(tables.worklist)))

@@ -33,6 +33,10 @@ class Engine(ABC):
         """Names of the tables the dataset has, or ``None`` when the engine cannot tell."""
         return None
 
+    def agency_names(self) -> pd.DataFrame | None:
+        """Columns ``agency_id, name`` of every agency, or ``None`` when the engine cannot tell."""
+        return None
+
     def close(self) -> None:
         """Release what the engine holds (connections); a no-op by default."""
 

@@ -34,6 +34,9 @@ class MemoryEngine(Engine):
     def tables_present(self) -> set[str]:
         return set(self.dataset.tables)
 
+    def agency_names(self) -> pd.DataFrame:
+        return self.dataset.get("agencies")[["agency_id", "name"]]
+
     def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
         from handover.findings import FINDINGS
 

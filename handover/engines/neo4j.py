@@ -108,6 +108,11 @@ class Neo4jEngine(Engine):
         value = self._read(load_query("meta/latest_date"), {})["latest_date"].iloc[0]
         return None if pd.isna(value) else value
 
+    def agency_names(self) -> pd.DataFrame:
+        """Every agency's id and name (``cypher/meta/agency_names.cypher``)."""
+        self._markers()
+        return self._read(load_query("meta/agency_names"), {})
+
     def tables_present(self) -> set[str] | None:
         """The tables of the loaded dataset, as recorded at load time; ``None`` when unknown."""
         markers = self._markers()
