@@ -22,6 +22,8 @@ from bench.report import write_report
 from bench.results import Results
 
 HERE = Path(__file__).resolve().parent
+#: The dataset the Neo4j server is warmed up with (loaded once, not measured).
+WARM_UP_USERS = 500
 
 FULL = {"sizes": [10_000, 100_000, 250_000], "neo4j_sizes": [10_000, 100_000],
         "naive_sizes": [500, 1_000, 2_000, 5_000], "pm4py_sizes": [10_000, 100_000],
@@ -130,7 +132,7 @@ def _neo4j(results: Results, settings: dict, folders: dict, args, out: Path, log
         with Neo4jEngine(info.uri, info.user, info.password) as engine:
             results.data["machine"]["neo4j"] = graph.server_version(engine)
             results.save()
-            graph.warm_up(engine, folders[min(folders)], log)
+            graph.warm_up(engine, dataset_folder(args.data, WARM_UP_USERS, args.seed, log)[0], log)
             for users in settings["neo4j_sizes"]:
                 batch_sizes = settings["batch_sizes"]
                 if users > args.sweep_max_users:

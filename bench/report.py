@@ -290,10 +290,13 @@ def _targets(data: dict) -> list[str]:
             if r.get("status") == "ok":
                 paired = r.get("floor_seconds") or floor
                 ratio = r["seconds"] / paired
-                both = f"; with read_dataset {(r['read_seconds'] + r['seconds']) / paired:.2f}×" \
-                    if r.get("read_seconds") else ""
-                lines.append(f"| `find({name})` ≤ {FIND_VS_FLOOR:.0f}× floor at {TARGET_USERS:,} users | "
-                             f"{ratio:.2f}×{both} | {_ok(ratio <= FIND_VS_FLOOR)} |")
+                lines.append(f"| `find({name})` alone ≤ {FIND_VS_FLOOR:.0f}× floor at {TARGET_USERS:,} users | "
+                             f"{ratio:.2f}× | {_ok(ratio <= FIND_VS_FLOOR)} |")
+                if r.get("read_seconds"):
+                    # The stricter reading: from the files to the rows, as `handover find` runs.
+                    total = (r["read_seconds"] + r["seconds"]) / paired
+                    lines.append(f"| `read_dataset` + `find({name})` (files to rows) ≤ {FIND_VS_FLOOR:.0f}× "
+                                 f"floor at {TARGET_USERS:,} users | {total:.2f}× | {_ok(total <= FIND_VS_FLOOR)} |")
         read = memory.get((TARGET_USERS, "read_dataset"), {})
         if read.get("status") == "ok":
             ratio = read["seconds"] / (read.get("floor_seconds") or floor)
