@@ -124,19 +124,25 @@ def _memory(data: dict) -> list[str]:
             if r is None or r["status"] != "ok":
                 cells.append(f"{r['status'] if r else '–'} | – | – | –")
                 continue
-            paired = r.get("floor_seconds") or floor  # the floor measured in the same process
-            ratio = r["seconds"] / paired if paired else None
-            read = r.get("read_seconds")
-            both = (read + r["seconds"]) / paired if paired and read and step in FINDINGS else None
+            ratio, both = _vs_floor(r, floor)
+            both = both if step in FINDINGS else None
             cells.append(f"{_s(r['seconds'])} | {_s(ratio)} | {_s(both)} | {_gib(r.get('peak_rss'))}")
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
-    big = sizes
-    if len(big) >= 2:
-        lines += ["", f"Growth of `find()` over {', '.join(f'{u:,}' for u in big)} users (log-log slope; 1 = "
-                  "linear): " + ", ".join(
-                      f"{step} {_s(slope([(u, by.get((u, step), {}).get('seconds')) for u in big]))}"
+    if len(sizes) >= 2:
+        lines += ["", f"Growth of `find()` over {', '.join(f'{u:,}' for u in sizes)} users (log-log slope; "
+                  "1 = linear): " + ", ".join(
+                      f"{step} {_s(slope([(u, by.get((u, step), {}).get('seconds')) for u in sizes]))}"
                       for step in steps) + "."]
     return lines + [""]
+
+
+def _vs_floor(r: dict, floor: float | None) -> tuple[float | None, float | None]:
+    """A memory row's time, and read_dataset plus it, over the floor of its own process."""
+    paired = r.get("floor_seconds") or floor  # the floor measured in the same process
+    if not paired:
+        return None, None
+    read = r.get("read_seconds")
+    return r["seconds"] / paired, (read + r["seconds"]) / paired if read else None
 
 
 def _naive(data: dict) -> list[str]:
@@ -288,13 +294,11 @@ def _targets(data: dict) -> list[str]:
         for name in FINDINGS:
             r = memory.get((TARGET_USERS, name), {})
             if r.get("status") == "ok":
-                paired = r.get("floor_seconds") or floor
-                ratio = r["seconds"] / paired
+                ratio, total = _vs_floor(r, floor)
                 lines.append(f"| `find({name})` alone ≤ {FIND_VS_FLOOR:.0f}× floor at {TARGET_USERS:,} users | "
                              f"{ratio:.2f}× | {_ok(ratio <= FIND_VS_FLOOR)} |")
-                if r.get("read_seconds"):
+                if total is not None:
                     # The stricter reading: from the files to the rows, as `handover find` runs.
-                    total = (r["read_seconds"] + r["seconds"]) / paired
                     lines.append(f"| `read_dataset` + `find({name})` (files to rows) ≤ {FIND_VS_FLOOR:.0f}× "
                                  f"floor at {TARGET_USERS:,} users | {total:.2f}× | {_ok(total <= FIND_VS_FLOOR)} |")
         read = memory.get((TARGET_USERS, "read_dataset"), {})

@@ -353,24 +353,41 @@ _BULK_RELOAD = ("the database now holds an incomplete load, on which queries ref
                 "the dataset again with --bulk --replace (atomic=False, replace=True)")
 
 
+def _described(marker: dict) -> str:
+    """A dataset marker as messages name it: its fingerprint's start and its source."""
+    return f"fingerprint {marker['fingerprint'][:12]} from {marker.get('source') or 'an unnamed source'}"
+
+
+def _incomplete(markers: list[dict]) -> dict | None:
+    return next((m for m in markers if m.get("complete", True) is False), None)
+
+
+def _held(markers: list[dict]) -> str:
+    """What the database holds, by its complete markers (or their absence)."""
+    if markers:
+        return "; ".join(_described(m) for m in markers)
+    return "handover data without a dataset marker (loaded by something else)"
+
+
+def _error_summary(error) -> tuple[str, str]:
+    """The server's error code (empty when it has none) and the first line of its message."""
+    code = getattr(error, "code", None) or ""
+    text = (getattr(error, "message", None) or str(error) or type(error).__name__).splitlines()[0]
+    return code, text
+
+
 def _bulk_conflict_message(markers: list[dict], marker: dict) -> str:
-    incomplete = [m for m in markers if m.get("complete", True) is False]
-    if incomplete:
-        held = (f"an incomplete bulk load of fingerprint {incomplete[0]['fingerprint'][:12]} from "
-                f"{incomplete[0].get('source') or 'an unnamed source'}")
-    elif markers:
-        held = "; ".join(f"fingerprint {m['fingerprint'][:12]} from {m.get('source') or 'an unnamed source'}"
-                         for m in markers)
-    else:
-        held = "handover data without a dataset marker (loaded by something else)"
+    incomplete = _incomplete(markers)
+    held = (f"an incomplete bulk load of {_described(incomplete)}" if incomplete
+            else _held(markers))
     return (f"a bulk load goes only into a database without handover data, and this one holds {held}. "
             "Pass --replace (replace=True) to delete it first, in committed batches")
 
 
 def _bulk_failure_message(error, done: int, total: int) -> str:
-    code = getattr(error, "code", None) or type(error).__name__
-    text = (getattr(error, "message", None) or str(error) or type(error).__name__).splitlines()[0]
-    return f"the bulk load failed on the server after {done} of {total} rows ({code}: {text}); {_BULK_RELOAD}"
+    code, text = _error_summary(error)
+    return (f"the bulk load failed on the server after {done} of {total} rows "
+            f"({code or type(error).__name__}: {text}); {_BULK_RELOAD}")
 
 
 def _kept_keys(rows: dict[str, list[dict]]) -> dict[str, list[str]]:
@@ -414,8 +431,7 @@ def _run_in_one_transaction(driver, database: str | None, work):
 
 
 def _server_failure_message(error) -> str:
-    code = getattr(error, "code", None) or ""
-    text = (getattr(error, "message", None) or str(error) or type(error).__name__).splitlines()[0]
+    code, text = _error_summary(error)
     if "OutOfMemory" in code or "MemoryLimit" in code:
         return (f"the load did not fit in the server's transaction memory ({text}); nothing was "
                 "changed. Load it with --bulk (atomic=False), which commits batch by batch, or raise "
@@ -425,19 +441,12 @@ def _server_failure_message(error) -> str:
 
 
 def _conflict_message(markers: list[dict], marker: dict) -> str:
-    incomplete = [m for m in markers if m.get("complete", True) is False]
+    incomplete = _incomplete(markers)
     if incomplete:
-        return (f"the database holds an incomplete bulk load (fingerprint {incomplete[0]['fingerprint'][:12]} "
-                f"from {incomplete[0].get('source') or 'an unnamed source'}); refusing to load over it. "
-                "Pass --replace (replace=True) to replace it")
-    if markers:
-        held = "; ".join(f"fingerprint {m['fingerprint'][:12]} from {m.get('source') or 'an unnamed source'}"
-                         for m in markers)
-    else:
-        held = "handover data without a dataset marker (loaded by something else)"
-    return (f"the database already holds a different dataset ({held}); refusing to mix it with "
-            f"fingerprint {marker['fingerprint'][:12]} from {marker['source'] or 'an unnamed source'}. "
-            "Pass --replace (replace=True) to replace it")
+        return (f"the database holds an incomplete bulk load ({_described(incomplete)}); refusing to "
+                "load over it. Pass --replace (replace=True) to replace it")
+    return (f"the database already holds a different dataset ({_held(markers)}); refusing to mix it "
+            f"with {_described(marker)}. Pass --replace (replace=True) to replace it")
 
 
 def _unlinked_message(table: str, missing: int, bulk: bool = False) -> str:

@@ -134,24 +134,21 @@ def continuity_of_care(
     def per_user(reduce, values):
         return reduce.reduceat(values, firsts) if len(keys) else keys
 
-    users = pd.DataFrame({
-        "user_id": np.asarray(user_ids, dtype=object),
-        "contacts": per_user(np.add, per_pair),
-        "providers": np.diff(np.r_[firsts, len(keys)]).astype(np.int64),
-        "top": per_user(np.maximum, per_pair),
-        "squares": per_user(np.add, per_pair * per_pair),
-    })
+    n = per_user(np.add, per_pair)
+    squares = per_user(np.add, per_pair * per_pair)
     repeats = (user[1:] == user[:-1]) & (provider[1:] == provider[:-1])
-    users["same"] = np.bincount(user[1:][repeats], minlength=len(users)).astype(np.int64)
-    n = users["contacts"].to_numpy(np.int64)
+    same = np.bincount(user[1:][repeats], minlength=len(user_ids))
     several = n >= 2
     pairs = np.where(several, n - 1, 1)  # a stand-in denominator where the index is missing
-    users["upc"] = round_ratio(users["top"].to_numpy(np.int64), n)
-    users["coc"] = np.where(several, round_ratio(users["squares"].to_numpy(np.int64) - n, n * pairs), np.nan)
-    users["secon"] = np.where(several, round_ratio(users["same"].to_numpy(np.int64), pairs), np.nan)
-    users["hhi"] = round_ratio(users["squares"].to_numpy(np.int64), n * n)
-    columns = ["user_id", "contacts", "providers", "upc", "coc", "secon", "hhi"]
-    return users[columns]
+    return pd.DataFrame({
+        "user_id": np.asarray(user_ids, dtype=object),
+        "contacts": n,
+        "providers": np.diff(np.r_[firsts, len(keys)]).astype(np.int64),
+        "upc": round_ratio(per_user(np.maximum, per_pair), n),
+        "coc": np.where(several, round_ratio(squares - n, n * pairs), np.nan),
+        "secon": np.where(several, round_ratio(same, pairs), np.nan),
+        "hhi": round_ratio(squares, n * n),
+    })
 
 
 def _in_visit_order(users: np.ndarray, days: np.ndarray, contact_ids: np.ndarray) -> np.ndarray:
