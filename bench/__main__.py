@@ -209,7 +209,7 @@ def _machine(command: str, heap: str) -> dict:
     return {"command": command, "started": _now(), "nproc": nproc, "ram": ram, "cpu": cpu,
             "load_start": _load_average(), "python": f"{platform.python_version()} ({platform.platform()})",
             "packages": ", ".join(packages), "java": java[0] if java else "", "neo4j_heap": heap,
-            "neo4j_pagecache": "128m (handover.localserver's neo4j.conf)"}
+            "neo4j_pagecache": "128m (handover.engines.neo4j.localserver's neo4j.conf)"}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Neo4j: bulk-load throughput per batch size, each finding's time, and PROFILE plans.
 
-The benchmark starts its own local server (``handover.localserver``) in a state
+The benchmark starts its own local server (``handover.engines.neo4j.localserver``) in a state
 directory of its own, with the heap it is given, and always stops it again.
 """
 
@@ -18,12 +18,12 @@ from typing import Iterator
 import pandas as pd
 
 from bench.results import Results
-from handover import localserver
-from handover.cypher import load_query
+from handover.engines.neo4j import localserver
+from handover.engines.neo4j.queries import load_query
 from handover.engines.neo4j import Neo4jEngine
 from handover.findings import FINDINGS, find, resolve_options
 from handover.io import read_dataset
-from handover.neo4j_store import clear_dataset, load_dataset
+from handover.engines.neo4j.store import clear_dataset, load_dataset
 
 __all__ = ["bench_server", "warm_up", "load_throughput", "queries", "profile_findings", "server_version"]
 

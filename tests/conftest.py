@@ -23,7 +23,7 @@ CLASSPATH_CACHE = REPO / ".handover" / "test-classpath"
 
 def start_test_server(state_dir: Path, **options):
     """Start a local server in ``state_dir``, reusing and refreshing the classpath cache."""
-    from handover import localserver
+    from handover.engines.neo4j import localserver
 
     state_dir.mkdir(parents=True, exist_ok=True)
     for cached in CLASSPATH_CACHE.glob("classpath-*.txt"):
@@ -41,8 +41,8 @@ def start_test_server(state_dir: Path, **options):
 
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory):
-    """The session's Neo4j server (a :class:`handover.localserver.ServerInfo`)."""
-    from handover import localserver
+    """The session's Neo4j server (a :class:`handover.engines.neo4j.localserver.ServerInfo`)."""
+    from handover.engines.neo4j import localserver
     from handover.errors import HandoverError
 
     state_dir = tmp_path_factory.mktemp("neo4j-state")
@@ -75,7 +75,7 @@ def _session_driver(neo4j_server):
 @pytest.fixture
 def neo4j_driver(_session_driver):
     """A driver to the session's server, whose database has just been emptied."""
-    from handover.neo4j_store import clear_database
+    from handover.engines.neo4j.store import clear_database
 
     clear_database(_session_driver)
     return _session_driver

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from handover.findings.discharges import discharge_follow_up
-from handover.findings.handovers import episodes_with_agency, handover_without_coordinator, handovers
+from handover.findings.discharge_follow_up import discharge_follow_up
+from handover.findings.events import episodes_with_agency, handovers
+from handover.findings.handover_without_coordinator import handover_without_coordinator
 from handover.model import Dataset
 from handover.timeline import DAY, active_on, open_end
 

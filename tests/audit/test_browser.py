@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from handover.audit_report import write_audit
+from handover.reports.audit import write_audit
 from handover.engines import MemoryEngine
 from handover.io import read_dataset
 

@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pandas as pd
 
-from handover.charts import Bar, Series, bar_chart, histogram, line_chart
-from handover.report import report_html
-from handover.schema import SCHEMAS, finalize
+from handover.render.charts import Bar, Series, bar_chart, histogram, line_chart
+from handover.reports.summary import report_html
+from handover.findings import SCHEMAS
+from handover.findings.schema import finalize
 
 
 def parse(svg: str) -> ET.Element:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from handover.audit import SMALL, audit_tables, share_percent
-from handover.schema import SCHEMAS, finalize
+from handover.reports.audit_tables import SMALL, audit_tables, share_percent
+from handover.findings import SCHEMAS
+from handover.findings.schema import finalize
 
 AGENCIES = pd.DataFrame({"agency_id": ["A", "B"], "name": ["DPS Alfa", "TSB Beta"]})
 

@@ -1,6 +1,6 @@
 """Interrupted writes: a run that dies half-way never leaves a half-written file that looks complete.
 
-Every command that writes files goes through :mod:`handover.output`'s atomic helpers
+Every command that writes files goes through :mod:`handover.render.results`'s atomic helpers
 (a temporary file renamed into place) or an equivalent (``generate``'s partial files,
 ``pseudonymize``'s staging folder). Here the low-level write is made to put half its
 text on disk and then fail, as a full disk or a killed process would; afterwards every

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from handover.cli import app
-from handover.spreadsheet import FORMULA_STARTS, neutralise_formula, neutralise_frame
+from handover.privacy.spreadsheet import FORMULA_STARTS, neutralise_formula, neutralise_frame
 from tests.badinput.corpus import write_base
 
 runner = CliRunner()

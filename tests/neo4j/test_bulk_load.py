@@ -9,7 +9,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from handover import cli_find, cli_load, neo4j_store
+from handover.cli import find as cli_find, load as cli_load
+from handover.engines.neo4j import store as neo4j_store
 from handover.engines.memory import MemoryEngine
 from handover.engines.neo4j import Neo4jEngine
 from handover.errors import EngineError, InputError
@@ -17,7 +18,7 @@ from handover.examples import tiny_dataset
 from handover.findings import FINDINGS, find
 from handover.generate import generate_dataset
 from handover.io import read_dataset
-from handover.neo4j_store import (DatasetConflictError, clear_database, clear_dataset, dataset_fingerprint,
+from handover.engines.neo4j.store import (DatasetConflictError, clear_database, clear_dataset, dataset_fingerprint,
                                   load_dataset)
 from tests.datasets import write_dataset
 from tests.neo4j.graph import snapshot, without_marker

@@ -8,9 +8,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from handover import cli_load
+from handover.cli import load as cli_load
 from handover.examples import tiny_dataset
-from handover.localserver.state import free_loopback_port
+from handover.engines.neo4j.localserver.state import free_loopback_port
 from tests.conftest import CLASSPATH_CACHE
 from tests.datasets import write_dataset
 from tests.neo4j.test_load import _other_dataset
@@ -63,7 +63,7 @@ def test_start_status_stop_through_the_command_line(tmp_path):
         assert after.exit_code == 0 and after.stdout.strip() == "not running"
         assert neo4j("stop", "--state-dir", state).stdout.strip() == "not running"
     finally:
-        from handover import localserver
+        from handover.engines.neo4j import localserver
 
         localserver.stop(state)
 
@@ -83,7 +83,7 @@ def _load_app() -> typer.Typer:
 
 
 def test_load_command_loads_once_and_refuses_to_mix(neo4j_driver, neo4j_server, tmp_path):
-    from handover.neo4j_store import DatasetConflictError
+    from handover.engines.neo4j.store import DatasetConflictError
 
     folder = write_dataset(tiny_dataset(), tmp_path / "tiny")
     other = write_dataset(_other_dataset(), tmp_path / "other")

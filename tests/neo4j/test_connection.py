@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handover.connection import open_driver, resolve_connection
+from handover.engines.neo4j.connection import open_driver, resolve_connection
 from handover.errors import EngineError, InputError
 
 pytestmark = pytest.mark.neo4j
@@ -38,7 +38,7 @@ def test_a_uri_that_is_not_neo4j_is_a_usage_error(neo4j_server):
 
 
 def test_an_unreachable_server_is_an_engine_error_without_the_password(tmp_path):
-    from handover.localserver.state import free_loopback_port
+    from handover.engines.neo4j.localserver.state import free_loopback_port
 
     uri = f"bolt://127.0.0.1:{free_loopback_port()}"
     with pytest.raises(EngineError, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:\d+") as caught:

@@ -67,7 +67,7 @@ def test_every_finding_agrees_with_memory_on_the_tiny_dataset(engine, name):
 
 
 def test_the_audit_names_agencies_alike_on_both_engines(engine, tmp_path):
-    from handover.audit_report import write_audit
+    from handover.reports.audit import write_audit
 
     engine.load(tiny_dataset())
     write_audit(engine, tmp_path / "neo4j")

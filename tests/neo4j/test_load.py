@@ -15,13 +15,13 @@ import pandas as pd
 import pytest
 from neo4j.time import Date
 
-from handover import neo4j_store
-from handover.cypher import Query, load_query
+from handover.engines.neo4j import store as neo4j_store
+from handover.engines.neo4j.queries import Query, load_query
 from handover.errors import EngineError, InputError
 from handover.examples import tiny_dataset
 from handover.io import read_dataset
 from handover.model import Dataset
-from handover.neo4j_store import DatasetConflictError, clear_database, dataset_fingerprint, load_dataset
+from handover.engines.neo4j.store import DatasetConflictError, clear_database, dataset_fingerprint, load_dataset
 from tests.datasets import write_dataset
 from tests.neo4j.graph import snapshot, without_marker
 from tests.neo4j.synthetic import synthetic_dataset, typed_frame
@@ -242,7 +242,7 @@ def test_a_killed_loading_process_leaves_the_previous_dataset(neo4j_driver, neo4
     script = textwrap.dedent(f"""
         import sys, time
         from neo4j import GraphDatabase
-        from handover.neo4j_store import load_dataset
+        from handover.engines.neo4j.store import load_dataset
         from tests.neo4j.synthetic import synthetic_dataset
         driver = GraphDatabase.driver({neo4j_server.uri!r}, auth=({neo4j_server.user!r}, sys.stdin.readline().strip()))
         def progress(table, done, total):

@@ -13,8 +13,8 @@ import pytest
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
-from handover import localserver
-from handover.connection import open_driver
+from handover.engines.neo4j import localserver
+from handover.engines.neo4j.connection import open_driver
 from handover.errors import EngineError, InputError
 from tests.conftest import CLASSPATH_CACHE, start_test_server
 

@@ -126,7 +126,7 @@ def test_help_explains_each_command():
 
 
 def test_every_format_has_a_renderer():
-    from handover.cli_network import RENDERERS, NetworkFormat
+    from handover.cli.network import RENDERERS, NetworkFormat
 
     assert [f.value for f in NetworkFormat] == list(RENDERERS)
 

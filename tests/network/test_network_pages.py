@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.io import read_dataset
-from handover.network_html import LEVEL_COLOURS, network_html, timeline_html
-from handover.network_time import monthly_networks, network_in_period
+from handover.render.network_page import LEVEL_COLOURS, network_html, timeline_html
+from handover.network.time import monthly_networks, network_in_period
 from tests.audit.test_browser import count_colour, png_pixels
 from tests.datasets import FIXTURES, write_dataset
 from tests.pageprobe import probe, screenshot

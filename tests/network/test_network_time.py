@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from handover import network as nw
 from handover.cli import app
-from handover.cli_network import frame_csv
+from handover.cli.network import frame_csv
 from handover.io import read_dataset
-from handover.network_time import (
+from handover.network.time import (
     add_spells, handover_of_work_in_period, monthly_networks, network_in_period,
 )
 from handover.timeline import DAY

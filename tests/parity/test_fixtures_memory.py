@@ -7,7 +7,7 @@ import pytest
 from handover.engines import MemoryEngine
 from handover.findings import FINDINGS, find
 from handover.io import read_dataset
-from handover.output import render
+from handover.render.results import render
 from tests.datasets import FIXTURES, SCENARIOS
 
 CASES = [

@@ -15,7 +15,7 @@ from handover.engines import MemoryEngine
 from handover.engines.neo4j import Neo4jEngine
 from handover.findings import FINDINGS, find
 from handover.io import read_dataset
-from handover.output import render
+from handover.render.results import render
 from tests.datasets import FIXTURES, SCENARIOS
 from tests.strategies import datasets, day
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.errors import InputError
-from handover.identifiers import find_identifiers, looks_like_national_id, national_id_mask, refuse_identifiers
+from handover.privacy.identifiers import find_identifiers, looks_like_national_id, national_id_mask, refuse_identifiers
 from handover.io import read_dataset
 from tests.badinput.corpus import write_base
 from tests.privacy.synthetic import impossible_numbers, with_check_digits

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from handover import pseudonymize as pz
+from handover.privacy import pseudonyms as pz
 from handover.cli import app
 from handover.engines import MemoryEngine
 from handover.errors import HandoverError

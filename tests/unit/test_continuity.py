@@ -11,10 +11,11 @@ from handover.cli import app
 from handover.engines import MemoryEngine
 from handover.errors import InputError
 from handover.findings import FINDINGS, find
-from handover.findings.continuity import round_ratio
+from handover.findings.rounding import round_ratio
 from handover.model import Dataset
-from handover.output import render
-from handover.schema import SCHEMAS, finalize
+from handover.render.results import render
+from handover.findings import SCHEMAS
+from handover.findings.schema import finalize
 from tests.datasets import write_dataset
 from tests.strategies import frame
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from handover.cypher import MODES, cypher_root, load_all, load_query, parse_query_file
+from handover.engines.neo4j.queries import MODES, cypher_root, load_all, load_query, parse_query_file
 from handover.errors import QueryError
 
 GOOD = """\

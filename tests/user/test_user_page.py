@@ -12,7 +12,7 @@ from handover.cli import app
 from handover.engines import MemoryEngine
 from handover.findings import FINDINGS, find
 from handover.io import read_dataset
-from handover.user_page import user_story
+from handover.reports.user_story import user_story
 from tests.audit.test_browser import count_colour, png_pixels, run_chromium
 from tests.datasets import FIXTURES, write_dataset
 from tests.pageprobe import probe, screenshot

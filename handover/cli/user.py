@@ -1,0 +1,50 @@
+"""``handover user USER_ID DATA_DIR --out page.html``: one user's story on one page.
+
+The main CLI registers :func:`user` as a command; the work is done by
+:func:`handover.reports.user_story.write_user_page`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, SepOpt
+
+__all__ = ["user"]
+
+
+def user(
+    user_id: Annotated[str, typer.Argument(
+        help="The user's id as in users.csv (pseudonymous, e.g. u01).", show_default=False)],
+    data_dir: DataDirArg,
+    out: Annotated[Path, typer.Option(
+        "--out", help="The HTML page to write (its folder is created if needed).", show_default=False)],
+    as_of: AsOfOpt = None,
+    sep: SepOpt = ",",
+    encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
+) -> None:
+    """Draw one user's story: who was responsible, when, and where it broke.
+
+    Writes one HTML page that opens offline (no scripts, nothing fetched): a timeline
+    with a lane per service (episodes), per plan kind and agency, and per role
+    (responsibilities, with the staff id on each bar) plus the user's contacts.
+    Handovers between agencies are marked green (a coordinator in place) or red (none),
+    stretches of an individual plan without a coordinator are shaded, and each discharge
+    shows how long the first follow-up took. Below it: the rows of every finding for
+    this user.
+
+    The page names the user by id only. An id that is not in users.csv exits with
+    code 2.
+    """
+    from handover.engines.session import read_guarded
+    from handover.timeline import parse_option_date
+    from handover.reports.user_story import write_user_page
+
+    reference = parse_option_date(as_of, "--as-of")
+    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
+    page = write_user_page(dataset, user_id, out, as_of=reference, source=Path(data_dir).name)
+    typer.echo(f"page written to {page}", err=True)  # no id: status lines carry no personal data

@@ -1,0 +1,200 @@
+"""The Neo4j engine: each finding is the Cypher file ``cypher/findings/<name>.cypher``.
+
+Reads go through routing-aware read queries (``routing_=READ``), so the same code runs
+against the local server, a cluster or Aura (``neo4j+s://``). Results become pandas
+frames at the driver boundary: Neo4j dates become ``pandas.Timestamp``; integers,
+floats, booleans, strings and nulls pass through.
+
+A bulk load (:func:`handover.engines.neo4j.store.load_dataset` with ``atomic=False``) that
+stopped half-way leaves a dataset marker with ``complete: false``; the engine then
+refuses every finding, the default ``as_of`` and the table list with an
+:class:`~handover.errors.EngineError` that says to reload, rather than answer from half
+a dataset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from handover.engines.neo4j.connection import open_driver
+from handover.engines.neo4j.queries import load_query
+from handover.engines.base import Engine
+from handover.errors import EngineError, QueryError
+from handover.model import Dataset
+from handover.engines.neo4j.store import LoadSummary, load_dataset
+
+__all__ = ["Neo4jEngine"]
+
+
+class Neo4jEngine(Engine):
+    """Runs findings as Cypher on a Neo4j server.
+
+    Parameters
+    ----------
+    uri, user, password : str, optional
+        The server; defaults as in :func:`handover.engines.neo4j.connection.resolve_connection`
+        (``NEO4J_*`` variables, else the local server from ``handover neo4j start``).
+    database : str, optional
+        Default: the server's home database.
+    state_dir : path-like, optional
+        The local server's state directory, when not the default.
+
+    Raises
+    ------
+    EngineError
+        When the server cannot be reached or refuses the credentials.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> with Neo4jEngine() as graph:                        # doctest: +SKIP
+    ...     graph.load(tiny_dataset(), replace=True)
+    ...     graph.run_query("parallel_plans", {"as_of": dt.date(2024, 8, 1),
+    ...                     "kinds": None, "min_overlap_days": 1})
+    """
+
+    name = "neo4j"
+
+    def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
+                 database: str | None = None, *, state_dir: str | os.PathLike | None = None):
+        self.database = database
+        self.driver = open_driver(uri, user, password, state_dir)
+
+    def close(self) -> None:
+        """Close the driver and its connections (the 6.x driver does not close itself)."""
+        self.driver.close()
+
+    # --- queries ---------------------------------------------------------------------
+
+    def run_query(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run ``cypher/findings/<name>.cypher`` and return its rows.
+
+        Parameters
+        ----------
+        name : str
+            The finding's name.
+        params : dict
+            Exactly the params the file declares. Dates may be ``datetime.date`` or
+            ``pandas.Timestamp``; tuples become lists.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The RETURN columns in order, one row per record.
+
+        Raises
+        ------
+        QueryError
+            When ``params`` differ from the file's declared params, or the server
+            rejects the query.
+        EngineError
+            When the database holds an incomplete bulk load.
+        """
+        query = load_query(f"findings/{name}")
+        self._markers()
+        return self._read(query, params)
+
+    def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
+        return self.run_query(finding, params)
+
+    def latest_date(self) -> pd.Timestamp | None:
+        """The latest date anywhere in the loaded dataset (``cypher/meta/latest_date.cypher``)."""
+        self._markers()
+        value = self._read(load_query("meta/latest_date"), {})["latest_date"].iloc[0]
+        return None if pd.isna(value) else value
+
+    def agency_names(self) -> pd.DataFrame:
+        """Every agency's id and name (``cypher/meta/agency_names.cypher``)."""
+        self._markers()
+        return self._read(load_query("meta/agency_names"), {})
+
+    def tables_present(self) -> set[str] | None:
+        """The tables of the loaded dataset, as recorded at load time; ``None`` when unknown."""
+        markers = self._markers()
+        if len(markers) != 1:
+            return None
+        return set(markers[0]["tables"])
+
+    def load(self, dataset: Dataset, *, replace: bool = False, **options) -> LoadSummary:
+        """Load ``dataset`` (see :func:`handover.engines.neo4j.store.load_dataset`)."""
+        return load_dataset(self.driver, dataset, replace=replace, database=self.database, **options)
+
+    def _markers(self) -> list[dict]:
+        """The dataset markers in the database; refuses an incomplete bulk load.
+
+        Raises
+        ------
+        EngineError
+            When a marker says a bulk load has not completed (it is running, or it
+            stopped half-way): a query would see only part of the dataset.
+        """
+        markers = self._read(load_query("meta/dataset_state"), {})["markers"].iloc[0]
+        for marker in markers:
+            if marker.get("complete", True) is False:
+                raise EngineError(
+                    f"the database holds an incomplete bulk load (fingerprint {marker['fingerprint'][:12]} "
+                    f"from {marker.get('source') or 'an unnamed source'}): it is still running, or it stopped "
+                    "half-way, so a finding would see part of the dataset. Wait for it to finish, or load the "
+                    "dataset again with `handover load DATA_DIR --bulk --replace`")
+        return list(markers)
+
+    def _read(self, query, params: dict[str, Any]) -> pd.DataFrame:
+        from neo4j import RoutingControl
+        from neo4j.exceptions import Neo4jError
+
+        given, declared = set(params), set(query.params)
+        if given != declared:
+            problems = []
+            if declared - given:
+                problems.append(f"missing {', '.join(sorted(declared - given))}")
+            if given - declared:
+                problems.append(f"not declared {', '.join(sorted(given - declared))}")
+            raise QueryError(f"{query.path}: params {'; '.join(problems)} "
+                             f"(the file declares: {', '.join(query.params) or 'none'})")
+        try:
+            records, summary, keys = self.driver.execute_query(
+                query.text, {k: _parameter(v) for k, v in params.items()},
+                database_=self.database, routing_=RoutingControl.READ)
+        except Neo4jError as error:
+            raise QueryError(f"{query.path}: the server rejected the query: "
+                             f"{error.code}: {(error.message or '').splitlines()[0]}") from None
+        return _frame(keys, records)
+
+
+def _parameter(value):
+    """A Python/pandas value as a Bolt parameter (dates as ``datetime.date``)."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date()
+    if isinstance(value, (tuple, list, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return [_parameter(v) for v in items]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _frame(keys: list[str], records) -> pd.DataFrame:
+    columns = {key: [_value(record[i]) for record in records] for i, key in enumerate(keys)}
+    return pd.DataFrame(columns, columns=list(keys))
+
+
+def _value(value):
+    """A Bolt value as a pandas-friendly one."""
+    from neo4j.time import Date, DateTime
+
+    if isinstance(value, Date):
+        return pd.Timestamp(value.year, value.month, value.day)
+    if isinstance(value, DateTime):
+        return pd.Timestamp(value.to_native())
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _value(v) for k, v in value.items()}
+    return value

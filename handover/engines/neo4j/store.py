@@ -1,0 +1,706 @@
+"""Loading a :class:`~handover.model.Dataset` into Neo4j as the graph of DESIGN §4.
+
+All or nothing
+--------------
+The whole load, including deleting the previous dataset when ``replace=True``, runs
+in **one write transaction**: every batch is a separate ``tx.run`` of an
+``UNWIND $rows AS row MERGE ...`` query inside it; a replacing load then deletes
+what remains of the old dataset, and the dataset marker is written last. If
+anything fails on the way (a bad row found late, a driver or server error, the
+connection cut, the process killed, Ctrl-C) the transaction rolls back and the
+database is exactly as it was before.
+
+The cost: Neo4j holds the whole transaction's state on its heap until the commit,
+so memory grows with the dataset, about 2.5 KB per input row as measured on 5.26
+(330,000 rows took 0.8 GiB). Transactions may use 70 % of the heap, which for the
+local server is ``$HANDOVER_NEO4J_HEAP`` (default ``2g``): enough for about half a
+million rows. A load that needs more fails cleanly after filling the limit, with a
+message saying so, and changes nothing; load in bulk mode (below), or raise the heap
+and restart the server.
+
+Bulk mode, for datasets bigger than the heap
+---------------------------------------------
+A health region or the country (100,000 users are about 5 million rows) does not fit
+in one transaction. ``load_dataset(..., atomic=False)`` (``handover load --bulk``)
+commits every batch on its own, so the server's memory stays flat whatever the size,
+and gives up atomicity in a controlled way:
+
+1. It loads only into a database without handover data. With ``replace=True`` it first
+   deletes the old dataset in committed batches (:func:`clear_dataset`: the old marker
+   is set incomplete, then ``meta/clear_label.cypher`` runs label by label, leaves first,
+   markers last); without it, a database holding data is refused.
+2. It writes the ``(:HandoverDataset)`` marker with ``complete: false`` before the first
+   batch, in a transaction of its own.
+3. It loads the tables batch by batch, one committed transaction each (the same
+   ``load/*.cypher`` queries as the atomic mode; they MERGE on ids, so a batch that is
+   retried after a transient error writes nothing twice).
+4. It sets ``complete: true`` last (``meta/complete_dataset.cypher``).
+
+A bulk load that stops half-way (an error, Ctrl-C, the process killed, the server gone)
+leaves a partial graph behind a marker with ``complete: false``. The Neo4j engine
+refuses to run any finding on it, with a message saying to reload; loading again with
+``replace=True`` clears it and starts over. Half a dataset is never mistaken for a whole
+one, but unlike the atomic mode the previous dataset is gone once a replacing bulk load
+has begun.
+
+Which dataset is loaded
+-----------------------
+A ``(:HandoverDataset {fingerprint, source, loaded_at, tables, rows, complete, ...})``
+node records the load (``complete`` is false only while a bulk load runs or after one
+stopped half-way; markers written before bulk mode existed have none and count as
+complete). The fingerprint is a sha256 over the dataset's canonical content,
+independent of file format (CSV or Parquet), column order and row order. Loading
+the same dataset again changes nothing; loading a different one into a database
+that holds one is refused unless ``replace=True``.
+
+Values enter every query only as parameters, never as Cypher text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import operator
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from handover import __version__
+from handover.engines.neo4j.queries import load_query
+from handover.errors import EngineError, InputError
+from handover.model import TABLES, ColumnKind, Dataset
+
+__all__ = [
+    "LoadSummary",
+    "DatasetConflictError",
+    "load_dataset",
+    "clear_database",
+    "clear_dataset",
+    "ensure_schema",
+    "dataset_fingerprint",
+    "graph_counts",
+    "table_rows",
+]
+
+#: Rows sent per ``tx.run``; big enough to amortise round trips, small enough to keep
+#: each query's parameter map modest.
+DEFAULT_BATCH_SIZE = 5000
+
+# Tables whose rows have no id: their relationships are merged on a content key.
+_KEYED_TABLES = ("employments", "responsibilities")
+
+Progress = Callable[[str, int, int], None]
+
+
+class DatasetConflictError(InputError):
+    """The database holds a different dataset and ``replace`` was not asked for."""
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    """What a load did, and what the database holds afterwards.
+
+    Parameters
+    ----------
+    fingerprint : str
+        sha256 of the dataset's canonical content.
+    source : str or None
+        Where the dataset came from (its folder).
+    unchanged : bool
+        True when this dataset was already loaded and nothing was written.
+    replaced : str or None
+        The fingerprint of the dataset that was deleted to make room, if any.
+    rows : int
+        Input rows written (0 when unchanged).
+    seconds : float
+        Wall time of the load transaction (in bulk mode: of writing the rows, from the
+        incomplete marker to the complete one).
+    nodes, relationships : dict
+        Counts per label and per relationship type in the database after the load.
+    clear_seconds : float
+        Bulk mode with ``replace``: wall time of deleting the old dataset first (0
+        otherwise; the atomic mode's replacement is part of ``seconds``).
+    """
+
+    fingerprint: str
+    source: str | None
+    unchanged: bool
+    replaced: str | None
+    rows: int
+    seconds: float
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    clear_seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        """Load throughput (0 when nothing was written)."""
+        return self.rows / self.seconds if self.rows and self.seconds > 0 else 0.0
+
+
+def load_dataset(
+    driver,
+    dataset: Dataset,
+    *,
+    replace: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+    database: str | None = None,
+    atomic: bool = True,
+) -> LoadSummary:
+    """Load ``dataset`` into the database, in one transaction or in bulk (module docstring).
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    dataset : Dataset
+        A validated dataset (:func:`handover.io.read_dataset`). Rows that name an
+        unknown agency, user or service are refused, since they could not be linked.
+    replace : bool
+        Delete the dataset the database holds first (in the same transaction; in
+        bulk mode in committed batches before loading).
+    batch_size : int
+        Rows per ``UNWIND`` batch.
+    progress : callable, optional
+        Called as ``progress(table, rows_done, rows_total)`` after every batch.
+    database : str, optional
+        The database to load into (default: the server's home database).
+    atomic : bool, default True
+        True: one transaction, all or nothing, limited by the server's heap. False:
+        bulk mode, every batch committed on its own behind a ``complete: false``
+        marker, for datasets of any size (see the module docstring).
+
+    Returns
+    -------
+    LoadSummary
+
+    Raises
+    ------
+    DatasetConflictError
+        When the database holds a different dataset (or model nodes without a
+        marker) and ``replace`` is False; nothing is changed.
+    InputError
+        When rows cannot be linked (unknown agency, user or service); nothing is changed
+        (in bulk mode: the incomplete load stays, marked so, and queries refuse it).
+    EngineError
+        When the server fails the load (out of memory, connection lost, ...);
+        nothing is changed (in bulk mode: as for InputError).
+
+    Examples
+    --------
+    >>> from handover.engines.neo4j.connection import open_driver
+    >>> from handover.io import read_dataset
+    >>> with open_driver() as driver:                                 # doctest: +SKIP
+    ...     load_dataset(driver, read_dataset("region"), atomic=False, replace=True)
+    """
+    if batch_size < 1:
+        raise InputError(f"batch_size: {batch_size} must be at least 1")
+    tables = [table for table in TABLES if dataset.has(table)]
+    if atomic:
+        rows = {table: table_rows(dataset, table) for table in tables}
+        fingerprint = _fingerprint_of(rows)
+    else:
+        # One table's parameters at a time, here and while loading: client memory stays
+        # that of the dataset's frames, not of millions of row dicts.
+        fingerprint = dataset_fingerprint(dataset)
+    ensure_schema(driver, database=database)
+    marker = {
+        "fingerprint": fingerprint,
+        "source": dataset.source,
+        "loaded_at": dt.datetime.now(dt.timezone.utc),
+        "tables": tables,
+        "rows": [len(dataset[table]) for table in tables],
+        "handover_version": __version__,
+        "complete": atomic,
+    }
+    began = time.perf_counter()
+    cleared = [0.0]
+    if atomic:
+        outcome = _run_in_one_transaction(driver, database, lambda tx: _load(
+            tx, rows, marker, replace, batch_size, progress))
+    else:
+        outcome = _load_in_batches(driver, database, dataset, tables, marker, replace, batch_size, progress,
+                                   cleared)
+    seconds = time.perf_counter() - began - cleared[0]
+    nodes, relationships = graph_counts(driver, database=database)
+    unchanged, replaced = outcome
+    written = 0 if unchanged else sum(marker["rows"])
+    return LoadSummary(fingerprint, dataset.source, unchanged, replaced, written, seconds,
+                       nodes, relationships, cleared[0])
+
+
+def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_size: int,
+          progress: Progress | None) -> tuple[bool, str | None]:
+    """The body of the load transaction; returns ``(unchanged, replaced_fingerprint)``.
+
+    A replacing load merges the new rows onto the old graph and deletes what is left
+    of the old dataset at the end (``meta/prune_dataset.cypher`` says why not first).
+    """
+    state = tx.run(load_query("meta/dataset_state").text).single()
+    if _already_loaded(state["markers"], marker):
+        return True, None
+    replaced = _what_is_replaced(state, marker, replace, _conflict_message)
+    for table, table_rows_ in rows.items():
+        query = load_query(f"load/{table}").text
+        total = len(table_rows_)
+        if progress is not None:
+            progress(table, 0, total)
+        for done in range(0, total, batch_size):
+            batch = table_rows_[done:done + batch_size]
+            written = tx.run(query, rows=batch).single()["written"]
+            if written != len(batch):
+                raise InputError(_unlinked_message(table, len(batch) - written))
+            if progress is not None:
+                progress(table, done + len(batch), total)
+    if replaced is not None:
+        tx.run(load_query("meta/prune_dataset").text, **_kept_keys(rows)).consume()
+    tx.run(load_query("meta/mark_dataset").text, marker=marker).consume()
+    return False, replaced
+
+
+def _already_loaded(markers: list[dict], marker: dict) -> bool:
+    """Whether the database holds exactly this dataset, completely loaded."""
+    return ([m["fingerprint"] for m in markers] == [marker["fingerprint"]]
+            and markers[0].get("complete", True) is not False)
+
+
+def _what_is_replaced(state, marker: dict, replace: bool, conflict_message) -> str | None:
+    """What a load replaces (``None`` for an empty database); refuses to mix without ``replace``."""
+    markers, has_data = state["markers"], state["has_data"]
+    if not (markers or has_data):
+        return None
+    if not replace:
+        raise DatasetConflictError(conflict_message(markers, marker))
+    return _replaced(markers)
+
+
+def _replaced(markers: list[dict]) -> str:
+    return ", ".join(m["fingerprint"] for m in markers) or "(unmarked data)"
+
+
+#: The order in which a bulk load clears a database: nodes with few links and many
+#: siblings first, so that no batch has to detach a node that a million others point at.
+_CLEAR_ORDER = ("Contact", "Episode", "Plan", "ServiceUser", "Staff", "Service", "Agency",
+                "HandoverDataset")
+
+
+def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: list[str], marker: dict,
+                     replace: bool, batch_size: int, progress: Progress | None,
+                     cleared: list[float]) -> tuple[bool, str | None]:
+    """Bulk mode: every batch its own committed transaction, behind an incomplete marker.
+
+    Returns ``(unchanged, replaced_fingerprint)`` as :func:`_load` does, and puts the
+    seconds spent clearing the old dataset into ``cleared[0]``. The rows of each batch
+    are made just before it is sent.
+    """
+    from neo4j import WRITE_ACCESS
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    total = sum(marker["rows"])
+    done = 0
+    try:
+        with driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
+            state = session.execute_read(lambda tx: tx.run(load_query("meta/dataset_state").text).single())
+            if _already_loaded(state["markers"], marker):
+                return True, None
+            replaced = _what_is_replaced(state, marker, replace, _bulk_conflict_message)
+            if replaced is not None:
+                began = time.perf_counter()
+                _clear_labels(session)
+                cleared[0] = time.perf_counter() - began
+            session.execute_write(lambda tx: tx.run(load_query("meta/mark_dataset").text,
+                                                    marker=marker).consume())
+            for table in tables:
+                query = load_query(f"load/{table}").text
+                count = len(dataset[table])
+                if progress is not None:
+                    progress(table, 0, count)
+                for start, batch in _batches(dataset, table, batch_size):
+                    written = session.execute_write(
+                        lambda tx: tx.run(query, rows=batch).single()["written"])
+                    if written != len(batch):
+                        raise InputError(_unlinked_message(table, len(batch) - written, bulk=True))
+                    done += len(batch)
+                    if progress is not None:
+                        progress(table, start + len(batch), count)
+            marked = session.execute_write(lambda tx: tx.run(
+                load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
+                loaded_at=dt.datetime.now(dt.timezone.utc)).single()["marked"])
+            if marked != 1:
+                raise EngineError(f"the bulk load's marker (fingerprint {marker['fingerprint'][:12]}) "
+                                  f"disappeared during the load (another client cleared the database?); "
+                                  f"{_BULK_RELOAD}")
+            return False, replaced
+    except (Neo4jError, DriverError) as error:
+        raise EngineError(_bulk_failure_message(error, done, total)) from None
+
+
+#: Nodes deleted per committed transaction when a bulk load clears the database.
+_CLEAR_BATCH = 10_000
+
+
+def _clear_labels(session, batch_size: int = _CLEAR_BATCH) -> None:
+    """Mark the markers incomplete, then delete label by label (the markers last)."""
+    session.execute_write(lambda tx: tx.run(load_query("meta/mark_incomplete").text).consume())
+    query = load_query("meta/clear_label").text
+    for label in _CLEAR_ORDER:  # CALL ... IN TRANSACTIONS needs an auto-commit query
+        session.run(query, label=label, batch_size=batch_size).consume()
+
+_BULK_RELOAD = ("the database now holds an incomplete load, on which queries refuse to run; load "
+                "the dataset again with --bulk --replace (atomic=False, replace=True)")
+
+
+def _described(marker: dict) -> str:
+    """A dataset marker as messages name it: its fingerprint's start and its source."""
+    return f"fingerprint {marker['fingerprint'][:12]} from {marker.get('source') or 'an unnamed source'}"
+
+
+def _incomplete(markers: list[dict]) -> dict | None:
+    return next((m for m in markers if m.get("complete", True) is False), None)
+
+
+def _held(markers: list[dict]) -> str:
+    """What the database holds, by its complete markers (or their absence)."""
+    if markers:
+        return "; ".join(_described(m) for m in markers)
+    return "handover data without a dataset marker (loaded by something else)"
+
+
+def _error_summary(error) -> tuple[str, str]:
+    """The server's error code (empty when it has none) and the first line of its message."""
+    code = getattr(error, "code", None) or ""
+    text = (getattr(error, "message", None) or str(error) or type(error).__name__).splitlines()[0]
+    return code, text
+
+
+def _bulk_conflict_message(markers: list[dict], marker: dict) -> str:
+    incomplete = _incomplete(markers)
+    held = (f"an incomplete bulk load of {_described(incomplete)}" if incomplete
+            else _held(markers))
+    return (f"a bulk load goes only into a database without handover data, and this one holds {held}. "
+            "Pass --replace (replace=True) to delete it first, in committed batches")
+
+
+def _bulk_failure_message(error, done: int, total: int) -> str:
+    code, text = _error_summary(error)
+    return (f"the bulk load failed on the server after {done} of {total} rows "
+            f"({code or type(error).__name__}: {text}); {_BULK_RELOAD}")
+
+
+def _kept_keys(rows: dict[str, list[dict]]) -> dict[str, list[str]]:
+    """The ids and row keys of the new dataset: what a replacing load keeps."""
+    def column(table: str, name: str) -> list:
+        return [row[name] for row in rows.get(table, ()) if row[name] is not None]
+
+    staff = {*column("staff", "staff_id"), *column("employments", "staff_id"),
+             *column("responsibilities", "staff_id"), *column("contacts", "staff_id")}
+    return {
+        "agency_ids": column("agencies", "agency_id"),
+        "service_ids": column("services", "service_id"),
+        "staff_ids": sorted(staff),
+        "staff_table_ids": column("staff", "staff_id"),
+        "user_ids": column("users", "user_id"),
+        "plan_ids": column("plans", "plan_id"),
+        "episode_ids": column("episodes", "episode_id"),
+        "contact_ids": column("contacts", "contact_id"),
+        "responsibility_keys": column("responsibilities", "row_key"),
+        "employment_keys": column("employments", "row_key"),
+    }
+
+
+def _run_in_one_transaction(driver, database: str | None, work):
+    """Run ``work(tx)`` in one explicit write transaction: commit on success, else roll back.
+
+    An explicit transaction, not ``execute_write``: a managed transaction would
+    silently re-run a large load on transient errors (an out-of-memory one included).
+    """
+    from neo4j import WRITE_ACCESS
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    try:
+        with driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
+            with session.begin_transaction() as tx:
+                result = work(tx)
+                tx.commit()
+                return result
+    except (Neo4jError, DriverError) as error:
+        raise EngineError(_server_failure_message(error)) from None
+
+
+def _server_failure_message(error) -> str:
+    code, text = _error_summary(error)
+    if "OutOfMemory" in code or "MemoryLimit" in code:
+        return (f"the load did not fit in the server's transaction memory ({text}); nothing was "
+                "changed. Load it with --bulk (atomic=False), which commits batch by batch, or raise "
+                "HANDOVER_NEO4J_HEAP (default 2g) and restart the local server with "
+                "`handover neo4j stop` and `handover neo4j start`")
+    return f"the load failed on the server ({code or type(error).__name__}: {text}); nothing was changed"
+
+
+def _conflict_message(markers: list[dict], marker: dict) -> str:
+    incomplete = _incomplete(markers)
+    if incomplete:
+        return (f"the database holds an incomplete bulk load ({_described(incomplete)}); refusing to "
+                "load over it. Pass --replace (replace=True) to replace it")
+    return (f"the database already holds a different dataset ({_held(markers)}); refusing to mix it "
+            f"with {_described(marker)}. Pass --replace (replace=True) to replace it")
+
+
+def _unlinked_message(table: str, missing: int, bulk: bool = False) -> str:
+    targets = {
+        "services": "an agency_id", "employments": "an agency_id",
+        "responsibilities": "a user_id or agency_id", "plans": "a user_id or agency_id",
+        "episodes": "a user_id or service_id", "contacts": "a user_id, agency_id or service_id",
+    }.get(table, "an id")
+    outcome = _BULK_RELOAD + " after fixing it" if bulk else "nothing was loaded"
+    return (f"{table}: {missing} row{'s' if missing != 1 else ''} name{'s' if missing == 1 else ''} "
+            f"{targets} that is not in the dataset, so {'it' if missing == 1 else 'they'} cannot be "
+            f"linked; {outcome} (run `handover validate` on the folder)")
+
+
+def ensure_schema(driver, *, database: str | None = None) -> None:
+    """Create the uniqueness constraints of ``cypher/schema.cypher`` that do not exist yet.
+
+    Schema changes cannot share a transaction with data, so each statement runs on
+    its own; ``IF NOT EXISTS`` makes this cheap and safe before every load.
+    """
+    with driver.session(database=database) as session:
+        for statement in load_query("schema").statements():
+            session.run(statement).consume()
+
+
+def clear_database(driver, *, database: str | None = None, batch_size: int = 10_000) -> int:
+    """Delete every node and relationship, in batches of separate transactions.
+
+    Meant for tests and for starting afresh; constraints stay. Unlike a replacing
+    load this is not atomic, but each batch keeps transaction memory small.
+
+    Returns
+    -------
+    int
+        The number of nodes deleted.
+    """
+    query = load_query("meta/clear_batch").text
+    deleted = 0
+    with driver.session(database=database) as session:
+        while True:
+            count = session.execute_write(lambda tx: tx.run(query, batch_size=batch_size).single()["deleted"])
+            deleted += count
+            if count == 0:
+                return deleted
+
+
+def clear_dataset(driver, *, database: str | None = None, batch_size: int = _CLEAR_BATCH) -> None:
+    """Delete the handover dataset (its nodes, links and marker) in committed batches.
+
+    What a replacing bulk load does first, label by label and leaves first, so that the
+    transaction memory stays small whatever the dataset's size; nodes with other labels
+    stay. Not atomic: the markers are set incomplete first and deleted last, so an
+    interrupted clear leaves a database that queries refuse until a reload.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    database : str, optional
+    batch_size : int
+        Nodes deleted per committed transaction.
+    """
+    from neo4j import WRITE_ACCESS
+
+    with driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
+        _clear_labels(session, batch_size)
+
+
+def graph_counts(driver, *, database: str | None = None) -> tuple[dict[str, int], dict[str, int]]:
+    """Nodes per label and relationships per type of the handover model in the database."""
+    from neo4j import RoutingControl
+
+    records, _, _ = driver.execute_query(load_query("meta/graph_counts").text, database_=database,
+                                         routing_=RoutingControl.READ)
+    nodes = {r["name"]: r["count"] for r in records if r["kind"] == "node"}
+    relationships = {r["name"]: r["count"] for r in records if r["kind"] == "relationship"}
+    return nodes, relationships
+
+
+# --- from frames to parameter rows ------------------------------------------------------
+
+
+def table_rows(dataset: Dataset, table: str) -> list[dict[str, Any]]:
+    """The rows of ``table`` as query parameters: ``str``, ``int``, ``datetime.date`` or ``None``.
+
+    Every contract column is present in each row (``None`` when missing, which
+    leaves the property absent in the graph). Rows of tables without an id get a
+    ``row_key``: the sha256 of the row's content plus its occurrence number among
+    identical rows, so that repeated rows stay distinct and loading is idempotent.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> row = table_rows(tiny_dataset(), "responsibilities")[0]
+    >>> row["start"], row["end"], row["reason"], len(row["row_key"])
+    (datetime.date(2024, 1, 1), datetime.date(2024, 2, 1), None, 66)
+    """
+    return next(_batches(dataset, table, max(1, len(dataset[table]))), (0, []))[1]
+
+
+def _batches(dataset: Dataset, table: str, batch_size: int):
+    """``(start, rows)`` for each batch of :func:`table_rows`, made one batch at a time."""
+    columns = _table_columns(dataset, table)
+    keys = _row_keys(columns) if table in _KEYED_TABLES else None
+    names = list(columns)
+    count = len(dataset[table])
+    for start in range(0, count, batch_size):
+        stop = start + batch_size
+        rows = [dict(zip(names, values)) for values in zip(*(c[start:stop] for c in columns.values()))]
+        if keys is not None:
+            for row, key in zip(rows, keys[start:stop]):
+                row["row_key"] = key
+        yield start, rows
+
+
+def _table_columns(dataset: Dataset, table: str) -> dict[str, list]:
+    """Every contract column of ``table`` as a list of Bolt parameters (``None`` when absent)."""
+    frame = dataset[table]
+    return {column.name: (_column_parameters(frame[column.name], column.kind) if column.name in frame.columns
+                          else [None] * len(frame))
+            for column in TABLES[table].columns}
+
+
+def _row_keys(columns: dict[str, list]) -> list[str]:
+    """Each row's sha256 of its content, with its occurrence number among identical rows."""
+    seen: dict[str, int] = {}
+    keys = []
+    for line in _canonical_lines(columns):
+        digest = hashlib.sha256(line.encode("utf-8")).hexdigest()
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(f"{digest}-{seen[digest]}")
+    return keys
+
+
+def _column_parameters(values: pd.Series, kind: ColumnKind) -> list:
+    """A column as Bolt parameters, as :func:`_parameter` makes them cell by cell, only faster.
+
+    The typed columns that :func:`handover.io.read_dataset` returns (dates, ``Int64``
+    years, text) are converted a column at a time; anything else cell by cell.
+    """
+    missing = values.isna().to_numpy()
+    if kind is ColumnKind.DATE and pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None:
+        converted = values.dt.date.tolist()
+    elif kind is ColumnKind.YEAR and pd.api.types.is_integer_dtype(values):
+        converted = [int(v) if not m else None for v, m in zip(values.tolist(), missing)]
+        return converted
+    elif kind not in (ColumnKind.DATE, ColumnKind.YEAR) and pd.api.types.infer_dtype(
+            values, skipna=True) in ("string", "empty"):
+        converted = values.tolist()
+    else:
+        return [_parameter(v, kind) for v in values.tolist()]
+    if missing.any():
+        converted = [None if m else v for v, m in zip(converted, missing)]
+    return converted
+
+
+def _parameter(value, kind: ColumnKind):
+    """One cell as a Bolt parameter; every kind of missing value becomes ``None``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if kind is ColumnKind.DATE:
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value[:10])
+        if isinstance(value, dt.datetime):  # pandas Timestamps are datetimes
+            return value.date()
+        return value
+    if kind is ColumnKind.YEAR:
+        return int(value)
+    return value if isinstance(value, str) else str(value)
+
+
+def _canonical(row: dict[str, Any]) -> str:
+    return json.dumps(row, sort_keys=True, default=_json_value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _canonical_lines(columns: dict[str, list]) -> list[str]:
+    """``_canonical(row)`` for every row of a table given as columns of equal length.
+
+    The same text, built from each distinct value's JSON (ids, dates and vocabulary
+    values repeat a lot) instead of one ``json.dumps`` per row: several times faster
+    for the millions of rows of a region.
+    """
+    keys = sorted(columns)
+    if not keys:
+        return []
+    encoded = []
+    for key in keys:
+        values = columns[key]
+        text = {value: _json_text(value) for value in set(values)}
+        encoded.append(list(map(text.__getitem__, values)))
+    prefixes = [json.dumps(key, ensure_ascii=False) + ":" for key in keys]
+    return ["{" + ",".join(map(operator.add, prefixes, texts)) + "}" for texts in zip(*encoded)]
+
+
+def _json_text(value) -> str:
+    """``json.dumps(value, default=_json_value, ensure_ascii=False)``, the common cases inlined."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if isinstance(value, dt.date):
+        return _encode_string(value.isoformat())
+    return json.dumps(value, default=_json_value, ensure_ascii=False)
+
+
+# What json.dumps(text, ensure_ascii=False) calls for a string (the C version when present).
+_encode_string = json.encoder.encode_basestring
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def _fingerprint_of(rows: dict[str, list[dict]]) -> str:
+    """sha256 over every table's sorted canonical rows (``row_key`` left out).
+
+    ``rows`` come from :func:`table_rows`, so the rows of a table share their keys.
+    """
+    def columns(table_rows_: list[dict]) -> dict[str, list]:
+        keys = [k for k in table_rows_[0] if k != "row_key"] if table_rows_ else []
+        return {k: [row[k] for row in table_rows_] for k in keys}
+
+    return _digest((table, columns(rows[table])) for table in sorted(rows))
+
+
+def _digest(tables) -> str:
+    """The fingerprint of ``(table, columns)`` pairs given in table-name order."""
+    digest = hashlib.sha256()
+    for table, columns in tables:
+        canonical = sorted(_canonical_lines(columns))
+        digest.update(json.dumps([table, len(canonical)]).encode("utf-8"))
+        for start in range(0, len(canonical), _HASHED_AT_ONCE):  # each line, then a line feed
+            digest.update(("\n".join(canonical[start:start + _HASHED_AT_ONCE]) + "\n").encode("utf-8"))
+    return digest.hexdigest()
+
+
+_HASHED_AT_ONCE = 50_000
+
+
+def dataset_fingerprint(dataset: Dataset) -> str:
+    """sha256 over the dataset's canonical content.
+
+    Independent of file format, column order and row order; a table that is absent
+    differs from a table that is present but empty.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> ds = tiny_dataset()
+    >>> shuffled = Dataset({t: f.iloc[::-1] for t, f in ds.tables.items()})
+    >>> dataset_fingerprint(ds) == dataset_fingerprint(shuffled)
+    True
+    """
+    tables = sorted(table for table in TABLES if dataset.has(table))
+    return _digest((table, _table_columns(dataset, table)) for table in tables)
+

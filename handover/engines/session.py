@@ -1,0 +1,92 @@
+"""Opening an engine on a dataset folder or a Neo4j server: the one path every command takes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from handover.engines import Engine, MemoryEngine
+from handover.errors import InputError
+
+__all__ = ["open_engine", "read_guarded"]
+
+
+def read_guarded(
+    data_dir: Path,
+    *,
+    sep: str = ",",
+    encoding: str = "utf-8",
+    allow_identifiers: bool = False,
+):
+    """Read and validate ``data_dir`` for a command, refusing national identity numbers.
+
+    Every command that analyses a dataset reads it here, so the identifier guard
+    (:func:`handover.privacy.identifiers.refuse_identifiers`) sits in one place.
+
+    Parameters
+    ----------
+    data_dir : Path
+    sep, encoding : str
+        As for :func:`handover.io.read_dataset`.
+    allow_identifiers : bool, default False
+        ``--allow-identifiers``: accept user and staff ids that look like national
+        identity numbers.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    InputError
+        When the dataset is broken, or its user or staff ids look like national identity
+        numbers and ``allow_identifiers`` is false.
+    """
+    from handover.privacy.identifiers import refuse_identifiers
+    from handover.io import read_dataset
+
+    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
+    refuse_identifiers(dataset, allow_identifiers, sep=sep, encoding=encoding)
+    return dataset
+
+
+@contextmanager
+def open_engine(
+    engine: str,
+    data_dir: Path | None,
+    *,
+    neo4j_uri: str | None = None,
+    sep: str = ",",
+    encoding: str = "utf-8",
+    allow_identifiers: bool = False,
+) -> Iterator[Engine]:
+    """Yield a ready engine, closing it afterwards.
+
+    ``memory`` reads and validates ``data_dir``; ``neo4j`` connects, and when
+    ``data_dir`` is given loads it first, replacing what the database held. Either
+    way the dataset is read through :func:`read_guarded`.
+
+    Raises
+    ------
+    InputError
+        When ``data_dir`` is missing for the memory engine, the dataset is broken, or
+        its ids look like national identity numbers without ``allow_identifiers``.
+    """
+    options = {"sep": sep, "encoding": encoding, "allow_identifiers": allow_identifiers}
+    if engine == "memory":
+        if data_dir is None:
+            raise InputError("DATA_DIR is required with --engine memory")
+        with MemoryEngine(read_guarded(data_dir, **options)) as memory:
+            yield memory
+        return
+    if engine == "neo4j":
+        from handover.engines.neo4j import Neo4jEngine
+
+        dataset = read_guarded(data_dir, **options) if data_dir is not None else None
+        with Neo4jEngine(uri=neo4j_uri) as graph:
+            if dataset is not None:
+                graph.load(dataset, replace=True)
+            yield graph
+        return
+    raise InputError(f"--engine: {engine} is not one of: memory, neo4j")

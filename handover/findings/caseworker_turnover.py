@@ -1,0 +1,115 @@
+"""Caseworker turnover: several changes of the responsible person within a year (docs/findings.md §5.2)."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from handover.findings.spec import Finding, choices, count, days
+from handover.model import VOCABULARIES, Dataset
+from handover.timeline import day_number
+
+
+__all__ = ["responsibility_changes", "caseworker_turnover", "FINDING"]
+
+_DAYS_PER_GROUP = 1 << 22
+
+
+def responsibility_changes(dataset: Dataset, roles: Iterable[str]) -> pd.DataFrame:
+    """Every change of staff in a user's sequence of responsibilities of one role.
+
+    Responsibilities of ``(user, role)`` are ordered by ``(start, staff_id)``; a change
+    is a consecutive pair whose staff differ, dated at the later one's ``start``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``user_id, role, change_date``, sorted by them.
+    """
+    resp = dataset.get("responsibilities")
+    resp = resp.loc[resp["role"].isin(list(roles)), ["user_id", "role", "staff_id", "start"]]
+    resp = resp.sort_values(["user_id", "role", "start", "staff_id"], kind="stable")
+    same_sequence = (resp["user_id"] == resp["user_id"].shift()) & (resp["role"] == resp["role"].shift())
+    changed = same_sequence & (resp["staff_id"] != resp["staff_id"].shift())
+    changes = resp.loc[changed, ["user_id", "role", "start"]].rename(columns={"start": "change_date"})
+    return changes.reset_index(drop=True)
+
+
+def caseworker_turnover(
+    dataset: Dataset,
+    *,
+    roles: Iterable[str] = ("caseworker",),
+    window_days: int = 365,
+    min_changes: int = 3,
+) -> pd.DataFrame:
+    """Users whose responsible person of a role changed ``min_changes`` times in a window.
+
+    For each change date ``c`` the changes dated in ``[c, c + window_days)`` are counted;
+    the busiest window (earliest on ties) is reported when it holds at least
+    ``min_changes`` changes.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    roles : iterable of str
+        Roles to examine, each separately (default ``caseworker``).
+    window_days : int
+        Length of the sliding window in days.
+    min_changes : int
+        Flag a user and role when the busiest window has at least this many changes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of docs/findings.md §5.2 (raw; the facade sorts and types them).
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> caseworker_turnover(tiny_dataset())[["user_id", "changes", "distinct_staff"]].values.tolist()
+    [['u2', 3, 3]]
+    """
+    roles = list(roles)
+    changes = responsibility_changes(dataset, roles)
+    # Changes come sorted by (user, role, date), so the packed keys ascend.
+    group = changes.groupby(["user_id", "role"], sort=True).ngroup().to_numpy(np.int64)
+    keys = group * _DAYS_PER_GROUP + day_number(changes["change_date"])
+    first_at_or_after = np.searchsorted(keys, keys, side="left")
+    first_outside = np.searchsorted(keys, keys + window_days, side="left")
+    changes["changes"] = first_outside - first_at_or_after
+
+    busiest = changes.sort_values(
+        ["user_id", "role", "changes", "change_date"], ascending=[True, True, False, True], kind="stable"
+    ).drop_duplicates(["user_id", "role"])
+    flagged = busiest[busiest["changes"] >= min_changes]
+
+    resp = dataset.get("responsibilities")
+    distinct = (
+        resp[resp["role"].isin(roles)].groupby(["user_id", "role"])["staff_id"].nunique()
+        .rename("distinct_staff").reset_index()
+    )
+    out = flagged.merge(distinct, on=["user_id", "role"], how="left")
+    out["window_start"] = out["change_date"]
+    out["window_end"] = out["change_date"] + pd.Timedelta(days=window_days)
+    return out[["user_id", "role", "changes", "window_start", "window_end", "distinct_staff"]]
+
+
+FINDING = Finding(
+    name="caseworker_turnover",
+    section="5.2",
+    title="Caseworker turnover",
+    explanation="Users whose caseworker (or another role) changed at least the given number of "
+                "times within one window, so they had to tell their story again and again. "
+                "The row shows the busiest window.",
+    columns="user_id:str role:str changes:int window_start:date window_end:date distinct_staff:int",
+    sort_key="user_id role",
+    memory=caseworker_turnover,
+    options=(
+        choices("roles", ("caseworker",), "A role to examine; repeat for several.",
+                VOCABULARIES["role"], flag="--role"),
+        days("window_days", 365, "Length of the sliding window in days."),
+        count("min_changes", 3, "Flag when a window holds at least this many changes."),
+    ),
+)

@@ -1,0 +1,53 @@
+"""Dormant plans: individual plans nobody has revised for too long (docs/findings.md §5.6)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from handover.findings.spec import Finding, days
+from handover.model import Dataset
+from handover.timeline import active_on, days_between
+
+
+__all__ = ["dormant_plans", "FINDING"]
+
+def dormant_plans(dataset: Dataset, *, as_of: pd.Timestamp, max_age_days: int = 365) -> pd.DataFrame:
+    """Individual plans active on ``as_of`` that nobody has revised for too long.
+
+    The age is measured from ``last_revised``, or from ``start`` when the plan was
+    never revised; a plan is dormant when that date lies more than ``max_age_days``
+    before ``as_of``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of docs/findings.md §5.6 (raw; the facade sorts and types them);
+        ``last_revised`` shows the date used.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> dormant_plans(tiny_dataset(), as_of=pd.Timestamp("2025-06-01"))[["plan_id", "days_since_revision"]].values.tolist()
+    [['p9', 517]]
+    """
+    plans = dataset.get("plans")
+    plans = plans[(plans["kind"] == "individual_plan") & active_on(plans["start"], plans["end"], as_of)]
+    revised = plans["last_revised"].fillna(plans["start"])
+    age = days_between(revised, pd.Series(as_of, index=plans.index))
+    out = plans.assign(last_revised=revised, days_since_revision=age)
+    return out.loc[age > max_age_days, ["user_id", "plan_id", "agency_id", "last_revised", "days_since_revision"]]
+
+
+FINDING = Finding(
+    name="dormant_plans",
+    section="5.6",
+    title="Dormant individual plans",
+    explanation="Individual plans still active that nobody has revised for more than the given "
+                "number of days: plans 'lying in a drawer'.",
+    columns="user_id:str plan_id:str agency_id:str last_revised:date days_since_revision:int",
+    sort_key="user_id plan_id",
+    memory=dormant_plans,
+    options=(days("max_age_days", 365, "Flag plans not revised for more than this many days."),),
+    needs=("plans",),
+    uses_as_of=True,
+)

@@ -1,0 +1,160 @@
+"""What several findings share: episodes with their agency, handovers, who was responsible.
+
+The building blocks of the findings and networks: :func:`handovers` is the handover of
+docs/findings.md §5.1 (with or without coordinator), :func:`responsible_on` the lookup
+of who held a role on an event's day, :func:`coverage` the days a role was held, and
+:func:`within` the ``--since/--until`` filter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from handover.model import Dataset
+from handover.timeline import active_on, day_number, days_between, open_end, reopen
+
+__all__ = ["episodes_with_agency", "handovers", "responsible_on", "coverage", "within"]
+
+# Composite sort keys pack (user, day) into one int64; days since 1970 fit well below this.
+_DAYS_PER_USER = 1 << 22
+
+
+def episodes_with_agency(dataset: Dataset) -> pd.DataFrame:
+    """Episodes with the agency and kind of their service (``agency_id``, ``service_kind``)."""
+    episodes = dataset.get("episodes")
+    services = dataset.get("services")[["service_id", "agency_id", "kind"]]
+    return episodes.merge(
+        services.rename(columns={"kind": "service_kind"}), on="service_id", how="left"
+    )
+
+
+def handovers(dataset: Dataset, window_days: int = 30) -> pd.DataFrame:
+    """Every handover: an episode ending on day ``d`` whose user's next episode is elsewhere.
+
+    The next episode of an ended episode ``e1`` is the episode ``e2 != e1`` of the same
+    user with the smallest ``(start, episode_id)`` among those starting in
+    ``[d, d + window_days]``. It is a handover when ``e2`` is at a different agency.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    window_days : int
+        How many days after ``d`` the next episode may start.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``user_id, from_episode_id, from_agency_id, to_episode_id,
+        to_agency_id, handover_date, next_start_date, gap_days``, unsorted.
+
+    Notes
+    -----
+    Vectorised: episodes are sorted by ``(user, start, episode_id)`` and each ended
+    episode finds its next episode by one binary search on a packed ``(user, day)``
+    key, stepping over itself when it is an empty interval starting on ``d``.
+    """
+    episodes = episodes_with_agency(dataset)
+    episodes = episodes.sort_values(["user_id", "start", "episode_id"], kind="stable")
+    episodes = episodes.reset_index(drop=True)
+    user_code = pd.factorize(episodes["user_id"], sort=True)[0].astype(np.int64)
+    keys = user_code * _DAYS_PER_USER + day_number(episodes["start"])
+
+    ended = episodes.index[episodes["end"].notna()].to_numpy()
+    ended_keys = user_code[ended] * _DAYS_PER_USER + day_number(episodes["end"].iloc[ended])
+    candidate = np.searchsorted(keys, ended_keys, side="left")
+    # An empty episode starting on its own end day is found first: the next one is after it.
+    candidate = np.where(candidate == ended, candidate + 1, candidate)
+    in_range = candidate < len(episodes)
+    ended, candidate = ended[in_range], candidate[in_range]
+
+    source = episodes.iloc[ended].reset_index(drop=True)
+    target = episodes.iloc[candidate].reset_index(drop=True)
+    gap = days_between(source["end"], target["start"])
+    is_handover = (
+        (source["user_id"] == target["user_id"])
+        & (gap <= window_days)
+        & (source["agency_id"] != target["agency_id"])
+    )
+    return pd.DataFrame({
+        "user_id": source["user_id"],
+        "from_episode_id": source["episode_id"],
+        "from_agency_id": source["agency_id"],
+        "to_episode_id": target["episode_id"],
+        "to_agency_id": target["agency_id"],
+        "handover_date": source["end"],
+        "next_start_date": target["start"],
+        "gap_days": gap,
+    })[is_handover.to_numpy()].reset_index(drop=True)
+
+
+def responsible_on(dataset: Dataset, role: str, events: pd.DataFrame, day: str) -> pd.DataFrame:
+    """The staff holding ``role`` for each event's user on the event's day.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    role : str
+    events : pandas.DataFrame
+        Rows with a ``user_id`` column and a date column named ``day``.
+    day : str
+        The column of ``events`` holding the day to look at.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``event`` (the index label of the event in ``events``) and ``staff_id``,
+        one row per responsibility active on that day; events with none are absent.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> events = pd.DataFrame({"user_id": ["u2", "u2"], "on": pd.to_datetime(["2024-02-01", "2023-01-01"])})
+    >>> responsible_on(tiny_dataset(), "caseworker", events, "on").values.tolist()
+    [[0, 'st2']]
+    """
+    resp = dataset.get("responsibilities")
+    resp = resp.loc[resp["role"] == role, ["user_id", "staff_id", "start", "end"]]
+    pairs = events[["user_id", day]].rename_axis("event").reset_index().merge(resp, on="user_id")
+    active = pairs[active_on(pairs["start"], pairs["end"], pairs[day])]
+    return active[["event", "staff_id"]].reset_index(drop=True)
+
+
+def coverage(dataset: Dataset, role: str = "coordinator") -> pd.DataFrame:
+    """Each user's days with an active ``role`` responsibility, as disjoint intervals.
+
+    Touching or overlapping responsibilities merge; open ends stay open (``NaT``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``user_id, start, end``, sorted, non-empty and disjoint per user.
+    """
+    resp = dataset.get("responsibilities")
+    resp = resp.loc[resp["role"] == role, ["user_id", "start", "end"]]
+    resp = resp.assign(end=open_end(resp["end"]))
+    resp = resp[resp["start"] < resp["end"]].sort_values(["user_id", "start"], kind="stable")
+    if resp.empty:
+        return resp.assign(end=pd.Series(dtype="datetime64[ns]"))
+    reach = resp.groupby("user_id")["end"].cummax()
+    reached_before = reach.groupby(resp["user_id"]).shift()
+    block = (reached_before.isna() | (resp["start"] > reached_before)).cumsum()
+    merged = resp.groupby(block).agg(user_id=("user_id", "first"), start=("start", "min"), end=("end", "max"))
+    merged["end"] = reopen(merged["end"])
+    return merged.reset_index(drop=True)
+
+
+def within(dates: pd.Series, since: pd.Timestamp | None, until: pd.Timestamp | None) -> pd.Series:
+    """Whether each date lies in ``[since, until]`` (either bound may be ``None``).
+
+    Examples
+    --------
+    >>> within(pd.Series(pd.to_datetime(["2024-01-01", "2024-02-01"])), pd.Timestamp("2024-01-15"), None).tolist()
+    [False, True]
+    """
+    keep = pd.Series(True, index=dates.index)
+    if since is not None:
+        keep &= dates >= since
+    if until is not None:
+        keep &= dates <= until
+    return keep

@@ -1,0 +1,247 @@
+"""How a finding is declared: its name, result, options, tables and implementations.
+
+Each finding module ends with one :class:`Finding`; everything else is derived from it:
+the registry (:data:`handover.findings.FINDINGS`), the result schema both engines are
+finalised to, the options of ``handover find <name>`` (types, defaults, help, allowed
+values), option validation, the report's list of findings, and the check that the
+Cypher file's ``// params:`` header declares exactly the finding's options.
+
+Examples
+--------
+>>> window = days("window_days", 30, "Days after a discharge in which the next episode may start.")
+>>> window.flag, window.resolve(14)
+('--window-days', 14)
+>>> window.resolve(-1)
+Traceback (most recent call last):
+...
+handover.errors.InputError: --window-days: -1 must not be negative
+>>> choices("roles", ("caseworker",), "Roles.", ("coordinator", "caseworker"), flag="--role").resolve(["caseworker", "caseworker"])
+('caseworker',)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable
+
+import pandas as pd
+
+from handover.errors import InputError
+from handover.findings.schema import ResultSchema
+from handover.timeline import parse_option_date, to_day
+
+__all__ = ["Option", "Finding", "OPTION_KINDS", "days", "count", "date", "choice", "choices"]
+
+#: What an option holds: ``days`` (a whole number >= 0), ``count`` (a whole number >= 1),
+#: ``date`` (a day, optional), ``choice`` (one allowed value) and ``choices`` (several).
+OPTION_KINDS = ("days", "count", "date", "choice", "choices")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a finding.
+
+    Parameters
+    ----------
+    name : str
+        The keyword of the in-memory implementation and the ``$param`` of its Cypher file.
+    kind : str
+        One of :data:`OPTION_KINDS`.
+    default : object
+        The value used when the option is not given (``None``: no limit / all values).
+    help : str
+        One or two sentences for ``--help``.
+    allowed : tuple of str, optional
+        The values a ``choice`` or ``choices`` option accepts.
+    flag : str, optional
+        The command-line flag; default ``--`` and the name with dashes.
+    """
+
+    name: str
+    kind: str
+    default: Any
+    help: str
+    allowed: tuple[str, ...] = ()
+    flag_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in OPTION_KINDS:
+            raise ValueError(f"option {self.name}: kind {self.kind!r} is not one of {OPTION_KINDS}")
+        if self.kind in ("choice", "choices") and not self.allowed:
+            raise ValueError(f"option {self.name}: a {self.kind} option needs its allowed values")
+
+    @property
+    def flag(self) -> str:
+        """The command-line flag, such as ``--window-days``."""
+        return self.flag_name or "--" + self.name.replace("_", "-")
+
+    @property
+    def repeatable(self) -> bool:
+        """Whether the flag may be given several times (a ``choices`` option)."""
+        return self.kind == "choices"
+
+    def resolve(self, value: Any) -> Any:
+        """``value`` checked and normalised (``None``: the default).
+
+        Raises
+        ------
+        InputError
+            Naming the flag and the value: a negative number of days, a count below 1,
+            a value that is not allowed, an empty list, or a text that is not a date.
+        """
+        if value is None:
+            value = self.default
+        if value is None:
+            return None
+        if self.kind == "days":
+            if value < 0:
+                raise InputError(f"{self.flag}: {value} must not be negative")
+            return int(value)
+        if self.kind == "count":
+            if value < 1:
+                raise InputError(f"{self.flag}: {value} must be at least 1")
+            return int(value)
+        if self.kind == "date":
+            return parse_option_date(value, self.flag) if isinstance(value, str) else to_day(value)
+        if self.kind == "choice":
+            self._check_allowed(value)
+            return value
+        values = tuple(dict.fromkeys([value] if isinstance(value, str) else value))
+        if not values:
+            raise InputError(f"{self.flag}: give at least one value")
+        for item in values:
+            self._check_allowed(item)
+        return values
+
+    def _check_allowed(self, value: Any) -> None:
+        if value not in self.allowed:
+            raise InputError(f"{self.flag}: {value} is not one of: {', '.join(self.allowed)}")
+
+
+def days(name: str, default: int, help: str) -> Option:
+    """An option holding a number of days (0 or more)."""
+    return Option(name, "days", default, help)
+
+
+def count(name: str, default: int, help: str) -> Option:
+    """An option holding a count (1 or more)."""
+    return Option(name, "count", default, help)
+
+
+def date(name: str, help: str) -> Option:
+    """An optional day (``--since``, ``--until``); no default."""
+    return Option(name, "date", None, help)
+
+
+def choice(name: str, default: str, help: str, allowed: tuple[str, ...], *, flag: str | None = None) -> Option:
+    """An option holding one of ``allowed``."""
+    return Option(name, "choice", default, help, tuple(allowed), flag)
+
+
+def choices(name: str, default: tuple[str, ...] | None, help: str, allowed: tuple[str, ...], *,
+            flag: str | None = None) -> Option:
+    """An option holding several of ``allowed``, given by repeating the flag."""
+    return Option(name, "choices", default, help, tuple(allowed), flag)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Everything the system knows about one finding, declared once in its module.
+
+    Parameters
+    ----------
+    name : str
+        One name used everywhere: the module ``handover/findings/<name>.py``, the Cypher
+        file ``cypher/findings/<name>.cypher``, ``handover find <name-with-dashes>``, the
+        report's ``<name>.csv`` and ``fixtures/*/expected/<name>.csv``.
+    section : str
+        Its section in ``docs/findings.md`` (``"5.1"``), which holds the exact definition;
+        findings are listed in this order.
+    title : str
+        A heading for reports.
+    explanation : str
+        What a row means, in plain language, for pages and ``--help``.
+    columns : str
+        The result columns in order, as ``name:type`` words (types: ``str``, ``date``,
+        ``int``, ``bool``, ``float``).
+    sort_key : str
+        The columns the rows are sorted by, as words.
+    memory : callable
+        The in-memory implementation, ``memory(dataset, **params) -> DataFrame``.
+    options : tuple of Option
+        The finding's own options, in ``--help`` order.
+    needs : tuple of str
+        Tables the finding reads besides the required ones (agencies, users,
+        responsibilities).
+    uses_as_of : bool
+        Whether the finding is measured on the snapshot day: ``as_of`` is then passed to
+        both implementations.
+    """
+
+    name: str
+    section: str
+    title: str
+    explanation: str
+    columns: str
+    sort_key: str
+    memory: Callable[..., pd.DataFrame]
+    options: tuple[Option, ...] = ()
+    needs: tuple[str, ...] = ()
+    uses_as_of: bool = False
+
+    @cached_property
+    def schema(self) -> ResultSchema:
+        """The result's columns, types and sort key."""
+        pairs = tuple(tuple(part.split(":")) for part in self.columns.split())
+        return ResultSchema(self.name, pairs, tuple(self.sort_key.split()))
+
+    @property
+    def cli_name(self) -> str:
+        """The name on the command line: ``handover-without-coordinator``."""
+        return self.name.replace("_", "-")
+
+    @property
+    def cypher(self) -> str:
+        """The Cypher query's name under ``cypher/``: ``findings/<name>``."""
+        return f"findings/{self.name}"
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The parameters both implementations take: the options, and ``as_of`` when used."""
+        return tuple(o.name for o in self.options) + (("as_of",) if self.uses_as_of else ())
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """Every parameter with its default (``as_of`` is filled in at run time)."""
+        values = {o.name: o.default for o in self.options}
+        if self.uses_as_of:
+            values["as_of"] = None
+        return values
+
+    def option(self, name: str) -> Option:
+        """The option called ``name``."""
+        for declared in self.options:
+            if declared.name == name:
+                return declared
+        raise KeyError(name)
+
+    def resolve(self, options: dict[str, Any], as_of: pd.Timestamp | None) -> dict[str, Any]:
+        """Fill in defaults, check every option and add ``as_of`` when the finding uses it.
+
+        Raises
+        ------
+        InputError
+            For an option the finding does not have, a value its declaration refuses,
+            or ``since`` after ``until``.
+        """
+        unknown = set(options) - {o.name for o in self.options}
+        if unknown:
+            raise InputError(f"{self.name} has no option {', '.join(sorted(unknown))}")
+        params = {o.name: o.resolve(options.get(o.name)) for o in self.options}
+        since, until = params.get("since"), params.get("until")
+        if since is not None and until is not None and since > until:
+            raise InputError(f"--since {since.date()} is after --until {until.date()}")
+        if self.uses_as_of:
+            params["as_of"] = as_of
+        return params

@@ -1,0 +1,1 @@
+"""Personal data: recognising national identity numbers, keyed pseudonyms, spreadsheet safety."""

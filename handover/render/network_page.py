@@ -1,0 +1,878 @@
+"""Service networks as interactive pages that open offline: pyvis, all inlined.
+
+:func:`network_html` draws one network of :mod:`handover.network` with pyvis (vis-network):
+node size by users served, colour by agency level (staff: by profession), line width
+by the number of handovers or shared users, a tooltip with the numbers on every node
+and line, pyvis' filter menu, a legend and a table of the strongest links.
+:func:`timeline_html` draws the network month by month with the nodes kept in place,
+with a slider and a play button. :func:`render_html` is the ``--format html`` renderer
+of ``handover network``.
+
+Pages are **self-contained**. pyvis' own page, even with ``cdn_resources="in_line"``,
+still links Bootstrap from a CDN, so these pages use their own frame and inline the
+scripts and styles pyvis ships in its package (vis-network 9.1.2, tom-select for the
+filter menu, pyvis' ``utils.js``), read from the installed pyvis at render time: nothing
+is fetched, and a page works on a closed health network or attached to an e-mail.
+
+Pages are **safe** with any agency or staff name. Text in the HTML frame is escaped;
+the graph data is embedded as JSON with ``<``, ``>`` and ``&`` escaped, so no name can
+close a script; vis-network draws labels on a canvas and shows a string tooltip as text
+(``innerText``), and tom-select escapes the filter menu's options. pyvis' page would
+switch tooltips to raw HTML when a title contains ``href``; this page never does.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import networkx as nx
+import numpy as np
+
+from handover import __version__
+from handover.render.charts import PALETTE, Bar, bar_chart
+from handover.errors import HandoverError
+
+__all__ = [
+    "LEVEL_COLOURS",
+    "CATEGORY_COLOURS",
+    "vis_assets",
+    "layout_positions",
+    "network_html",
+    "timeline_html",
+    "render_html",
+    "iframe",
+]
+
+#: Agency colours by ``level`` (the palette of :mod:`handover.render.charts`).
+LEVEL_COLOURS = {"municipal": PALETTE[0], "specialist": PALETTE[1], "state": PALETTE[2], "private": PALETTE[3]}
+#: Colours of other categories (staff professions), in order of frequency ("Tableau 10").
+CATEGORY_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
+                    "#b07aa1", "#edc948", "#9c755f", "#ff9da7")
+_UNKNOWN = "#8a94a0"
+_FADED = "rgba(190,197,205,0.55)"
+_LAYOUT_SEED = 42
+# Up to this many lines, each shows its number; more would hide the network behind digits.
+_LABELLED_EDGES = 60
+_CHART_WIDTH = 1100
+
+_ASSETS = {
+    "vis_js": "templates/lib/vis-9.1.2/vis-network.min.js",
+    "vis_css": "templates/lib/vis-9.1.2/vis-network.css",
+    "tom_js": "templates/lib/tom-select/tom-select.complete.min.js",
+    "tom_css": "templates/lib/tom-select/tom-select.css",
+    "utils_js": "templates/lib/bindings/utils.js",
+}
+
+
+def vis_assets() -> dict[str, str]:
+    """The scripts and styles pyvis ships, read from the installed package.
+
+    Returns
+    -------
+    dict of str to str
+        ``vis_js``, ``vis_css``, ``tom_js``, ``tom_css``, ``utils_js``.
+
+    Raises
+    ------
+    HandoverError
+        When a file is missing or could end the ``<script>``/``<style>`` element it is
+        inlined in (a pyvis release this module was not written for).
+    """
+    root = resources.files("pyvis")
+    found = {}
+    for key, path in _ASSETS.items():
+        try:
+            text = root.joinpath(path).read_text(encoding="utf-8")
+        except (FileNotFoundError, OSError):
+            raise HandoverError(f"pyvis has no {path}; this page needs pyvis 0.3.2's bundled files "
+                                "(pip install 'pyvis==0.3.2')") from None
+        closing = "</script" if key.endswith("_js") else "</style"
+        if closing in text.lower():
+            raise HandoverError(f"pyvis' {path} contains {closing}, so it cannot be inlined safely")
+        found[key] = text
+    return found
+
+
+def _json_for_script(value) -> str:
+    """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` (so no ``</script>``)."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+# --- what the network is -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How a page speaks of one kind of network."""
+
+    heading: str
+    nodes: str           # what the nodes are ("agencies")
+    edge_count: str      # what an edge counts ("handovers")
+    node_size: str       # what the node size shows
+    arrow: str           # how to read a line
+
+
+_WORDS = {
+    "handover flows": _Words(
+        "Handover flows between agencies", "agencies", "handovers",
+        "users served: users with a responsibility, plan, episode or contact there in the period",
+        "An arrow runs from the agency whose episode ended to the agency where the user's next episode "
+        "began within the window (DESIGN §5.1), with or without a coordinator."),
+    "shared users": _Words(
+        "Users shared between agencies", "agencies", "shared users",
+        "users served: users with a responsibility, plan, episode or contact there in the period",
+        "A line joins two agencies that both had something with the same users in the period "
+        "(patient-sharing); its width is the number of such users."),
+    "handover of work": _Words(
+        "Handover of work between staff", "staff", "handovers of work",
+        "users: distinct users of their responsibilities of the roles followed",
+        "An arrow runs from one responsible person to the next for the same user (responsibilities in "
+        "start order, the process-mining handover-of-work measure); a loop is a responsibility renewed "
+        "by the same person."),
+}
+
+
+def _words(graph: nx.Graph) -> _Words:
+    return _WORDS.get(graph.graph.get("name"), _Words(
+        "Network", "nodes", "links", "users served", "Lines join related nodes."))
+
+
+def _is_staff(graph: nx.Graph) -> bool:
+    return graph.graph.get("name") == "handover of work"
+
+
+def _colour_key(graph: nx.Graph) -> tuple[str, dict[str, str], list[tuple[str, str, int]]]:
+    """The attribute that colours the nodes, its colour per value, and the legend rows.
+
+    Agencies are coloured by level; staff by profession, or by agency when the dataset
+    has no professions.
+    """
+    attribute = "level"
+    if _is_staff(graph):
+        known = any(graph.nodes[n].get("profession") for n in graph.nodes)
+        attribute = "profession" if known or not any(graph.nodes[n].get("agency_id") for n in graph.nodes) \
+            else "agency_id"
+    values = [graph.nodes[n].get(attribute) or "unknown" for n in graph.nodes]
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    colours: dict[str, str] = {}
+    if attribute == "level":
+        for value in counts:
+            colours[value] = LEVEL_COLOURS.get(value, _UNKNOWN)
+        order = [v for v in LEVEL_COLOURS if v in counts] + sorted(v for v in counts if v not in LEVEL_COLOURS)
+    else:
+        ranked = sorted((v for v in counts if v != "unknown"), key=lambda v: (-counts[v], v))
+        for i, value in enumerate(ranked):
+            colours[value] = CATEGORY_COLOURS[i] if i < len(CATEGORY_COLOURS) else _UNKNOWN
+        if "unknown" in counts:
+            colours["unknown"] = _UNKNOWN
+        order = ranked + (["unknown"] if "unknown" in counts else [])
+    legend, other = [], 0
+    for value in order:
+        if attribute != "level" and colours[value] == _UNKNOWN and value != "unknown":
+            other += counts[value]
+        else:
+            legend.append((value, colours[value], counts[value]))
+    if other:
+        legend.append(("other professions" if attribute == "profession" else "other agencies", _UNKNOWN, other))
+    return attribute, colours, legend
+
+
+def layout_positions(graph: nx.Graph, *, seed: int = _LAYOUT_SEED) -> dict:
+    """Fixed positions of the nodes, in pixels, the same on every run.
+
+    Each connected component is laid out on its own (Kamada-Kawai up to 150 nodes, else a
+    seeded spring layout), turned to lie across the page and spread until no two circles
+    (sized as on the page) overlap, so that one lonely agency does not squeeze the rest into
+    a corner. The components are then packed in rows, largest first, and nodes without any
+    link line up underneath.
+
+    Examples
+    --------
+    >>> g = nx.path_graph(["a", "b", "c"])
+    >>> g.add_node("lonely")
+    >>> positions = layout_positions(g)
+    >>> positions == layout_positions(g), positions["lonely"][1] > max(positions[n][1] for n in "abc")
+    (True, True)
+    """
+    undirected = nx.Graph()
+    undirected.add_nodes_from(sorted(graph.nodes, key=str))
+    undirected.add_edges_from((s, t) for s, t in graph.edges if s != t)
+    step = 190.0  # pixels between linked nodes: room for a 40 px node and its label
+    served = {node: graph.nodes[node].get("users_served", 0) or 0 for node in graph.nodes}
+    largest = max(served.values(), default=0)
+    radius = {node: _size(value, largest) for node, value in served.items()}
+    components = sorted((sorted(c, key=str) for c in nx.connected_components(undirected)),
+                        key=lambda c: (-len(c), str(c[0])))
+    linked = [c for c in components if len(c) > 1]
+    lonely = [c[0] for c in components if len(c) == 1]
+    shapes = []
+    for members in linked:
+        part = undirected.subgraph(members)
+        if len(members) <= 150:
+            raw = nx.kamada_kawai_layout(part)
+        else:
+            raw = nx.spring_layout(part, seed=seed, iterations=200)
+        raw = _lying_down(raw)
+        lengths = sorted(math.dist(raw[a], raw[b]) for a, b in part.edges)
+        typical = lengths[len(lengths) // 4] or 1.0
+        xs = [p[0] for p in raw.values()]
+        ys = [p[1] for p in raw.values()]
+        # Scale so that a short link (the lower quartile) is ``step`` long, whatever the shape.
+        scaled = {node: ((x - min(xs)) / typical * step, (y - min(ys)) / typical * step)
+                  for node, (x, y) in raw.items()}
+        spread = _without_overlap(scaled, {node: radius[node] for node in members})
+        left = min(p[0] for p in spread.values())
+        top = min(p[1] for p in spread.values())
+        shapes.append({node: (x - left, y - top) for node, (x, y) in spread.items()})
+    positions: dict = {}
+    widest = max((max(p[0] for p in shape.values()) for shape in shapes), default=0.0)
+    row_width = max(widest, step * 4)
+    x0 = y0 = row_height = 0.0
+    for shape in shapes:
+        width = max(p[0] for p in shape.values())
+        height = max(p[1] for p in shape.values())
+        if x0 > 0 and x0 + width > row_width:
+            x0, y0, row_height = 0.0, y0 + row_height + step, 0.0
+        for node, (x, y) in shape.items():
+            positions[node] = (x0 + x, y0 + y)
+        x0 += width + step
+        row_height = max(row_height, height)
+    y0 = y0 + row_height + step if shapes else 0.0
+    per_row = max(1, int(row_width // (step * 0.8)) + 1)
+    for i, node in enumerate(lonely):
+        positions[node] = ((i % per_row) * step * 0.8, y0 + (i // per_row) * step * 0.6)
+    return {node: (round(x, 1), round(y, 1)) for node, (x, y) in positions.items()}
+
+
+def _lying_down(positions: dict) -> dict:
+    """Rotate a layout so that its longest extent runs across (pages are wider than tall)."""
+    nodes = list(positions)
+    points = np.array([positions[n] for n in nodes], dtype=float)
+    points -= points.mean(axis=0)
+    _, vectors = np.linalg.eigh(points.T @ points)
+    axes = vectors[:, ::-1]                      # the main axis first
+    axes *= np.where(axes.sum(axis=0) < 0, -1.0, 1.0)  # a fixed orientation, run after run
+    turned = points @ axes
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, turned)}
+
+
+def _without_overlap(positions: dict, radius: dict, *, gap: float = 56.0, rounds: int = 80) -> dict:
+    """Push apart circles closer than their radii plus ``gap`` (room for a label); deterministic."""
+    nodes = list(positions)
+    if len(nodes) < 2:
+        return dict(positions)
+    points = np.array([positions[n] for n in nodes], dtype=float)
+    radii = np.array([radius[n] for n in nodes], dtype=float)
+    need = radii[:, None] + radii[None, :] + gap
+    np.fill_diagonal(need, 0.0)
+    # Nodes on the very same spot part along a fixed direction of their own.
+    angles = np.arange(len(nodes)) * 2.399963
+    nudge = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    for _ in range(rounds):
+        delta = points[:, None, :] - points[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(axis=2))
+        short = dist < need
+        if not short.any():
+            break
+        direction = np.where(dist[:, :, None] > 1e-6, delta / np.maximum(dist, 1e-6)[:, :, None],
+                             (nudge[:, None, :] - nudge[None, :, :]))
+        push = np.where(short, (need - dist) / 2.0, 0.0)
+        points += 0.6 * (direction * push[:, :, None]).sum(axis=1)
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, points)}
+
+
+def _size(value: float, largest: float) -> float:
+    """Node radius: the area grows with the value (8 px for nothing, 40 px for the largest)."""
+    if not largest or not value:
+        return 8.0
+    return round(8.0 + 32.0 * math.sqrt(value / largest), 1)
+
+
+def _width(count: float, largest: float) -> float:
+    if not largest:
+        return 1.0
+    return round(1.0 + 11.0 * math.sqrt(count / largest), 2)
+
+
+def _label(graph: nx.Graph, node) -> str:
+    return str(graph.nodes[node].get("name") or node)
+
+
+def _node_tooltip(graph: nx.Graph, node, words: _Words) -> str:
+    data = graph.nodes[node]
+    lines = []
+    if _is_staff(graph):
+        lines.append(f"{node}" + (f" ({data['profession']})" if data.get("profession") else ""))
+        if data.get("agency_id"):
+            lines.append(f"mostly at {data['agency_id']}")
+        lines.append(f"users: {data.get('users_served', 0)}")
+    else:
+        lines.append(_label(graph, node))
+        details = [str(node)] + [str(data[k]) for k in ("kind", "level", "municipality") if data.get(k)]
+        lines.append(" · ".join(details))
+        lines.append(f"users served: {data.get('users_served', 0)}")
+    if graph.is_directed():
+        out_count = sum(d["count"] for _, t, d in graph.out_edges(node, data=True) if t != node)
+        in_count = sum(d["count"] for s, _, d in graph.in_edges(node, data=True) if s != node)
+        lines.append(f"{words.edge_count} out: {out_count} · in: {in_count}")
+        if graph.has_edge(node, node):
+            lines.append(f"kept (to the same person): {graph.edges[node, node]['count']}")
+    else:
+        links = [(t, d["count"]) for _, t, d in graph.edges(node, data=True) if t != node]
+        lines.append(f"{words.edge_count} with {len(links)} {words.nodes}: {sum(c for _, c in links)}")
+    return "\n".join(lines)
+
+
+def _edge_tooltip(graph: nx.Graph, source, target, data: dict, words: _Words) -> str:
+    arrow = "→" if graph.is_directed() else "—"
+    text = f"{_label(graph, source)} {arrow} {_label(graph, target)}: {data['count']} {words.edge_count}"
+    if _is_staff(graph):
+        text += f"\n{100 * float(data['weight']):.1f} % of all handovers of work (weight {float(data['weight']):.4f})"
+    return text
+
+
+def _vis_items(graph: nx.Graph, positions: dict, *, largest_served=None, largest_count=None):
+    """The nodes and edges as pyvis builds them (vis-network's data), plus the legend rows."""
+    from pyvis.network import Network
+
+    words = _words(graph)
+    attribute, colours, legend = _colour_key(graph)
+    served = [graph.nodes[n].get("users_served", 0) or 0 for n in graph.nodes]
+    counts = [d["count"] for _, _, d in graph.edges(data=True)]
+    largest_served = largest_served if largest_served is not None else max(served, default=0)
+    largest_count = largest_count if largest_count is not None else max(counts, default=0)
+    net = Network(directed=graph.is_directed(), cdn_resources="in_line", filter_menu=True,
+                  neighborhood_highlight=True)
+    for node in sorted(graph.nodes, key=str):
+        data = graph.nodes[node]
+        value = data.get(attribute) or "unknown"
+        x, y = positions.get(node, (0.0, 0.0))
+        extra = {key: data[key] for key in ("kind", "municipality", "profession", "agency_id") if data.get(key)}
+        if not _is_staff(graph) and data.get("level"):
+            extra["agency_level"] = data["level"]
+        net.add_node(str(node), label=_label(graph, node), title=_node_tooltip(graph, node, words),
+                     color=colours.get(value, _UNKNOWN), size=_size(data.get("users_served", 0), largest_served),
+                     x=x, y=y, users_served=int(data.get("users_served", 0) or 0), **extra)
+    labelled = graph.number_of_edges() <= _LABELLED_EDGES
+    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+        extra = {"label": str(int(data["count"]))} if labelled else {}
+        net.add_edge(str(source), str(target), width=_width(data["count"], largest_count),
+                     title=_edge_tooltip(graph, source, target, data, words), count=int(data["count"]),
+                     weight=round(float(data["weight"]), 6), **extra)
+    nodes, edges, *_ = net.get_network_data()
+    return nodes, edges, legend, attribute
+
+
+def _options(graph: nx.Graph) -> dict:
+    directed = graph.is_directed()
+    return {
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": False,
+                        "navigationButtons": False, "keyboard": {"enabled": True, "bindToWindow": False}},
+        "nodes": {"shape": "dot", "borderWidth": 1.5,
+                  "font": {"size": 15, "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+                           "color": "#1b1f24", "strokeWidth": 4, "strokeColor": "#ffffff"},
+                  "widthConstraint": {"maximum": 170},
+                  # Labels smaller than this on screen are left out until the reader zooms in.
+                  "scaling": {"label": {"drawThreshold": 8}}},
+        "edges": {"color": {"inherit": "from", "opacity": 0.55} if directed else {"color": "#8f9ba8", "opacity": 0.6,
+                                                                                  "highlight": "#12355b",
+                                                                                  "hover": "#12355b"},
+                  "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.12} if directed else {"enabled": False},
+                  "arrows": {"to": {"enabled": directed, "scaleFactor": 0.55}},
+                  "selectionWidth": 1.5, "hoverWidth": 0.8,
+                  "font": {"size": 12, "color": "#3d4650", "strokeWidth": 4, "strokeColor": "#ffffff",
+                           "align": "horizontal"}},
+    }
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+def _period_text(graph: nx.Graph) -> str:
+    since, until = graph.graph.get("since"), graph.graph.get("until")
+    if since is None and until is None:
+        return "all time"
+    if since is not None and until is not None and since == until:
+        return f"on {since:%Y-%m-%d}"
+    if since is not None and until is not None:
+        return f"{since:%Y-%m-%d} to {until:%Y-%m-%d}"
+    return f"from {since:%Y-%m-%d}" if since is not None else f"until {until:%Y-%m-%d}"
+
+
+def _meta(graph: nx.Graph, source: str, period: str) -> str:
+    parts = [f"Dataset: {source}" if source else "", f"period: {period}"]
+    if _is_staff(graph):
+        parts.append(f"roles: {graph.graph.get('roles', 'all')}")
+    if graph.graph.get("name") == "handover flows":
+        parts.append(f"window: {graph.graph.get('window_days', 30)} days")
+    parts.append(f"handover {__version__}")
+    return " · ".join(p for p in parts if p)
+
+
+def _legend(graph: nx.Graph, legend_rows, attribute: str, *, largest_served, largest_count) -> str:
+    words = _words(graph)
+    what = {"profession": "profession", "agency_id": "agency"}.get(attribute, "agency level")
+    rows = "".join(
+        f'<li><span class="swatch" style="background:{_esc(colour)}"></span>{_esc(value)}'
+        f'<span class="n">{count}</span></li>' for value, colour, count in legend_rows)
+    small, big = _size(1, 4), _size(4, 4)
+    return f"""
+<h2>Colour: {_esc(what)}</h2>
+<ul class="keys">{rows}</ul>
+<h2>Size</h2>
+<p class="sizes"><svg width="{2 * big + 2 * small + 24:.0f}" height="{2 * big + 4:.0f}" aria-hidden="true">
+<circle cx="{small + 2:.1f}" cy="{big + 2:.1f}" r="{small:.1f}" fill="#c9d3dd"/>
+<circle cx="{2 * small + 14 + big:.1f}" cy="{big + 2:.1f}" r="{big:.1f}" fill="#c9d3dd"/></svg>
+<span>Area grows with {_esc(words.node_size)}. Largest: <b>{largest_served}</b>.</span></p>
+<h2>Lines</h2>
+<p class="lines"><svg width="70" height="22" aria-hidden="true"><line x1="2" y1="6" x2="68" y2="6" stroke="#8f9ba8"
+stroke-width="1.5"/><line x1="2" y1="17" x2="68" y2="17" stroke="#8f9ba8" stroke-width="7"/></svg>
+<span>Width grows with the number of {_esc(words.edge_count)}. Thickest: <b>{largest_count}</b>.</span></p>
+<p class="how">{_esc(words.arrow)}</p>"""
+
+
+def _strongest(graph: nx.Graph, limit: int = 10) -> str:
+    words = _words(graph)
+    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["count"], str(e[0]), str(e[1])))[:limit]
+    if not edges:
+        return f'<p class="how">No {_esc(words.edge_count)} in this period.</p>'
+    arrow = "→" if graph.is_directed() else "—"
+    rows = "".join(
+        f'<tr><td>{_esc(_label(graph, s))}</td><td class="arrow">{arrow}</td><td>{_esc(_label(graph, t))}</td>'
+        f'<td class="v">{d["count"]}</td></tr>' for s, t, d in edges)
+    return (f'<table class="strongest"><caption>Strongest links ({_esc(words.edge_count)})</caption>'
+            '<colgroup><col class="name"><col class="arrow"><col class="name"><col class="n"></colgroup>'
+            f'<thead><tr><th>from</th><th></th><th>to</th><th class="v">n</th></tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
+
+
+def _filter_menu() -> str:
+    return """<div id="filter-menu" class="filters" role="group" aria-label="Filter the network">
+<select id="select-item" aria-label="Filter on" onchange="updateFilter(value, 'item')">
+<option value="">Filter on…</option><option value="node">nodes</option><option value="edge">lines</option></select>
+<select id="select-property" aria-label="Property" onchange="updateFilter(value, 'property')">
+<option value="">property…</option></select>
+<select id="select-value" aria-label="Values"><option value="">value(s)…</option></select>
+<button type="button" onclick="highlightFilter(filter);">Filter</button>
+<button type="button" class="quiet" onclick="clearFilter(true)">Reset</button>
+</div>"""
+
+
+def _summary(graph: nx.Graph) -> str:
+    words = _words(graph)
+    total = sum(d["count"] for _, _, d in graph.edges(data=True))
+    active = sum(1 for n in graph.nodes if graph.nodes[n].get("users_served"))
+    # A user shared by three agencies is on three links: the total counts links, not users.
+    summed = ", summed over links" if not graph.is_directed() else ""
+    return (f'<div class="cards"><div class="card"><span class="n" id="n-nodes">{active}</span>'
+            f'<span class="label">{_esc(words.nodes)} with users</span></div>'
+            f'<div class="card"><span class="n" id="n-edges">{graph.number_of_edges()}</span>'
+            f'<span class="label">links</span></div>'
+            f'<div class="card"><span class="n" id="n-total">{total}</span>'
+            f'<span class="label">{_esc(words.edge_count)}{summed}</span></div></div>')
+
+
+def _page(*, title: str, meta: str, body_class: str, controls: str, legend: str, side: str, data: dict,
+          script: str, aria: str) -> str:
+    assets = vis_assets()
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{_esc(title)}</title>
+<style>{assets["vis_css"]}</style>
+<style>{assets["tom_css"]}</style>
+<style>{_CSS}</style>
+</head><body class="{body_class}">
+<header class="top"><h1>{_esc(title)}</h1><p class="meta">{_esc(meta)}</p></header>
+{controls}
+<main class="layout">
+<section class="stage">
+{_filter_menu()}
+<div id="mynetwork" role="img" aria-label="{_esc(aria)}"></div>
+<p class="hint">Hover over a circle or a line for its numbers. Click a circle to highlight its neighbours; drag to
+move it; scroll to zoom. The filter keeps the nodes whose property has the chosen values.</p>
+</section>
+<aside class="legend">
+{legend}
+{side}
+</aside>
+</main>
+<script>{assets["utils_js"]}</script>
+<script>{assets["vis_js"]}</script>
+<script>{assets["tom_js"]}</script>
+<script type="application/json" id="network-data">{_json_for_script(data)}</script>
+<script>{_FILTER_JS}</script>
+<script>{script}</script>
+</body></html>
+"""
+
+
+def network_html(graph: nx.Graph, *, source: str | None = None, title: str | None = None,
+                 positions: dict | None = None) -> str:
+    """One network as a self-contained interactive page.
+
+    Parameters
+    ----------
+    graph : networkx.Graph or networkx.DiGraph
+        A network of :mod:`handover.network` (or :mod:`handover.network.time`).
+    source : str, optional
+        The dataset's name, shown on the page; default ``graph.graph["source"]``.
+    title : str, optional
+        Default: what the network shows ("Handover flows between agencies").
+    positions : dict, optional
+        ``node → (x, y)`` in pixels; default :func:`layout_positions`.
+
+    Returns
+    -------
+    str
+        The HTML page: inline scripts and styles only, nothing fetched.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> from handover.network import handover_flows
+    >>> page = network_html(handover_flows(tiny_dataset()))
+    >>> "Handover flows between agencies" in page, "https://cdn" in page, "NAV Sentrum" in page
+    (True, False, True)
+    """
+    words = _words(graph)
+    positions = positions if positions is not None else layout_positions(graph)
+    nodes, edges, legend_rows, attribute = _vis_items(graph, positions)
+    served = max((graph.nodes[n].get("users_served", 0) or 0 for n in graph.nodes), default=0)
+    largest = max((d["count"] for _, _, d in graph.edges(data=True)), default=0)
+    source = source if source is not None else graph.graph.get("source", "")
+    period = _period_text(graph)
+    legend = _legend(graph, legend_rows, attribute, largest_served=served, largest_count=largest)
+    data = {"nodes": nodes, "edges": edges, "options": _options(graph),
+            "filterable": _filterable(graph)}
+    aria = (f"{words.heading}: {graph.number_of_nodes()} {words.nodes}, {graph.number_of_edges()} links. "
+            "The table of strongest links beside it gives the largest numbers.")
+    return _page(title=title or words.heading, meta=_meta(graph, source, period), body_class="static",
+                 controls="", legend=_summary(graph) + legend, side=_strongest(graph), data=data,
+                 script=_DRAW_JS, aria=aria)
+
+
+def _filterable(graph: nx.Graph) -> dict:
+    if _is_staff(graph):
+        node = ["label", "profession", "agency_id", "users_served"]
+    else:
+        node = ["label", "kind", "agency_level", "municipality", "users_served"]
+    return {"node": node, "edge": ["count"] + (["weight"] if _is_staff(graph) else [])}
+
+
+def render_html(graph: nx.Graph) -> str:
+    """The ``--format html`` renderer of ``handover network``: :func:`network_html`."""
+    return network_html(graph)
+
+
+def iframe(page: str, *, height: int = 800) -> str:
+    """A page of this module inside an ``<iframe srcdoc>``, to show in a Jupyter notebook.
+
+    The page keeps its own document (scripts, styles) apart from the notebook's, as pyvis
+    does for notebooks; display it with ``IPython.display.HTML(iframe(page))``.
+
+    Examples
+    --------
+    >>> iframe("<p>a & b</p>", height=300)
+    '<div class="handover-page"><iframe srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;" style="width:100%;height:300px;...'
+    """
+    return (f'<div class="handover-page"><iframe srcdoc="{_esc(page)}" style="width:100%;height:{int(height)}px;'
+            f'border:0" sandbox="allow-scripts" title="network"></iframe></div>')
+
+
+# --- the timeline ---------------------------------------------------------------------
+
+
+def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title: str | None = None,
+                  positions: dict | None = None) -> str:
+    """The network month by month on one page: nodes stay in place, lines come and go.
+
+    Parameters
+    ----------
+    frames : list of (str, networkx.Graph)
+        ``(YYYY-MM, network of that month)`` from :func:`handover.network.time.monthly_networks`.
+    overall : networkx.Graph
+        The network over the whole period: it fixes the layout and the colours.
+    source, title : str, optional
+    positions : dict, optional
+        Default: :func:`layout_positions` of ``overall``.
+
+    Returns
+    -------
+    str
+        One self-contained page with a slider, previous / play / next buttons (and the arrow
+        keys), a bar chart of the monthly totals (a click on a bar jumps to its month), and
+        the month in the address (``page.html#2024-03`` opens at March 2024).
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> from handover.network import handover_of_work
+    >>> from handover.network.time import monthly_networks
+    >>> ds = tiny_dataset()
+    >>> page = timeline_html(monthly_networks("handover-of-work", ds), handover_of_work(ds))
+    >>> '"months":["2024-01","2024-02"' in page, "<input" in page
+    (True, True)
+    """
+    words = _words(overall)
+    positions = positions if positions is not None else layout_positions(overall)
+    served = max((g.nodes[n].get("users_served", 0) or 0 for _, g in frames for n in g.nodes), default=0)
+    largest = max((d["count"] for _, g in frames for _, _, d in g.edges(data=True)), default=0)
+    base = overall.copy()
+    for _, graph in frames:  # nodes that only appear in a month (none when overall is all time)
+        for node, data in graph.nodes(data=True):
+            if node not in base:
+                base.add_node(node, **data)
+        for s, t, d in graph.edges(data=True):
+            if not base.has_edge(s, t):
+                base.add_edge(s, t, **d)
+    if set(positions) != set(base.nodes):
+        positions = {**layout_positions(base), **positions}
+    nodes, edges, legend_rows, attribute = _vis_items(base, positions, largest_served=served,
+                                                      largest_count=largest)
+    edge_ids = {}
+    for i, edge in enumerate(edges):
+        edge["id"] = f"e{i}"
+        edge_ids[(edge["from"], edge["to"])] = edge["id"]
+    node_index = {node["id"]: i for i, node in enumerate(nodes)}
+    months, steps, totals = [], [], []
+    for label, graph in frames:
+        month_nodes = []
+        for node, data in graph.nodes(data=True):
+            users = int(data.get("users_served", 0) or 0)
+            if users:
+                month_nodes.append([node_index[str(node)], users, _size(users, served),
+                                    _node_tooltip(graph, node, words)])
+        month_edges = []
+        for s, t, d in graph.edges(data=True):
+            key = (str(s), str(t))
+            if key not in edge_ids and not graph.is_directed():
+                key = (str(t), str(s))
+            month_edges.append([edge_ids[key], int(d["count"]), _width(d["count"], largest),
+                                _edge_tooltip(graph, s, t, d, words)])
+        months.append(label)
+        steps.append({"n": month_nodes, "e": month_edges})
+        totals.append(sum(d["count"] for _, _, d in graph.edges(data=True)))
+    source = source if source is not None else overall.graph.get("source", "")
+    period = f"{months[0]} to {months[-1]}, month by month" if months else "no months"
+    legend = _legend(overall, legend_rows, attribute, largest_served=served, largest_count=largest)
+    chart = bar_chart([Bar(m, t, text="", tooltip=f"{m}: {t} {words.edge_count}") for m, t in zip(months, totals)],
+                      title=f"{words.edge_count.capitalize()} per month", ident="per-month",
+                      desc=f"Bar chart: the number of {words.edge_count} in each month. Click a bar to show "
+                           "that month.", height=110, font_size=11, width=_CHART_WIDTH,
+                      label_every=12 if len(months) > 36 else 6 if len(months) > 12 else 1) \
+        if months else ""
+    controls = f"""<div class="player" role="group" aria-label="Choose the month">
+<button type="button" id="prev" aria-label="Previous month">◀</button>
+<button type="button" id="play" aria-label="Play">▶ Play</button>
+<button type="button" id="next" aria-label="Next month">▶</button>
+<input type="range" id="month" min="0" max="{max(len(months) - 1, 0)}" value="0" step="1" aria-label="Month">
+<output id="month-label" for="month">{_esc(months[0]) if months else ""}</output>
+<label class="speed">speed <select id="speed" aria-label="Speed"><option value="1600">slow</option>
+<option value="800" selected>normal</option><option value="350">fast</option></select></label>
+</div>
+<div class="per-month"><p class="chart-title">{_esc(words.edge_count.capitalize())} per month (hover for the number,
+click to show the month)</p>{chart}</div>"""
+    data = {"nodes": nodes, "edges": edges, "options": _options(overall), "filterable": _filterable(overall),
+            "months": months, "steps": steps, "totals": totals, "faded": _FADED,
+            "edgeCount": words.edge_count, "labelled": base.number_of_edges() <= _LABELLED_EDGES}
+    aria = (f"{words.heading}, one month at a time: {len(nodes)} {words.nodes}. The cards and the bar chart give "
+            "the numbers of the month shown.")
+    heading = title or f"{words.heading}, month by month"
+    return _page(title=heading, meta=_meta(overall, source, period), body_class="timeline", controls=controls,
+                 legend=_summary(frames[-1][1] if frames else overall) + legend, side="", data=data,
+                 script=_DRAW_JS + _TIMELINE_JS, aria=aria)
+
+
+_CSS = """
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#fff;line-height:1.4}
+header.top{padding:1rem 1.4rem .4rem}
+h1{font-size:1.5rem;margin:0} .meta{color:#57606a;margin:.2rem 0 0;font-size:.9rem}
+.layout{display:grid;grid-template-columns:minmax(0,1fr) 22rem;gap:1rem;padding:.4rem 1.4rem 1.4rem}
+@media (max-width:900px){.layout{grid-template-columns:1fr}}
+.stage{min-width:0}
+#mynetwork{width:100%;height:660px;border:1px solid #e3e8ee;border-radius:.5rem;background:#fff}
+.hint{font-size:.8rem;color:#57606a;margin:.4rem 0 0}
+.filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .5rem}
+.filters .ts-wrapper{min-width:10rem;flex:1 1 10rem} .filters select{min-width:9rem}
+.filters .ts-control{border-radius:.35rem;min-height:2.1rem}
+button{font:inherit;font-size:.9rem;padding:.35rem .8rem;border-radius:.35rem;border:1px solid #0b4f8a;
+  background:#0b4f8a;color:#fff;cursor:pointer} button.quiet{background:#fff;color:#0b4f8a}
+button:focus-visible,input:focus-visible{outline:3px solid #f2b705;outline-offset:1px}
+aside.legend{font-size:.88rem}
+aside h2{font-size:.95rem;margin:1rem 0 .3rem;border-bottom:1px solid #e3e8ee;padding-bottom:.2rem}
+ul.keys{list-style:none;margin:0;padding:0} ul.keys li{display:flex;align-items:center;gap:.5rem;padding:.12rem 0}
+ul.keys .n{margin-left:auto;color:#57606a}
+.swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:50%;flex:none}
+.sizes,.lines{display:flex;align-items:center;gap:.6rem;margin:.2rem 0} .sizes svg,.lines svg{flex:none} .how{color:#3d4650;margin:.4rem 0}
+.cards{display:grid;grid-template-columns:repeat(3,1fr);gap:.4rem}
+.card{display:flex;flex-direction:column;padding:.45rem .6rem;border-radius:.45rem;background:#f3f6f9;border:1px solid #e3e8ee}
+.card .n{font-size:1.35rem;font-weight:700;color:#12355b;line-height:1.2} .card .label{font-size:.75rem;color:#3d4650}
+table.strongest{border-collapse:collapse;width:100%;margin-top:1rem;font-size:.8rem;table-layout:fixed}
+table.strongest col.name{width:44%} table.strongest col.arrow{width:1.3rem} table.strongest col.n{width:3.2rem}
+table.strongest caption{text-align:left;font-weight:600;font-size:.95rem;padding:.2rem 0;border-bottom:1px solid #e3e8ee}
+table.strongest td,table.strongest th{padding:.2rem .25rem;border-bottom:1px solid #eef1f4;vertical-align:top}
+table.strongest th{text-align:left;color:#57606a;font-weight:600} .v{text-align:right} .arrow{color:#8a94a0}
+.player{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;padding:.3rem 1.4rem}
+.player input[type=range]{flex:1 1 16rem;accent-color:#0b4f8a}
+.player output{font-size:1.35rem;font-weight:700;color:#12355b;min-width:5.5rem;font-variant-numeric:tabular-nums}
+.player .speed{font-size:.85rem;color:#57606a}
+.per-month{padding:0 1.4rem;overflow-x:auto} .per-month svg{display:block;width:100%;height:auto}
+.per-month rect.bar{cursor:pointer} .chart-title{font-size:.8rem;color:#57606a;margin:.3rem 0 0} .per-month rect.bar.current{fill:#c2570c}
+div.vis-tooltip{font-family:inherit;font-size:.85rem;white-space:pre-line;background:#fff;border:1px solid #cfd6dd;
+  border-radius:.35rem;box-shadow:0 2px 8px rgba(0,0,0,.15);padding:.4rem .6rem;color:#1b1f24;max-width:26rem}
+"""
+
+# Adapted from pyvis 0.3.2's template.html (BSD-3-Clause): its filter menu, limited to the
+# properties a reader would filter on (the page lists them in "filterable").
+_FILTER_JS = r"""
+var edges, nodes, allNodes, allEdges, nodeColors, network, filter = {item: '', property: '', value: []};
+var highlightActive = false, filterActive = false;
+var pageData = JSON.parse(document.getElementById('network-data').textContent);
+var valueControl = new TomSelect('#select-value', {maxItems: null, valueField: 'id', labelField: 'title',
+  searchField: 'title', create: false, sortField: {field: 'text', direction: 'asc'},
+  onItemAdd: function (value) { filter.value.push(value); }});
+var propControl = new TomSelect('#select-property', {valueField: 'id', labelField: 'title', searchField: 'title',
+  create: false, sortField: {field: 'text', direction: 'asc'},
+  onItemAdd: function (property) {
+    valueControl.clear(); valueControl.clearOptions(); filter.value = [];
+    var items = filter.item === 'node' ? allNodes : allEdges;
+    for (var each in items) {
+      var v = items[each][property];
+      if (v !== undefined && v !== null) { valueControl.addOption({id: String(v), title: String(v)}); }
+    }
+  }});
+var itemControl = new TomSelect('#select-item', {create: false, sortField: {field: 'text', direction: 'asc'},
+  onItemAdd: function (item) {
+    clearFilter(false);
+    filter.item = item;
+    (pageData.filterable[item] || []).forEach(function (p) { propControl.addOption({id: p, title: p}); });
+  }});
+function clearFilter(reset) {
+  propControl.clear(); propControl.clearOptions(); valueControl.clear(); valueControl.clearOptions();
+  filter = {item: '', property: '', value: []};
+  if (reset) { itemControl.clear(); filterHighlight({nodes: []}); }
+}
+function updateFilter(value, key) { filter[key] = value; }
+"""
+
+_DRAW_JS = r"""
+function drawGraph() {
+  var container = document.getElementById('mynetwork');
+  nodes = new vis.DataSet(pageData.nodes);
+  edges = new vis.DataSet(pageData.edges);
+  nodeColors = {};
+  allNodes = nodes.get({returnType: 'Object'});
+  for (var nodeId in allNodes) { nodeColors[nodeId] = allNodes[nodeId].color; }
+  allEdges = edges.get({returnType: 'Object'});
+  network = new vis.Network(container, {nodes: nodes, edges: edges}, pageData.options);
+  network.on('click', neighbourhoodHighlight);
+  network.once('afterDrawing', function () { document.body.setAttribute('data-drawn', 'yes'); });
+  // Keep the whole network in view when the page's size settles or changes, until the
+  // reader zooms or drags the view themselves.
+  var viewChanged = false;
+  network.on('zoom', function () { viewChanged = true; });
+  network.on('dragEnd', function (params) { if (!params.nodes.length) { viewChanged = true; } });
+  function refit() { if (!viewChanged) { network.fit(); network.redraw(); } }
+  network.on('resize', refit);
+  window.addEventListener('load', refit);
+  window.handoverNetwork = {network: network, nodes: nodes, edges: edges};
+  return network;
+}
+drawGraph();
+"""
+
+_TIMELINE_JS = r"""
+(function () {
+  var months = pageData.months, steps = pageData.steps, current = -1, timer = null;
+  var slider = document.getElementById('month'), label = document.getElementById('month-label');
+  var playButton = document.getElementById('play'), speed = document.getElementById('speed');
+  var bars = Array.prototype.slice.call(document.querySelectorAll('.per-month rect.bar'));
+  var base = {};
+  pageData.nodes.forEach(function (n) { base[n.id] = n; });
+  function show(i) {
+    if (!months.length) { return; }
+    i = Math.max(0, Math.min(months.length - 1, i));
+    var step = steps[i], seen = {}, nodeUpdates = [], edgeUpdates = [], active = 0, total = 0;
+    step.n.forEach(function (m) {
+      var node = pageData.nodes[m[0]];
+      seen[node.id] = true; active += 1;
+      nodeUpdates.push({id: node.id, size: m[2], title: m[3], color: base[node.id].color,
+                        font: {color: '#1b1f24'}, users_served: m[1]});
+    });
+    pageData.nodes.forEach(function (node) {
+      if (!seen[node.id]) {
+        nodeUpdates.push({id: node.id, size: 7, color: pageData.faded, font: {color: '#9aa3ad'}, users_served: 0,
+                          title: node.label + '\nno users this month'});
+      }
+    });
+    var shown = {};
+    step.e.forEach(function (m) {
+      shown[m[0]] = true; total += m[1];
+      var update = {id: m[0], hidden: false, width: m[2], title: m[3], count: m[1]};
+      if (pageData.labelled) { update.label = String(m[1]); }
+      edgeUpdates.push(update);
+    });
+    pageData.edges.forEach(function (e) { if (!shown[e.id]) { edgeUpdates.push({id: e.id, hidden: true, count: 0}); } });
+    nodes.update(nodeUpdates);
+    edges.update(edgeUpdates);
+    pageData.nodes.forEach(function (node) { nodeColors[node.id] = seen[node.id] ? base[node.id].color : pageData.faded; });
+    allNodes = nodes.get({returnType: 'Object'});
+    allEdges = edges.get({returnType: 'Object'});
+    current = i;
+    slider.value = String(i);
+    label.textContent = months[i];
+    document.getElementById('n-nodes').textContent = String(active);
+    document.getElementById('n-edges').textContent = String(step.e.length);
+    document.getElementById('n-total').textContent = String(total);
+    bars.forEach(function (bar, j) { bar.classList.toggle('current', j === i); });
+    document.body.setAttribute('data-month', months[i]);
+    document.body.setAttribute('data-visible-edges', String(step.e.length));
+    // The month in the address makes a link to it; a page shown in a sandboxed frame has no address.
+    try { if (location.hash !== '#' + months[i]) { history.replaceState(null, '', '#' + months[i]); } } catch (e) {}
+  }
+  function pause() {
+    if (timer !== null) { clearInterval(timer); timer = null; }
+    playButton.textContent = '▶ Play'; playButton.setAttribute('aria-label', 'Play');
+  }
+  function play() {
+    if (timer !== null) { return; }
+    if (current >= months.length - 1) { show(0); }
+    playButton.textContent = '❚❚ Pause'; playButton.setAttribute('aria-label', 'Pause');
+    timer = setInterval(function () {
+      if (current >= months.length - 1) { pause(); } else { show(current + 1); }
+    }, Number(speed.value));
+  }
+  slider.addEventListener('input', function () { pause(); show(Number(slider.value)); });
+  document.getElementById('prev').addEventListener('click', function () { pause(); show(current - 1); });
+  document.getElementById('next').addEventListener('click', function () { pause(); show(current + 1); });
+  playButton.addEventListener('click', function () { if (timer === null) { play(); } else { pause(); } });
+  speed.addEventListener('change', function () { if (timer !== null) { pause(); play(); } });
+  bars.forEach(function (bar, j) { bar.addEventListener('click', function () { pause(); show(j); }); });
+  document.addEventListener('keydown', function (event) {
+    if (event.target && /^(INPUT|SELECT|TEXTAREA)$/.test(event.target.tagName) && event.target !== slider) { return; }
+    if (event.key === 'ArrowLeft') { pause(); show(current - 1); event.preventDefault(); }
+    if (event.key === 'ArrowRight') { pause(); show(current + 1); event.preventDefault(); }
+    if (event.key === ' ' && event.target === document.body) { timer === null ? play() : pause(); event.preventDefault(); }
+  });
+  var start = months.indexOf(decodeURIComponent(location.hash.slice(1)));
+  if (start < 0) { start = 0; while (start < months.length - 1 && !steps[start].e.length) { start += 1; } }
+  if (start >= months.length - 1 && !(steps[start] || {e: []}).e.length) { start = 0; }
+  show(start);
+  window.handoverTimeline = {show: show, play: play, pause: pause, months: months,
+                             current: function () { return current; }};
+})();
+"""

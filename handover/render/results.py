@@ -1,0 +1,107 @@
+"""Writing result tables: a terminal table, CSV or JSON, to stdout or a file.
+
+Files are written atomically (a temporary file renamed into place), so an
+interrupted run never leaves a half-written file that looks complete.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from handover.findings.schema import ResultSchema, to_text_frame
+
+__all__ = ["FORMATS", "render", "write_text_atomic", "atomic_path"]
+
+FORMATS = ("table", "csv", "json")
+
+
+def render(frame: pd.DataFrame, schema: ResultSchema, fmt: str) -> str:
+    """Render a finalized result as text in format ``fmt`` (``table``, ``csv`` or ``json``).
+
+    Examples
+    --------
+    >>> from handover.findings import SCHEMAS
+    >>> from handover.findings.schema import finalize
+    >>> schema = SCHEMAS["caseworker_turnover"]
+    >>> rows = finalize(pd.DataFrame({"user_id": ["u1"], "role": ["caseworker"],
+    ...     "changes": [3], "window_start": ["2024-01-01"], "window_end": ["2024-12-31"],
+    ...     "distinct_staff": [3]}), schema)
+    >>> print(render(rows, schema, "csv"), end="")
+    user_id,role,changes,window_start,window_end,distinct_staff
+    u1,caseworker,3,2024-01-01,2024-12-31,3
+    >>> json.loads(render(rows, schema, "json"))[0]["changes"]
+    3
+    """
+    if fmt == "csv":
+        return to_text_frame(frame, schema).to_csv(index=False, lineterminator="\n")
+    if fmt == "json":
+        return json.dumps(_json_records(frame, schema), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "table":
+        return _rich_table(frame, schema)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _json_records(frame: pd.DataFrame, schema: ResultSchema) -> list[dict]:
+    text = to_text_frame(frame, schema)
+    records = []
+    for i in range(len(frame)):
+        record = {}
+        for name, kind in schema.columns:
+            value = frame[name].iloc[i]
+            if pd.isna(value):
+                record[name] = None
+            elif kind == "int":
+                record[name] = int(value)
+            elif kind == "float":
+                record[name] = float(value)
+            elif kind == "bool":
+                record[name] = bool(value)
+            else:
+                record[name] = text[name].iloc[i]
+        records.append(record)
+    return records
+
+
+def _rich_table(frame: pd.DataFrame, schema: ResultSchema) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{schema.name} — {len(frame)} row{'s' if len(frame) != 1 else ''}")
+    for name, kind in schema.columns:
+        table.add_column(name, justify="right" if kind in ("int", "float") else "left")
+    for row in to_text_frame(frame, schema).itertuples(index=False):
+        table.add_row(*row)
+    buffer = io.StringIO()
+    width = max(100, os.get_terminal_size(sys.stdout.fileno()).columns) if sys.stdout.isatty() else 200
+    Console(file=buffer, width=width, highlight=False).print(table)
+    return buffer.getvalue()
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""The outputs written for analysts, quality advisers and researchers: report, audit, user story."""
