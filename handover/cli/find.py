@@ -18,7 +18,8 @@ from handover.cli.options import (
     OptionalDataDirArg, OutOpt, OutputFormat, SepOpt, SinceOpt, UntilOpt,
 )
 from handover.findings import FINDINGS, find
-from handover.render.results import render, write_text_atomic
+from handover.io.atomic import write_text_atomic
+from handover.render.results import render
 from handover.engines.session import open_engine
 
 __all__ = ["app"]

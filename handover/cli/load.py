@@ -54,7 +54,7 @@ def load(
 
     from handover.engines.neo4j.connection import open_driver
     from handover.engines.neo4j.store import load_dataset
-    from handover.engines.session import read_guarded
+    from handover.io.guarded import read_guarded
 
     dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     driver = open_driver(neo4j_uri)

@@ -136,7 +136,7 @@ OutDirOpt = Annotated[Path, typer.Option("--out", help="Folder to write the CSV 
 
 
 def _write(text: str, out: Optional[Path], what: str) -> None:
-    from handover.render.results import write_text_atomic
+    from handover.io.atomic import write_text_atomic
 
     if out is None:
         sys.stdout.write(text)
@@ -232,7 +232,7 @@ def network(
     HTML page with one network per month. The gexf file holds the same days as time
     intervals (spells), so Gephi's timeline plays the network.
     """
-    from handover.engines.session import read_guarded
+    from handover.io.guarded import read_guarded
 
     since_day, until_day, sliced = _slice(as_of, between, since, until)
     chosen = NetworkFormat(fmt).value if fmt is not None else ("html" if timeline else "csv")
@@ -285,8 +285,8 @@ def metrics(
     agency_pairs. High values mean the user's agencies often work together.
     """
     from handover import network as nw
-    from handover.engines.session import read_guarded
-    from handover.render.results import write_text_atomic
+    from handover.io.guarded import read_guarded
+    from handover.io.atomic import write_text_atomic
 
     since_day, until_day = _dates(since, until)
     dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
@@ -328,8 +328,8 @@ def caseload(
     without any active responsible person at that agency, and their share.
     """
     from handover import network as nw
-    from handover.engines.session import read_guarded
-    from handover.render.results import write_text_atomic
+    from handover.io.guarded import read_guarded
+    from handover.io.atomic import write_text_atomic
     from handover.timeline import parse_option_date
 
     reference = parse_option_date(as_of, "--as-of")

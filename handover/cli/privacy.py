@@ -63,7 +63,7 @@ def pseudonymize(
     Exits 2 for a broken dataset, unusable folders or key file, or staff ids
     that look like national identity numbers without --staff.
     """
-    from handover.privacy.pseudonyms import pseudonymize_folder
+    from handover.datasets.pseudonymize import pseudonymize_folder
 
     summary = pseudonymize_folder(data_dir, out_dir, key_file, staff=staff, keep_text=keep_text,
                                   sep=sep, encoding=encoding)

@@ -40,7 +40,7 @@ def user(
     The page names the user by id only. An id that is not in users.csv exits with
     code 2.
     """
-    from handover.engines.session import read_guarded
+    from handover.io.guarded import read_guarded
     from handover.timeline import parse_option_date
     from handover.reports.user_story import write_user_page
 

@@ -8,47 +8,9 @@ from typing import Iterator
 
 from handover.engines import Engine, MemoryEngine
 from handover.errors import InputError
+from handover.io.guarded import read_guarded
 
-__all__ = ["open_engine", "read_guarded"]
-
-
-def read_guarded(
-    data_dir: Path,
-    *,
-    sep: str = ",",
-    encoding: str = "utf-8",
-    allow_identifiers: bool = False,
-):
-    """Read and validate ``data_dir`` for a command, refusing national identity numbers.
-
-    Every command that analyses a dataset reads it here, so the identifier guard
-    (:func:`handover.privacy.identifiers.refuse_identifiers`) sits in one place.
-
-    Parameters
-    ----------
-    data_dir : Path
-    sep, encoding : str
-        As for :func:`handover.io.read_dataset`.
-    allow_identifiers : bool, default False
-        ``--allow-identifiers``: accept user and staff ids that look like national
-        identity numbers.
-
-    Returns
-    -------
-    Dataset
-
-    Raises
-    ------
-    InputError
-        When the dataset is broken, or its user or staff ids look like national identity
-        numbers and ``allow_identifiers`` is false.
-    """
-    from handover.privacy.identifiers import refuse_identifiers
-    from handover.io import read_dataset
-
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
-    refuse_identifiers(dataset, allow_identifiers, sep=sep, encoding=encoding)
-    return dataset
+__all__ = ["open_engine"]
 
 
 @contextmanager
@@ -65,7 +27,7 @@ def open_engine(
 
     ``memory`` reads and validates ``data_dir``; ``neo4j`` connects, and when
     ``data_dir`` is given loads it first, replacing what the database held. Either
-    way the dataset is read through :func:`read_guarded`.
+    way the dataset is read through :func:`handover.io.guarded.read_guarded`.
 
     Raises
     ------

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -50,8 +50,11 @@ from handover.errors import InputError
 
 __all__ = [
     "looks_like_national_id", "national_id_mask", "IdentifierColumn", "find_identifiers",
-    "refuse_identifiers", "CHECKED_COLUMNS",
+    "refuse_identifiers", "CHECKED_COLUMNS", "Locate",
 ]
+
+#: Where a row of a table stands in its file: ``locate(table, position) -> (file, "line 7")``.
+Locate = Callable[[str, int], tuple[str, str]]
 
 #: The id columns checked: the people in the data.
 CHECKED_COLUMNS: tuple[str, ...] = ("user_id", "staff_id")
@@ -146,9 +149,13 @@ class IdentifierColumn:
     count: int
     first_position: int  # 0-based row of the table's frame
 
-    def located(self, source: str | None, *, sep: str = ",", encoding: str = "utf-8") -> str:
-        """Where the values are, as a message shows it: ``users.csv column user_id, ... line 2``."""
-        where = _where(source, self.table, self.first_position, sep, encoding)
+    def located(self, locate: Locate | None = None) -> str:
+        """Where the values are, as a message shows it: ``users.csv column user_id, ... line 2``.
+
+        ``locate(table, position)`` names the file and the line of a row; without it the
+        table and the row of the frame are named.
+        """
+        where = (locate or _in_frame)(self.table, self.first_position)
         looks = ("value looks like a national identity number" if self.count == 1
                  else "values look like national identity numbers")
         return f"{where[0]} column {self.column}: {self.count} {looks} (first on {where[1]})"
@@ -184,11 +191,11 @@ def find_identifiers(dataset, columns: tuple[str, ...] = CHECKED_COLUMNS) -> lis
     return found
 
 
-def refuse_identifiers(dataset, allow: bool, *, sep: str = ",", encoding: str = "utf-8") -> None:
+def refuse_identifiers(dataset, allow: bool, *, locate: Locate | None = None) -> None:
     """Refuse ``dataset`` when its user or staff ids look like national identity numbers.
 
     The one guard every command that analyses a dataset passes through (see
-    :func:`handover.engines.session.read_guarded`).
+    :func:`handover.io.guarded.read_guarded`, which names the files and lines).
 
     Parameters
     ----------
@@ -196,8 +203,10 @@ def refuse_identifiers(dataset, allow: bool, *, sep: str = ",", encoding: str = 
         As read by :func:`handover.io.read_dataset`.
     allow : bool
         ``--allow-identifiers``: when true, nothing is checked.
-    sep, encoding : str
-        As the dataset was read with, to name the line of the first such value.
+    locate : callable, optional
+        ``locate(table, position) -> (file, "line 7")``: where a row of a table stands in
+        its file (:func:`handover.io.guarded.file_locator`); default the table and the row
+        of its frame.
 
     Raises
     ------
@@ -221,7 +230,7 @@ def refuse_identifiers(dataset, allow: bool, *, sep: str = ",", encoding: str = 
     found = find_identifiers(dataset)
     if not found:
         return
-    places = "; ".join(hit.located(dataset.source, sep=sep, encoding=encoding) for hit in found)
+    places = "; ".join(hit.located(locate) for hit in found)
     raise InputError(
         f"{places} (fødselsnummer, D- or H-number; the values are not shown). handover works "
         "on pseudonymous ids: replace them with `handover pseudonymize DATA_DIR OUT_DIR "
@@ -230,17 +239,5 @@ def refuse_identifiers(dataset, allow: bool, *, sep: str = ",", encoding: str = 
     )
 
 
-def _where(source: str | None, table: str, position: int, sep: str, encoding: str) -> tuple[str, str]:
-    """The file and the line (or row) of ``position`` in ``table`` of the dataset read from ``source``."""
-    from handover.io import locate_rows
-
-    folder = Path(source) if source else None
-    if folder is not None and folder.is_dir():
-        try:
-            located = locate_rows(folder, table, sep=sep, encoding=encoding)
-        except InputError:
-            located = None
-        if located is not None and position < len(located[2]):
-            file, label, lines = located
-            return file, f"{label} {int(lines[position])}"
+def _in_frame(table: str, position: int) -> tuple[str, str]:
     return table, f"row {position + 1}"

@@ -1,9 +1,10 @@
 """Pseudonymising a dataset: keyed pseudonyms for people, person-level free text dropped.
 
-:func:`pseudonymize_folder` reads (and validates) a dataset folder and writes a copy in
-which every ``user_id`` (and, on request, every ``staff_id``) is replaced by a keyed
-pseudonym, the same in every table, so that every finding on the copy is the finding on
-the original with the ids replaced.
+:func:`pseudonymize_dataset` replaces every ``user_id`` (and, on request, every
+``staff_id``) of a dataset by a keyed pseudonym, the same in every table, so that every
+finding on the copy is the finding on the original with the ids replaced
+(``handover pseudonymize``, :func:`handover.datasets.pseudonymize.pseudonymize_folder`,
+writes the copy as a folder).
 
 Pseudonyms
     ``u_`` (users) or ``s_`` (staff) followed by the first 16 hexadecimal digits (64
@@ -49,21 +50,14 @@ import hashlib
 import hmac
 import os
 import secrets
-import shutil
-import stat
-import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from handover.errors import HandoverError, InputError
-from handover.model import TABLES, ColumnKind, Dataset
+from handover.model import Dataset
 
-__all__ = [
-    "KEY_BYTES", "PSEUDONYM_DIGITS", "PseudonymizeSummary", "pseudonym", "read_or_create_key",
-    "pseudonymize_dataset", "write_dataset_folder", "pseudonymize_folder",
-]
+__all__ = ["KEY_BYTES", "PSEUDONYM_DIGITS", "pseudonym", "read_or_create_key", "pseudonymize_dataset"]
 
 #: Bytes of a new key.
 KEY_BYTES = 32
@@ -75,18 +69,6 @@ _ID_COLUMN = {"user": "user_id", "staff": "staff_id"}
 #: Columns dropped without ``keep_text``; ``staff.profession`` only when staff are pseudonymised.
 PERSON_TEXT = ("responsibilities.reason", "users.municipality")
 STAFF_TEXT = ("staff.profession",)
-
-
-@dataclass(frozen=True)
-class PseudonymizeSummary:
-    """What :func:`pseudonymize_folder` did (no ids, no key)."""
-
-    folder: Path
-    users: int
-    staff: int | None  # None when staff ids were kept
-    dropped: tuple[str, ...]  # "table.column"
-    key_created: bool
-    key_exposed: bool  # the key file is readable by group or others
 
 
 def pseudonym(key: bytes, kind: str, value: str, digits: int = PSEUDONYM_DIGITS) -> str:
@@ -155,13 +137,6 @@ def read_or_create_key(path: Path) -> tuple[bytes, bool]:
                          f"{_MIN_KEY_BYTES} (give the path of a file that does not exist yet to "
                          f"have a new {KEY_BYTES}-byte key made)")
     return key, False
-
-
-def _key_exposed(path: Path) -> bool:
-    try:
-        return bool(stat.S_IMODE(path.stat().st_mode) & 0o077)
-    except OSError:
-        return False
 
 
 def _mapping(values: pd.Series, key: bytes, kind: str, digits: int) -> dict[str, str]:
@@ -241,147 +216,3 @@ def pseudonymize_dataset(
     return Dataset(tables, source=dataset.source), counts, dropped
 
 
-def write_dataset_folder(dataset: Dataset, out_dir: Path) -> Path:
-    """Write ``dataset`` as one CSV per table into ``out_dir``, all at once or not at all.
-
-    The tables are written into a new folder beside ``out_dir`` (readable by its owner
-    only) that is renamed to ``out_dir`` when complete; an existing ``out_dir`` is
-    replaced only when it holds nothing but dataset tables. CSV is UTF-8 with ``,``,
-    dates ``YYYY-MM-DD``, missing values empty.
-
-    Raises
-    ------
-    InputError
-        When ``out_dir`` exists and is not a folder of dataset tables.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from handover.examples import tiny_dataset
-    >>> from handover.io import read_dataset
-    >>> out = write_dataset_folder(tiny_dataset(), Path(tempfile.mkdtemp()) / "copy")
-    >>> sorted(read_dataset(out).tables) == sorted(tiny_dataset().tables)
-    True
-    """
-    out_dir = Path(out_dir)
-    _check_replaceable(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
-        for name, frame in dataset.tables.items():
-            _table_csv(name, frame).to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
-        if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
-            os.replace(out_dir, retired / out_dir.name)
-            os.replace(staging, out_dir)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
-    return out_dir
-
-
-def _check_replaceable(out_dir: Path) -> None:
-    if not out_dir.exists():
-        return
-    if not out_dir.is_dir():
-        raise InputError(f"OUT_DIR {out_dir} is a file; give a folder (new or holding only a dataset)")
-    tables = {f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")}
-    others = [p.name for p in out_dir.iterdir() if p.name not in tables]
-    if others:
-        raise InputError(f"OUT_DIR {out_dir} holds files other than dataset tables (such as "
-                         f"{sorted(others)[0]}); give a new folder, or one holding only a dataset, "
-                         "which is then replaced")
-
-
-def _table_csv(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for column in TABLES[name].columns:
-        if column.name in out.columns and column.kind is ColumnKind.DATE:
-            out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
-    return out
-
-
-def pseudonymize_folder(
-    data_dir: Path,
-    out_dir: Path,
-    key_file: Path,
-    *,
-    staff: bool = False,
-    keep_text: bool = False,
-    sep: str = ",",
-    encoding: str = "utf-8",
-) -> PseudonymizeSummary:
-    """Read ``data_dir``, pseudonymise it and write it to ``out_dir`` (see the module).
-
-    Parameters
-    ----------
-    data_dir : Path
-        The dataset folder; it is validated first, and nothing is written when it is
-        not valid.
-    out_dir : Path
-        Where the pseudonymised dataset goes: a new folder, or one holding only a
-        dataset (replaced). Neither inside ``data_dir`` nor holding it.
-    key_file : Path
-        The secret key; made when it does not exist. Must not lie inside ``out_dir``.
-    staff, keep_text : bool
-        As for :func:`pseudonymize_dataset`.
-    sep, encoding : str
-        How ``data_dir``'s CSV files are written; the output is always UTF-8 with ``,``.
-
-    Returns
-    -------
-    PseudonymizeSummary
-
-    Raises
-    ------
-    InputError
-        For a broken dataset, unusable folders or key file, or staff ids that look like
-        national identity numbers while ``staff`` is false.
-    HandoverError
-        When two ids get the same pseudonym.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from handover.examples import tiny_dataset
-    >>> from handover.io import read_dataset
-    >>> root = Path(tempfile.mkdtemp())
-    >>> data = write_dataset_folder(tiny_dataset(), root / "data")
-    >>> summary = pseudonymize_folder(data, root / "out", root / "key")
-    >>> summary.users, summary.key_created, summary.dropped
-    (3, True, ('responsibilities.reason', 'users.municipality'))
-    >>> len(read_dataset(root / "out")["users"])
-    3
-    """
-    from handover.privacy.identifiers import find_identifiers
-    from handover.io import read_dataset
-
-    data_dir, out_dir, key_file = Path(data_dir), Path(out_dir), Path(key_file)
-    _check_folders(data_dir, out_dir, key_file)
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
-    if not staff:
-        flagged = [hit for hit in find_identifiers(dataset, columns=("staff_id",))]
-        if flagged:
-            places = ", ".join(f"{hit.table} ({hit.count})" for hit in flagged)
-            raise InputError(f"staff_id values look like national identity numbers in {places}; "
-                             "add --staff to pseudonymise staff ids too (nothing was written)")
-    exposed_before = key_file.exists() and _key_exposed(key_file)
-    key, created = read_or_create_key(key_file)
-    copy, counts, dropped = pseudonymize_dataset(dataset, key, staff=staff, keep_text=keep_text)
-    write_dataset_folder(copy, out_dir)
-    return PseudonymizeSummary(out_dir, counts["user"], counts.get("staff"), dropped, created,
-                               exposed_before)
-
-
-def _check_folders(data_dir: Path, out_dir: Path, key_file: Path) -> None:
-    data, out, key = data_dir.resolve(), out_dir.resolve(), key_file.resolve()
-    if out == data or data in out.parents or out in data.parents:
-        raise InputError(f"OUT_DIR {out_dir} must be a folder apart from DATA_DIR {data_dir} "
-                         "(neither inside the other)")
-    if out in key.parents:
-        raise InputError(f"the key file {key_file} lies inside OUT_DIR {out_dir}; keep the key "
-                         "apart from the pseudonymised data, or the pseudonyms can be undone by "
-                         "whoever receives it")

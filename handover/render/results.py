@@ -1,8 +1,4 @@
-"""Writing result tables: a terminal table, CSV or JSON, to stdout or a file.
-
-Files are written atomically (a temporary file renamed into place), so an
-interrupted run never leaves a half-written file that looks complete.
-"""
+"""A finding's rows as text: a terminal table, CSV or JSON (``handover find --format``)."""
 
 from __future__ import annotations
 
@@ -10,16 +6,13 @@ import io
 import json
 import os
 import sys
-import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 
+from handover.errors import InputError
 from handover.findings.schema import ResultSchema, to_text_frame
 
-__all__ = ["FORMATS", "render", "write_text_atomic", "atomic_path"]
+__all__ = ["FORMATS", "render"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -47,7 +40,7 @@ def render(frame: pd.DataFrame, schema: ResultSchema, fmt: str) -> str:
         return json.dumps(_json_records(frame, schema), ensure_ascii=False, indent=2) + "\n"
     if fmt == "table":
         return _rich_table(frame, schema)
-    raise ValueError(f"unknown format {fmt!r}")
+    raise InputError(f"--format: {fmt} is not one of: {', '.join(FORMATS)}")
 
 
 def _json_records(frame: pd.DataFrame, schema: ResultSchema) -> list[dict]:
@@ -84,24 +77,3 @@ def _rich_table(frame: pd.DataFrame, schema: ResultSchema) -> str:
     width = max(100, os.get_terminal_size(sys.stdout.fileno()).columns) if sys.stdout.isatty() else 200
     Console(file=buffer, width=width, highlight=False).print(table)
     return buffer.getvalue()
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")

@@ -29,7 +29,7 @@ from handover.reports.audit_tables import SMALL, AuditTables, audit_tables
 from handover.render.charts import PALETTE, Bar, Series, bar_chart, histogram, line_chart
 from handover.engines import Engine
 from handover.findings import FINDINGS, find
-from handover.render.results import atomic_path, write_text_atomic
+from handover.io.atomic import atomic_path, write_text_atomic
 from handover.findings.schema import to_text_frame
 from handover.privacy.spreadsheet import neutralise_formula, neutralise_frame
 from handover.timeline import to_day

@@ -20,7 +20,7 @@ from handover import __version__
 from handover.render.charts import Bar, bar_chart
 from handover.engines import Engine
 from handover.findings import FINDINGS, find
-from handover.render.results import write_text_atomic
+from handover.io.atomic import write_text_atomic
 from handover.findings.schema import ResultSchema, to_text_frame
 from handover.privacy.spreadsheet import neutralise_frame
 

@@ -27,7 +27,7 @@ from handover.errors import InputError
 from handover.findings import FINDINGS, find
 from handover.findings.events import episodes_with_agency, handovers
 from handover.model import STAY_SERVICE_KINDS, VOCABULARIES, Dataset
-from handover.render.results import write_text_atomic
+from handover.io.atomic import write_text_atomic
 from handover.findings.schema import to_text_frame
 from handover.timeline import DAY, to_day
 

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.errors import InputError
+from handover.io.guarded import file_locator
 from handover.privacy.identifiers import find_identifiers, looks_like_national_id, national_id_mask, refuse_identifiers
 from handover.io import read_dataset
 from tests.badinput.corpus import write_base
@@ -76,7 +77,7 @@ def test_the_guard_names_file_column_line_and_count_but_not_the_value(identified
     assert [(h.table, h.column, h.count) for h in find_identifiers(dataset)] == [
         ("users", "user_id", 1), ("responsibilities", "user_id", 4)]
     with pytest.raises(InputError) as refused:
-        refuse_identifiers(dataset, allow=False)
+        refuse_identifiers(dataset, allow=False, locate=file_locator(identified))
     message = str(refused.value)
     assert "users.csv column user_id: 1 value looks like a national identity number (first on line 3)" \
         in message
@@ -93,7 +94,7 @@ def test_lines_are_those_of_the_file_even_with_blank_lines_and_line_breaks(tmp_p
         f'user_id,birth_year,municipality\nu1,1980,"Vard\nø"\n\nu2,1975,\nu3,1990,\n{D_NUMBERS[0]},,\n',
         encoding="utf-8")
     with pytest.raises(InputError, match=r"users.csv column user_id: 1 value .* \(first on line 7\)"):
-        refuse_identifiers(read_dataset(folder), allow=False)
+        refuse_identifiers(read_dataset(folder), allow=False, locate=file_locator(folder))
 
 
 def test_staff_ids_are_checked_too(tmp_path):
@@ -101,7 +102,7 @@ def test_staff_ids_are_checked_too(tmp_path):
     for path in folder.glob("*.csv"):
         path.write_text(path.read_text(encoding="utf-8").replace("st3", H_NUMBERS[0]), encoding="utf-8")
     with pytest.raises(InputError, match="staff.csv column staff_id: 1 value"):
-        refuse_identifiers(read_dataset(folder), allow=False)
+        refuse_identifiers(read_dataset(folder), allow=False, locate=file_locator(folder))
 
 
 ANALYSING = [

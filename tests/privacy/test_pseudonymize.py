@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from handover.io import write as dataset_writer
 from handover.privacy import pseudonyms as pz
 from handover.cli import app
 from handover.engines import MemoryEngine
@@ -136,7 +137,7 @@ def test_an_interrupted_run_leaves_no_output(data, tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pz, "_table_csv", fail)
+    monkeypatch.setattr(dataset_writer, "_table_csv", fail)
     result = invoke("pseudonymize", data, tmp_path / "out", "--key-file", tmp_path / "key")
     assert result.exit_code == 1
     assert not (tmp_path / "out").exists()

@@ -18,7 +18,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handover.io.dataset import _WHITESPACE, _arrow_csv_columns, _pandas_csv_columns, _stripped
+from handover.io.csvfile import _arrow_csv_columns, _pandas_csv_columns
+from handover.io.raw import _WHITESPACE, _stripped
 
 HEADER = ["user_id", "role", "start"]
 # Characters that make CSV hard: separators, quotes, line breaks, spaces of all kinds.

@@ -143,7 +143,7 @@ class StateDir:
 
     def new_password(self) -> str:
         """Generate, store (mode 0600) and return a random password for user ``neo4j``."""
-        password = secrets.token_urlsafe(24)  # URL-safe: no quoting needed in any file
+        password = _new_password()
         content = json.dumps({"user": USER, "password": password}, indent=2) + "\n"
         _write_atomically(self.credentials_file, content, mode=0o600)
         return password
@@ -186,3 +186,20 @@ def _write_atomically(path: Path, content: str, *, mode: int) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _new_password() -> str:
+    """24 random bytes, URL-safe (no quoting needed in any file), never starting with ``-``.
+
+    neo4j-admin reads an argument that starts with ``-`` as an option and refuses it
+    (exit 64), which a URL-safe token does once in 64.
+
+    Examples
+    --------
+    >>> all(not _new_password().startswith("-") for _ in range(500))
+    True
+    """
+    while True:
+        password = secrets.token_urlsafe(24)
+        if not password.startswith("-"):
+            return password

@@ -1,0 +1,1 @@
+"""Datasets made from other datasets: pseudonymised copies (and, later, imports of exports)."""

@@ -1,0 +1,259 @@
+"""The contract's checks on one table as read, and the typed frame made from it.
+
+Every check is vectorised on Arrow or pandas; Python only builds the violations it
+reports, at most :data:`MAX_REPORTED` per file, column and kind of problem.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from handover.errors import Violation
+from handover.io.raw import RawTable, arrow_bools, objects, shown_value
+from handover.model import TABLES, VOCABULARIES, ColumnKind
+from handover.privacy.identifiers import looks_like_national_id
+
+#: Violations reported per (file, column, kind of problem) before one summary line.
+MAX_REPORTED = 20
+
+
+_DATE_OR_DATETIME = (
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+)
+
+
+_NORWEGIAN_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ T].*)?")
+
+
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/\d{2,4}(?:[ T].*)?")
+
+
+# Excel counts days from 1899-12-30; 20000 to 80000 are the years 1954 to 2119.
+_EXCEL_SERIAL_DATE = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
+
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+@dataclass
+class _Reporter:
+    """Turns boolean masks into violations, at most MAX_REPORTED per problem."""
+
+    raw: RawTable
+    violations: list[Violation]
+
+    def rows(self, mask: pd.Series | np.ndarray, column: str, kind: str,
+             rule: str | Callable[[int], str]) -> None:
+        positions = np.flatnonzero(_bools(mask))
+        kind_of_column = self.raw.table.column(column).kind
+        private = kind_of_column is ColumnKind.TEXT
+        values = self.raw.cells[column]
+        for position in positions[:MAX_REPORTED]:
+            value = None if private else values[int(position)].as_py()
+            text = rule(position) if callable(rule) else rule
+            if (value is not None and kind_of_column in (ColumnKind.DATE, ColumnKind.YEAR)
+                    and _WORDS.search(value)):
+                # Words in a date or a year are most likely free text (a reason, a name)
+                # shifted into the column by a missing separator: never echo them.
+                value, text = None, f"{text}; the value holds words and is not shown: is text " \
+                                    "from another column shifted into this one?"
+            elif value is not None and looks_like_national_id(value):
+                value, text = None, f"{text}; the value looks like a national identity number " \
+                                    "and is not shown"
+            self._add(position, column, None if value is None else shown_value(value), text)
+        hidden = len(positions) - MAX_REPORTED
+        if hidden > 0:
+            self._add(positions[MAX_REPORTED], column, None,
+                      f"... and {hidden} more rows from here on with the same problem ({kind})")
+
+    def where(self, position: int) -> str:
+        return f"{self.raw.line_label} {self.line(position)}"
+
+    def line(self, position: int) -> int:
+        return int(self.raw.lines[position])
+
+    def _add(self, position: int, column: str, value: str | None, rule: str) -> None:
+        self.violations.append(Violation(self.raw.file, self.line(position), column, value,
+                                         rule, self.raw.line_label))
+
+
+def _bools(mask) -> np.ndarray:
+    if isinstance(mask, pd.Series):
+        return mask.to_numpy(dtype=bool, na_value=False)
+    return np.asarray(mask, dtype=bool)
+
+
+def check_table(raw: RawTable, raws: dict[str, RawTable], files: dict[str, Path | None],
+                 violations: list[Violation]) -> pd.DataFrame:
+    report = _Reporter(raw, violations)
+    typed: dict[str, pd.Series] = {}
+    for column in raw.table.columns:
+        values = raw.cells.get(column.name)
+        if values is None:
+            continue
+        present = ~raw.missing[column.name]
+        if column.required:
+            report.rows(~present, column.name, "empty", "empty, but the column is required")
+        if column.kind is ColumnKind.VOCAB:
+            _check_vocabulary(values, present, column.name, VOCABULARIES[column.vocabulary],
+                              report)
+        elif column.kind is ColumnKind.DATE:
+            typed[column.name] = _parse_dates(values, present, column.name, report)
+        elif column.kind is ColumnKind.YEAR:
+            typed[column.name] = _parse_years(values, present, column.name, report)
+    _check_interval(raw, typed, report)
+    _check_primary_key(raw, report)
+    _check_references(raw, raws, files, report)
+    return _typed_frame(raw, typed)
+
+
+def _check_vocabulary(values: pa.ChunkedArray, present: np.ndarray, column: str,
+                      allowed: tuple[str, ...], report: _Reporter) -> None:
+    listed = f"not one of: {', '.join(allowed)}"
+
+    def rule(position: int) -> str:
+        if values[int(position)].as_py().lower() in allowed:
+            return f"{listed} (the values are lower-case)"
+        return listed
+
+    known = arrow_bools(pc.is_in(values, value_set=pa.array(allowed, pa.string())))
+    report.rows(present & ~known, column, listed, rule)
+
+
+def _parse_dates(values: pa.ChunkedArray, present: np.ndarray, column: str,
+                 report: _Reporter) -> pd.Series:
+    # Arrow's string kernels are several times faster than Python's on a million rows.
+    text = pd.Series(pd.arrays.ArrowStringArray(values), copy=False)
+    well_formed = text.str.fullmatch(_DATE_OR_DATETIME).fillna(False).astype(bool)
+    # A datetime's first ten characters are its date: truncation is a slice.
+    days = text.str.slice(0, 10).where(well_formed)
+    parsed = pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
+
+    def rule(position: int) -> str:
+        value = values[int(position)].as_py()
+        if _NORWEGIAN_DATE.fullmatch(value):
+            return "not a date (YYYY-MM-DD; this looks like DD.MM.YYYY)"
+        slashed = _SLASHED_DATE.fullmatch(value)
+        if slashed and int(slashed.group(2)) > 12 >= int(slashed.group(1)):
+            return "not a date (YYYY-MM-DD; this looks like the American MM/DD/YYYY)"
+        if slashed and int(slashed.group(1)) > 12 >= int(slashed.group(2)):
+            return "not a date (YYYY-MM-DD; this looks like DD/MM/YYYY)"
+        if _EXCEL_SERIAL_DATE.fullmatch(value):
+            day = _EXCEL_EPOCH + pd.Timedelta(days=int(float(value)))
+            return (f"not a date (YYYY-MM-DD; this looks like an Excel day number, which would "
+                    f"be {day:%Y-%m-%d}: format the column as a date before saving)")
+        if well_formed.iat[position] and not 1678 <= int(value[:4]) <= 2261:
+            return ("outside the dates handover can hold (1678 to 2261; "
+                    "leave end empty for an interval that is still ongoing)")
+        return "not a date (YYYY-MM-DD)"
+
+    report.rows(present & parsed.isna().to_numpy(), column, "not a date", rule)
+    return parsed.astype("datetime64[ns]")
+
+
+def _parse_years(values: pa.ChunkedArray, present: np.ndarray, column: str,
+                 report: _Reporter) -> pd.Series:
+    numbers = pd.to_numeric(objects(values), errors="coerce")
+    valid = numbers.notna() & (numbers % 1 == 0) & numbers.between(_MIN_YEAR, _MAX_YEAR)
+    rule = f"not a whole number between {_MIN_YEAR} and {_MAX_YEAR}"
+    report.rows(present & ~valid.to_numpy(), column, rule, rule)
+    return numbers.where(valid).astype("Int64")
+
+
+def _check_interval(raw: RawTable, typed: dict[str, pd.Series], report: _Reporter) -> None:
+    if raw.table.interval is None:
+        return
+    start_column, end_column = raw.table.interval
+    if start_column not in typed or end_column not in typed:
+        return
+    start, end = typed[start_column], typed[end_column]
+
+    def rule(position: int) -> str:
+        return (f"before {start_column} {start.iat[position]:%Y-%m-%d} "
+                f"({end_column} must not be before {start_column})")
+
+    report.rows(end < start, end_column, f"before {start_column}", rule)
+
+
+def _check_primary_key(raw: RawTable, report: _Reporter) -> None:
+    key = raw.table.primary_key
+    if key is None or key not in raw.cells:
+        return
+    present = ~raw.missing[key]
+    distinct = pc.unique(raw.cells[key])
+    if len(distinct) - distinct.null_count == present.sum():
+        return  # the common case, found by Arrow's hashing alone
+    values = objects(raw.cells[key])
+    repeated = values.duplicated(keep="first").to_numpy() & present
+    firsts = values[present].drop_duplicates(keep="first")
+    first_position = pd.Series(firsts.index, index=firsts.to_numpy())
+
+    def rule(position: int) -> str:
+        first = first_position.loc[values.iat[position]]
+        return f"a duplicate {key} (first on {report.where(first)})"
+
+    report.rows(repeated, key, f"a duplicate {key}", rule)
+
+
+def _check_references(raw: RawTable, raws: dict[str, RawTable], files: dict[str, Path | None],
+                      report: _Reporter) -> None:
+    for column in raw.table.columns:
+        target = column.references
+        values = raw.cells.get(column.name)
+        if target is None or values is None:
+            continue
+        if target in raws:
+            key = TABLES[target].primary_key
+            known = raws[target].cells.get(key)
+            if known is None:  # the referenced file lacks its key column, reported there
+                continue
+            present = ~raw.missing[column.name]
+            found = pc.is_in(values, value_set=pc.drop_null(known).combine_chunks())
+            report.rows(present & ~arrow_bools(found), column.name,
+                        f"not a known {column.name}",
+                        f"not a known {column.name} (not in {raws[target].file})")
+        elif target == "services" and target not in files and not raw.missing[column.name].all():
+            # Without services an episode has no agency and no kind: no finding can use it.
+            report.violations.append(Violation(
+                raw.file, None, column.name, None,
+                f"filled in on {(~raw.missing[column.name]).sum()} rows, but the folder has no "
+                f"services.csv or services.parquet, which {raw.table.name} that name a "
+                "service need",
+            ))
+
+
+def _typed_frame(raw: RawTable, typed: dict[str, pd.Series]) -> pd.DataFrame:
+    # One Arrow table turned into pandas at once: Arrow makes the str objects and lays
+    # out the blocks itself, which pandas would otherwise copy together again.
+    arrow, years = {}, {}
+    for position, column in enumerate(raw.table.columns):
+        if column.kind is ColumnKind.YEAR:
+            years[position, column.name] = typed.get(column.name)
+        elif column.name in typed:
+            arrow[column.name] = pa.Array.from_pandas(typed[column.name], type=pa.timestamp("ns"))
+        elif column.name in raw.cells:
+            arrow[column.name] = raw.cells[column.name]
+        elif column.kind is ColumnKind.DATE:
+            arrow[column.name] = pa.nulls(raw.n_rows, pa.timestamp("ns"))
+        else:
+            arrow[column.name] = pa.nulls(raw.n_rows, pa.string())
+    frame = pa.table(arrow).to_pandas(coerce_temporal_nanoseconds=True)
+    for (position, name), values in years.items():
+        frame.insert(position, name, pd.array([pd.NA] * raw.n_rows, dtype="Int64")
+                     if values is None else values.array)
+    return frame

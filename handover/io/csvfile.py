@@ -1,0 +1,253 @@
+"""Reading a CSV file into columns of text: Arrow's parser first, pandas' where Arrow refuses.
+
+Arrow reads on every core; a file it refuses (ragged rows, a header below blank
+lines, a broken quote) is parsed again by pandas, whose errors say where the file
+breaks. Each problem becomes a :class:`~handover.errors.Violation` naming the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from handover.errors import Violation
+from handover.io.raw import shown_value
+from handover.io.text import decoded_text, empty_rule
+from handover.model import Table
+
+_OTHER_SEPARATORS = (";", ",", "\t", "|")
+
+
+def read_csv(path: Path, table: Table, sep: str, encoding: str, violations: list[Violation]):
+    def problem(rule: str, line: int | None = None) -> None:
+        violations.append(Violation(path.name, line, None, None, rule))
+
+    decoded = decoded_text(path, table, encoding, problem)
+    if decoded is None:
+        return None
+    data, text = decoded
+    try:
+        header, header_line = _csv_header(text, sep)
+    except csv.Error as err:
+        problem(f"not readable as CSV ({err})")
+        return None
+    if not header:
+        problem(empty_rule(table))
+        return None
+    hint = _separator_hint(header, sep, table)
+    if hint is not None:
+        problem(hint, line=header_line)
+        return None
+    columns = None
+    if header_line == 1:
+        utf8 = data if encoding == "utf-8-sig" else text.encode("utf-8")
+        columns = _arrow_csv_columns(utf8, sep, len(header))
+    if columns is None:
+        # pandas' parser reads what Arrow's refuses (rows too short, blank lines with
+        # spaces, a header below blank lines) and says where a broken file breaks.
+        columns = _pandas_csv_columns(text, sep, header, problem)
+        if columns is None:
+            return None
+    cut = _cut_off_last_row(text, sep, len(header))
+    if cut is not None:
+        problem(*cut)
+    n_rows = len(columns[0]) if columns else 0
+    lines = _csv_lines(text, sep, n_rows, header_line)
+    return header, columns, lines, header_line
+
+
+def _arrow_csv_columns(data: bytes, sep: str, n_columns: int) -> list[pa.ChunkedArray] | None:
+    """Every column below the header line as Arrow text, or ``None`` if Arrow cannot tell.
+
+    Arrow's parser reads on every core and is several times faster than pandas', but
+    refuses any row whose number of values differs from the first one's: such files,
+    and files without a data row, go the slower way that says where they break.
+    """
+    try:
+        read = pacsv.read_csv(
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(n_columns)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if read.num_columns != n_columns or read.num_rows == 0:
+        return None
+    if not all(pa.types.is_string(column.type) for column in read.columns):
+        return None
+    return read.columns
+
+
+def _pandas_csv_columns(text: str, sep: str, header: list[str],
+                        problem: Callable[..., None]) -> list[pa.ChunkedArray] | None:
+    try:
+        with warnings.catch_warnings():
+            # pandas only warns, and drops values, when the first row is too long.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False,
+                                dtype=str, keep_default_na=False, skip_blank_lines=True,
+                                engine="c")
+    except pd.errors.ParserWarning:
+        problem(*_too_long_row(text, sep, len(header)))
+        return None
+    except ValueError as err:  # pandas' ParserError and EmptyDataError among them
+        problem(*_parser_problem(str(err), text, len(header), sep))
+        return None
+    if frame.shape[1] != len(header):
+        problem(f"not readable as CSV (the header has {len(header)} columns, "
+                f"but {frame.shape[1]} were read)")
+        return None
+    # A row shorter than the header leaves NaN in its last columns: missing values.
+    return [pa.chunked_array([pa.array(frame.iloc[:, i].to_numpy(dtype=object),
+                                       type=pa.string(), from_pandas=True)])
+            for i in range(frame.shape[1])]
+
+
+def _separator_hint(header: list[str], sep: str, table: Table) -> str | None:
+    if len(header) != 1:
+        return None
+    guessed = next((s for s in _OTHER_SEPARATORS if s != sep and s in header[0]), None)
+    if guessed is None:
+        return None
+    shown = "\\t" if guessed == "\t" else guessed
+    names = header[0].split(guessed)
+    # Without a single known column name the first line is data, which must not be echoed.
+    seen = f" '{shown_value(header[0])}'" if set(names) & set(table.column_names) else ""
+    return (f"a header with a single column{seen}: the file looks '{shown}'-separated; "
+            f"pass --sep '{shown}'")
+
+
+def _csv_records(text: str, sep: str):
+    """The csv module's reader over ``text``, for values of any length."""
+    # The csv module refuses values longer than 128 KiB by default; a cell can be longer.
+    if csv.field_size_limit() < len(text) + 1:
+        csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
+    return csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+
+
+def _csv_header(text: str, sep: str) -> tuple[list[str], int]:
+    """The first record that is not blank, and the line it ends on."""
+    # The header is near the top: read growing beginnings of the text, not all of it.
+    size = 1 << 16
+    while True:
+        head = text[:size]
+        reader = _csv_records(head, sep)
+        header, line = [], 0
+        for record in reader:
+            if not _blank(record):
+                header, line = [cell.strip() for cell in record], reader.line_num
+                break
+        line_breaks = head.count("\n") + head.count("\r") - head.count("\r\n")
+        if size >= len(text) or (header and line_breaks > line):
+            return header, line if header else reader.line_num
+        size *= 4
+
+
+def _blank(record: list[str]) -> bool:
+    # What pandas' skip_blank_lines skips: empty and whitespace-only lines.
+    return not record or (len(record) == 1 and not record[0].strip())
+
+
+def _parser_problem(message: str, text: str, n_columns: int, sep: str) -> tuple[str, int | None]:
+    fields = re.search(r"Expected \d+ fields in line (\d+), saw (\d+)", message)
+    if fields:
+        return _too_many_values(int(fields.group(2)), n_columns, sep), int(fields.group(1))
+    if "EOF inside string" in message:
+        rule = 'not readable as CSV: a quote (") opens a value that is never closed'
+        if not text.endswith(("\n", "\r")):
+            rule += "; the file ends inside it, so it looks cut off: export it again"
+        return rule, _last_record_line(text, sep)
+    return f"not readable as CSV ({message.strip()})", None
+
+
+def _last_record_line(text: str, sep: str) -> int | None:
+    """The line on which the last record of ``text`` starts."""
+    reader = _csv_records(text, sep)
+    start, previous_end = None, 0
+    try:
+        for _ in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+    except csv.Error:
+        return None
+    return start
+
+
+def _cut_off_last_row(text: str, sep: str, n_columns: int) -> tuple[str, int | None] | None:
+    """A problem when the file ends in the middle of a row, as a truncated copy does."""
+    if text.endswith(("\n", "\r")):
+        return None
+    tail = text[max(text.rfind("\n"), text.rfind("\r")) + 1:]
+    if '"' in tail:  # a quoted value may span lines: let the csv module find the record
+        reader = _csv_records(text, sep)
+        record, line = [], None
+        try:
+            previous_end = 0
+            for record in reader:
+                line, previous_end = previous_end + 1, reader.line_num
+        except csv.Error:
+            return None
+    else:
+        record = tail.split(sep)
+        line = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    if _blank(record) or len(record) >= n_columns:
+        return None
+    return (f"the last row has {len(record)} of {n_columns} values and the file ends without a "
+            "line break: it looks cut off (truncated); export it again", line)
+
+
+def _too_long_row(text: str, sep: str, n_columns: int) -> tuple[str, int | None]:
+    reader = _csv_records(text, sep)
+    previous_end = 0
+    try:
+        for record in reader:
+            if len(record) > n_columns:
+                return _too_many_values(len(record), n_columns, sep), previous_end + 1
+            previous_end = reader.line_num
+    except csv.Error:
+        pass
+    return "not readable as CSV (a row has more values than the header has columns)", None
+
+
+def _too_many_values(n_values: int, n_columns: int, sep: str) -> str:
+    shown = "\\t" if sep == "\t" else sep
+    return (f"a row with {n_values} values where the header has {n_columns} columns "
+            f"(put quotes around values that contain '{shown}')")
+
+
+def _csv_lines(text: str, sep: str, n_rows: int, header_line: int) -> np.ndarray:
+    """The line on which each data row starts, as a text editor counts lines."""
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if header_line == 1 and physical == n_rows + 1:
+        lines = np.arange(2, n_rows + 2)
+    else:
+        # Quoted values with line breaks, or blank lines, shift the rows off their
+        # line numbers; only then pay for a record-by-record pass.
+        try:
+            lines = _csv_record_lines(text, sep, header_line)
+        except csv.Error:
+            lines = np.empty(0)
+        if len(lines) != n_rows:  # the csv module disagrees with pandas: best effort
+            lines = np.arange(header_line + 1, header_line + 1 + n_rows)
+    return lines
+
+
+def _csv_record_lines(text: str, sep: str, header_line: int) -> np.ndarray:
+    reader = _csv_records(text, sep)
+    starts, previous_end = [], 0
+    for record in reader:
+        if not _blank(record) and previous_end >= header_line:
+            starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return np.asarray(starts, dtype=np.int64)
