@@ -1,4 +1,4 @@
-"""The service network (DESIGN §5.8): who hands users over to whom, and who shares them.
+"""The service network (docs/findings.md §5.8): who hands users over to whom, and who shares them.
 
 Three networks, each a networkx graph built from counts that pandas computes:
 
@@ -9,8 +9,8 @@ Three networks, each a networkx graph built from counts that pandas computes:
   equal to pm4py's ``discover_handover_of_work_network(log, beta=0)``.
 
 :func:`edges_frame` turns any of them into the ``source, target, count, weight`` rows the
-CLI prints. :func:`agency_metrics` and :func:`care_density` measure the agency networks,
-and :func:`caseload` counts who is responsible for how many users on a day.
+CLI prints. :mod:`handover.network.metrics` measures the agency networks, and
+:mod:`handover.network.caseload` counts who is responsible for how many users on a day.
 """
 
 from __future__ import annotations
@@ -20,10 +20,9 @@ import numpy as np
 import pandas as pd
 
 from handover.errors import InputError
-from handover.findings.rounding import round_ratio
 from handover.findings.events import episodes_with_agency, handovers
 from handover.model import VOCABULARIES, Dataset
-from handover.timeline import active_on, open_end
+from handover.timeline import open_end
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -31,10 +30,8 @@ __all__ = [
     "shared_users",
     "handover_of_work",
     "edges_frame",
-    "agency_metrics",
-    "care_density",
-    "caseload",
     "user_agencies",
+    "DEFAULT_SEED",
 ]
 
 #: The columns of :func:`edges_frame` and of ``handover network KIND --format csv``.
@@ -350,192 +347,3 @@ def edges_frame(graph: nx.Graph) -> pd.DataFrame:
     frame = frame.astype({"source": object, "target": object, "count": "int64", "weight": "float64"})
     frame["weight"] = frame["weight"].round(6)
     return frame.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
-
-
-def agency_metrics(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Centrality and community of each agency in an agency network.
-
-    Parameters
-    ----------
-    graph : networkx.Graph or networkx.DiGraph
-        :func:`shared_users` or :func:`handover_flows`.
-    seed : int
-        Seed of the Louvain community detection, so the answer is the same on every run.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per agency, sorted by ``agency_id``, with columns
-
-        - ``agency_id, name, kind, level, users_served`` (node attributes);
-        - ``neighbours``: agencies linked to it (in either direction);
-        - ``strength``: weighted degree, the sum of the weights of its edges (in + out);
-        - ``in_strength``, ``out_strength``: the same for incoming and outgoing edges
-          (directed networks only, else empty);
-        - ``betweenness``: normalised betweenness centrality, rounded to 6 decimals, with
-          ``1 / weight`` as the length of an edge, so that strong ties are short;
-        - ``community``: the Louvain community (modularity on ``weight``), numbered from 1
-          by decreasing size, ties by their smallest ``agency_id``.
-
-    Examples
-    --------
-    >>> g = nx.Graph()
-    >>> g.add_edge("a", "b", weight=2)
-    >>> g.add_edge("b", "c", weight=1)
-    >>> agency_metrics(g)[["agency_id", "strength", "betweenness"]].values.tolist()
-    [['a', 2.0, 0.0], ['b', 3.0, 1.0], ['c', 1.0, 0.0]]
-    """
-    nodes = sorted(graph.nodes)
-    directed = graph.is_directed()
-    distances = graph.copy()
-    for _, _, data in distances.edges(data=True):
-        data["distance"] = 1.0 / data["weight"]
-    betweenness = nx.betweenness_centrality(distances, weight="distance", normalized=True)
-    communities = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    ordered = sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
-    community = {node: number for number, members in enumerate(ordered, start=1) for node in members}
-    undirected = graph.to_undirected(as_view=True) if directed else graph
-    rows = []
-    for node in nodes:
-        data = graph.nodes[node]
-        rows.append({
-            "agency_id": node,
-            "name": data.get("name"), "kind": data.get("kind"), "level": data.get("level"),
-            "users_served": data.get("users_served"),
-            "neighbours": len(set(undirected[node]) - {node}),
-            "strength": float(graph.degree(node, weight="weight")),
-            "in_strength": float(graph.in_degree(node, weight="weight")) if directed else np.nan,
-            "out_strength": float(graph.out_degree(node, weight="weight")) if directed else np.nan,
-            "betweenness": round(betweenness[node], 6),
-            "community": community[node],
-        })
-    columns = ["agency_id", "name", "kind", "level", "users_served", "neighbours", "strength",
-               "in_strength", "out_strength", "betweenness", "community"]
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.astype({"users_served": "Int64", "neighbours": "int64", "community": "int64"})
-
-
-def care_density(dataset: Dataset, shared: nx.Graph) -> pd.DataFrame:
-    """Pollack's care density of each user seen at two or more agencies.
-
-    For a user at agencies ``A_1 … A_k`` (``k >= 2``; see :func:`user_agencies`, over the
-    period ``shared`` was built for), the care density is the mean, over the ``k (k - 1) / 2``
-    pairs of those agencies, of the number of users each pair shares (the pair's weight in
-    ``shared``). High values mean the user's agencies are used to working together.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    shared : networkx.Graph
-        The network from :func:`shared_users`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``user_id, agencies, agency_pairs, shared_users, care_density`` (``shared_users``
-        the sum of the pair weights, ``care_density = shared_users / agency_pairs`` rounded
-        half up to 4 decimals), sorted by ``user_id``.
-
-    References
-    ----------
-    .. [1] Pollack CE, Weissman GE, Lemke KW, Hussey PS, Weiner JP. Patient sharing among
-       physicians and costs of care: a network analytic approach to care coordination using
-       claims data. J Gen Intern Med 2013;28(3):459-65.
-
-    Examples
-    --------
-    >>> from handover.examples import tiny_dataset
-    >>> ds = tiny_dataset()
-    >>> care_density(ds, shared_users(ds)).values.tolist()
-    [['u1', 2, 1, 2, 2.0], ['u3', 2, 1, 2, 2.0]]
-    """
-    pairs = user_agencies(dataset, since=shared.graph.get("since"), until=shared.graph.get("until"))
-    both = pairs.merge(pairs, on="user_id", suffixes=("_a", "_b"))
-    both = both[both["agency_id_a"] < both["agency_id_b"]]
-    weights = edges_frame(shared).rename(columns={"source": "agency_id_a", "target": "agency_id_b"})
-    both = both.merge(weights[["agency_id_a", "agency_id_b", "count"]], how="left",
-                      on=["agency_id_a", "agency_id_b"])
-    per_user = both.groupby("user_id", sort=True).agg(agency_pairs=("count", "size"),
-                                                       shared_users=("count", "sum"))
-    per_user["shared_users"] = per_user["shared_users"].fillna(0).astype("int64")
-    per_user["agencies"] = pairs.groupby("user_id")["agency_id"].size().reindex(per_user.index)
-    per_user["care_density"] = round_ratio(per_user["shared_users"].to_numpy(np.int64),
-                                           per_user["agency_pairs"].to_numpy(np.int64))
-    columns = ["user_id", "agencies", "agency_pairs", "shared_users", "care_density"]
-    return per_user.reset_index()[columns].astype({"agencies": "int64", "agency_pairs": "int64",
-                                                   "care_density": "float64"})
-
-
-def caseload(dataset: Dataset, *, as_of, max_users: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Who is responsible for how many users on ``as_of``, and who is responsible for nobody.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    as_of : Timestamp
-        The day looked at.
-    max_users : int, optional
-        Flag staff responsible, in one role, for more than this many users.
-
-    Returns
-    -------
-    per_staff : pandas.DataFrame
-        ``staff_id, profession, role, users, over_limit``: for each staff member and role, the
-        distinct users of their responsibilities active on ``as_of``; ``over_limit`` is
-        ``users > max_users`` (always false without a limit). Sorted by ``staff_id, role``.
-    per_agency : pandas.DataFrame
-        ``agency_id, name, users, users_without_responsible, share_without_responsible``:
-        for each agency with a responsibility or plan active on ``as_of``, its users (with an
-        active plan, episode or responsibility there), those of them without any active
-        responsibility at that agency, and their share (rounded half up to 4 decimals).
-        Sorted by ``agency_id``.
-
-    Raises
-    ------
-    InputError
-        When ``max_users`` is below 1.
-
-    Examples
-    --------
-    >>> from handover.examples import tiny_dataset
-    >>> staff, agencies = caseload(tiny_dataset(), as_of=pd.Timestamp("2024-06-15"))
-    >>> staff[["staff_id", "role", "users"]].values.tolist()
-    [['st3', 'caseworker', 1]]
-    >>> agencies[["agency_id", "users", "users_without_responsible"]].values.tolist()
-    [['a1', 3, 2], ['a2', 1, 1]]
-    """
-    if max_users is not None and max_users < 1:
-        raise InputError(f"--max-users: {max_users} must be at least 1")
-    responsibilities = dataset.get("responsibilities")
-    responsible = responsibilities[active_on(responsibilities["start"], responsibilities["end"], as_of)]
-    per_staff = (responsible.groupby(["staff_id", "role"], sort=True)["user_id"].nunique()
-                 .rename("users").reset_index())
-    profession = pd.Series(dtype=object)
-    if dataset.has("staff") and "profession" in dataset["staff"].columns:
-        profession = dataset["staff"].set_index("staff_id")["profession"]
-    per_staff.insert(1, "profession", per_staff["staff_id"].map(profession).astype(object))
-    per_staff["profession"] = per_staff["profession"].where(per_staff["profession"].notna(), None)
-    per_staff["users"] = per_staff["users"].astype("int64")
-    per_staff["over_limit"] = per_staff["users"] > max_users if max_users is not None else False
-    per_staff["over_limit"] = per_staff["over_limit"].astype(bool)
-
-    plans = dataset.get("plans")
-    plans = plans[active_on(plans["start"], plans["end"], as_of)]
-    episodes = episodes_with_agency(dataset)
-    episodes = episodes[active_on(episodes["start"], episodes["end"], as_of) & episodes["agency_id"].notna()]
-    agencies = pd.Index(responsible["agency_id"]).union(pd.Index(plans["agency_id"]))
-    users = pd.concat([responsible[["agency_id", "user_id"]], plans[["agency_id", "user_id"]],
-                       episodes[["agency_id", "user_id"]]]).astype(object).drop_duplicates()
-    users = users[users["agency_id"].isin(agencies)]
-    covered = responsible[["agency_id", "user_id"]].drop_duplicates().assign(covered=True)
-    users = users.merge(covered, on=["agency_id", "user_id"], how="left")
-    users["uncovered"] = users["covered"].isna()
-    per_agency = users.groupby("agency_id", sort=True).agg(users=("user_id", "size"),
-                                                           users_without_responsible=("uncovered", "sum"))
-    per_agency = per_agency.reset_index().astype({"users": "int64", "users_without_responsible": "int64"})
-    names = dataset.get("agencies").set_index("agency_id")["name"]
-    per_agency.insert(1, "name", per_agency["agency_id"].map(names).astype(object))
-    per_agency["share_without_responsible"] = round_ratio(
-        per_agency["users_without_responsible"].to_numpy(np.int64), per_agency["users"].to_numpy(np.int64))
-    per_agency["share_without_responsible"] = per_agency["share_without_responsible"].astype("float64")
-    return per_staff.reset_index(drop=True), per_agency

@@ -5,8 +5,7 @@ node size by users served, colour by agency level (staff: by profession), line w
 by the number of handovers or shared users, a tooltip with the numbers on every node
 and line, pyvis' filter menu, a legend and a table of the strongest links.
 :func:`timeline_html` draws the network month by month with the nodes kept in place,
-with a slider and a play button. :func:`render_html` is the ``--format html`` renderer
-of ``handover network``.
+with a slider and a play button.
 
 Pages are **self-contained**. pyvis' own page, even with ``cdn_resources="in_line"``,
 still links Bootstrap from a CDN, so these pages use their own frame and inline the
@@ -43,7 +42,6 @@ __all__ = [
     "layout_positions",
     "network_html",
     "timeline_html",
-    "render_html",
     "iframe",
 ]
 
@@ -570,11 +568,6 @@ def _filterable(graph: nx.Graph) -> dict:
     else:
         node = ["label", "kind", "agency_level", "municipality", "users_served"]
     return {"node": node, "edge": ["count"] + (["weight"] if _is_staff(graph) else [])}
-
-
-def render_html(graph: nx.Graph) -> str:
-    """The ``--format html`` renderer of ``handover network``: :func:`network_html`."""
-    return network_html(graph)
 
 
 def iframe(page: str, *, height: int = 800) -> str:

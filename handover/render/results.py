@@ -1,4 +1,4 @@
-"""A finding's rows as text: a terminal table, CSV or JSON (``handover find --format``)."""
+"""Results as text: a finding's rows as a terminal table, CSV or JSON, and any frame as CSV."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ import json
 import os
 import sys
 
+import numpy as np
 import pandas as pd
 
 from handover.errors import InputError
 from handover.findings.schema import ResultSchema, to_text_frame
+from handover.privacy.spreadsheet import neutralise_frame
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "render", "frame_csv"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -77,3 +79,40 @@ def _rich_table(frame: pd.DataFrame, schema: ResultSchema) -> str:
     width = max(100, os.get_terminal_size(sys.stdout.fileno()).columns) if sys.stdout.isatty() else 200
     Console(file=buffer, width=width, highlight=False).print(table)
     return buffer.getvalue()
+
+
+def _number(value) -> str:
+    """A number as the CSV files print it: at most 6 decimals, no trailing zeros."""
+    if value is None or pd.isna(value):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.6f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def frame_csv(frame: pd.DataFrame, *, spreadsheet: bool = False) -> str:
+    """A result frame as CSV text: numbers plainly, booleans as true/false, missing as empty.
+
+    With ``spreadsheet`` (the metrics and caseload files, meant for Excel), text cells a
+    spreadsheet would run as a formula get a leading ``'`` (:mod:`handover.privacy.spreadsheet`);
+    ``network --format csv`` is for scripts and keeps the exact ids.
+
+    Examples
+    --------
+    >>> print(frame_csv(pd.DataFrame({"a": ["x", None], "w": [2.0, 1 / 3], "f": [True, False]})), end="")
+    a,w,f
+    x,2,true
+    ,0.333333,false
+    >>> print(frame_csv(pd.DataFrame({"name": ["=cmd"], "w": [-1.5]}), spreadsheet=True), end="")
+    name,w
+    '=cmd,-1.5
+    """
+    if spreadsheet:
+        frame = neutralise_frame(frame)
+    text = pd.DataFrame({
+        name: [_number(v) if not isinstance(v, str) else v for v in frame[name].astype(object)]
+        for name in frame.columns
+    }, columns=list(frame.columns))
+    return text.to_csv(index=False, lineterminator="\n")

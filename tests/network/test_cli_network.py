@@ -126,7 +126,8 @@ def test_help_explains_each_command():
 
 
 def test_every_format_has_a_renderer():
-    from handover.cli.network import RENDERERS, NetworkFormat
+    from handover.cli.network import NetworkFormat
+    from handover.reports.networks import RENDERERS
 
     assert [f.value for f in NetworkFormat] == list(RENDERERS)
 

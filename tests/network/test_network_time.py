@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from handover import network as nw
 from handover.cli import app
-from handover.cli.network import frame_csv
+from handover.render.results import frame_csv
 from handover.io import read_dataset
 from handover.network.time import (
     add_spells, handover_of_work_in_period, monthly_networks, network_in_period,

@@ -10,7 +10,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from handover.cli.network import render_csv
+from handover.render.network_files import edges_csv as render_csv
 from handover.errors import InputError
 from handover.io import read_dataset
 from handover.model import Dataset
