@@ -1,7 +1,7 @@
 // name: schema
 // mode: schema
 // params:
-// DESIGN §4. A uniqueness constraint on every id (each also gives the MERGE on that id an
+// docs/findings.md §4. A uniqueness constraint on every id (each also gives the MERGE on that id an
 // index). Community edition offers only uniqueness constraints; existence and key
 // constraints are Enterprise. Statements are separated by `;` and run one by one;
 // IF NOT EXISTS makes the file safe to run before every load.

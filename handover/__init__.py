@@ -1,6 +1,6 @@
 """handover: graph-based responsibility and handover analysis for health and social services.
 
-Reads a dataset folder (DESIGN §3), and finds where responsibility breaks:
+Reads a dataset folder (docs/data.md), and finds where responsibility breaks:
 handovers without a coordinator, caseworker turnover, parallel plans and more,
 on an in-memory engine (pandas + networkx) or on Neo4j.
 """

@@ -1,4 +1,4 @@
-"""The data contract (DESIGN §3): tables, columns, vocabularies, and the Dataset.
+"""The data contract (docs/data.md): tables, columns, vocabularies, and the Dataset.
 
 Everything that knows which columns a table has, which are required, what they
 refer to and which values a vocabulary allows lives here, so the reader, the
@@ -52,7 +52,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "contact_kind": ("visit", "home_visit", "phone", "digital", "meeting", "other"),
 }
 
-#: Service kinds whose episodes are *stays* (DESIGN §3).
+#: Service kinds whose episodes are *stays* (docs/data.md).
 STAY_SERVICE_KINDS: tuple[str, ...] = ("inpatient", "residential", "detox")
 
 

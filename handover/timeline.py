@@ -1,4 +1,4 @@
-"""Time semantics (DESIGN §3), in one place.
+"""Time semantics (docs/data.md), in one place.
 
 Every interval is half-open ``[start, end)``: active on day ``d`` iff
 ``start <= d < end``. A missing ``end`` (``NaT``) means ongoing; ``end == start``

@@ -1,7 +1,7 @@
 // name: caseworker_turnover
 // mode: read
 // params: roles, window_days, min_changes
-// DESIGN §5.2. For user u and each role r in $roles, u's responsibilities of role r ordered by
+// docs/findings.md §5.2. For user u and each role r in $roles, u's responsibilities of role r ordered by
 // (start, staff_id); a change is a consecutive pair whose staff differ, dated at the later
 // start. For each change date c, count changes dated in [c, c + window_days); report the
 // maximum and the earliest c reaching it when the maximum >= $min_changes.

@@ -1,7 +1,7 @@
 // name: continuity_of_care
 // mode: read
 // params: provider, since, until
-// DESIGN §5.7. Over each user's contacts with $since <= date <= $until (either may be null),
+// docs/findings.md §5.7. Over each user's contacts with $since <= date <= $until (either may be null),
 // ordered by (date, contact_id), the provider being the contact's agency ($provider =
 // 'agency') or its staff_id ($provider = 'staff', contacts without staff left out): N
 // contacts, n_i with provider i, S = sum n_i^2. upc = max n_i / N; coc = (S - N) / (N (N - 1))

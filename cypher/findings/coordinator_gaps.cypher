@@ -1,7 +1,7 @@
 // name: coordinator_gaps
 // mode: read
 // params: as_of, min_gap_days
-// DESIGN §5.5. Each plan of kind individual_plan, clipped to [start, min(end, $as_of)):
+// docs/findings.md §5.5. Each plan of kind individual_plan, clipped to [start, min(end, $as_of)):
 // the maximal runs of days on which the user has no active coordinator responsibility
 // (any agency) are gaps; report those of at least $min_gap_days. gap_end is exclusive,
 // and null when the gap runs to $as_of on a plan still open then (end absent or > $as_of).

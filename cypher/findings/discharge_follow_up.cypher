@@ -1,7 +1,7 @@
 // name: discharge_follow_up
 // mode: read
 // params: follow_up_by, max_days, stay_kinds, since, until
-// DESIGN §5.4. Index discharges: episodes with an end at a stay service (kind in $stay_kinds),
+// docs/findings.md §5.4. Index discharges: episodes with an end at a stay service (kind in $stay_kinds),
 // discharge_kind not death, $since <= end <= $until; a stay followed by another stay of the
 // user starting in [end, end + 1 day] is not an index discharge (a chain counts once, last).
 // For each, on discharge day d from agency A: the coordinator active on d (smallest

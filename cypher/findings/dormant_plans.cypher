@@ -1,7 +1,7 @@
 // name: dormant_plans
 // mode: read
 // params: as_of, max_age_days
-// DESIGN §5.6. Plans of kind individual_plan active on $as_of (start <= as_of < end, an
+// docs/findings.md §5.6. Plans of kind individual_plan active on $as_of (start <= as_of < end, an
 // absent end being ongoing) whose last_revised (start when absent) lies more than
 // $max_age_days before $as_of. last_revised shows the date used.
 MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held:Agency)

@@ -1,7 +1,7 @@
 // name: handover_without_coordinator
 // mode: read
 // params: window_days, role, since, until
-// DESIGN §5.1. A handover: episode e1 of user u ends on day d (e1.end set) and u's next
+// docs/findings.md §5.1. A handover: episode e1 of user u ends on day d (e1.end set) and u's next
 // episode e2 (e2 <> e1, the smallest (start, episode_id) with d <= e2.start <= d + window_days)
 // is at a service of a different agency. Without coordinator: no responsibility of u with
 // role $role is active on d (start <= d < end, an absent end is ongoing).

@@ -1,7 +1,7 @@
 // name: parallel_plans
 // mode: read
 // params: as_of, kinds, min_overlap_days
-// DESIGN §5.3. Two plans p, q of one user, held by different agencies, whose [start, end)
+// docs/findings.md §5.3. Two plans p, q of one user, held by different agencies, whose [start, end)
 // intervals overlap: max(p.start, q.start) < min(p.end, q.end), an absent end being open.
 // One row per unordered pair with plan_a_id < plan_b_id. overlap_end is null when both are
 // open; overlap_days counts to overlap_end, or to $as_of when open, never negative.

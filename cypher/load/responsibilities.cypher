@@ -3,7 +3,7 @@
 // params: rows
 // Load a batch of responsibilities.csv rows:
 // (:Staff)-[:RESPONSIBLE_FOR {role, agency_id, start, end, reason}]->(:ServiceUser).
-// The agency is kept as a property (DESIGN §4) but must be loaded; staff missing from
+// The agency is kept as a property (docs/findings.md §4) but must be loaded; staff missing from
 // staff.csv still become (:Staff) nodes. Merged on row_key (see employments.cypher).
 UNWIND $rows AS row
 MATCH (u:ServiceUser {user_id: row.user_id})

@@ -2,7 +2,7 @@
 // mode: read
 // params:
 // How many nodes of each label and relationships of each type of the handover model
-// (DESIGN §4) the database holds, one row each; zero counts included.
+// (docs/findings.md §4) the database holds, one row each; zero counts included.
 UNWIND [
   ['node', 'Agency', COUNT { (:Agency) }],
   ['node', 'Service', COUNT { (:Service) }],

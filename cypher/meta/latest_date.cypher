@@ -1,7 +1,7 @@
 // name: latest_date
 // mode: read
 // params:
-// The latest date anywhere in the loaded dataset (the default as_of, DESIGN §3): the
+// The latest date anywhere in the loaded dataset (the default as_of, docs/data.md): the
 // maximum over employment, responsibility, plan and episode starts and ends, plans'
 // last_revised, and contact dates. Null when the dataset has no dates.
 CALL () {

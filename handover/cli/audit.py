@@ -11,31 +11,38 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
 from handover.cli.options import (
     AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg,
-    SepOpt, SinceOpt, UntilOpt,
+    OutDirOpt, SepOpt, SinceOpt, UntilOpt, check_at_least, choice_option,
 )
+from handover.engines.session import open_engine
+from handover.findings.discharge_follow_up import FINDING as DISCHARGES
+from handover.reports.audit import write_audit
 
 __all__ = ["audit"]
 
 
 def audit(
     data_dir: OptionalDataDirArg,
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the audit into (created if needed).")],
+    out: OutDirOpt,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
     engine: EngineOpt = EngineName.memory,
     neo4j_uri: Neo4jUriOpt = None,
-    follow_up_by: Annotated[str, typer.Option(
-        "--follow-up-by",
-        help="Whose contacts and episode starts count as follow-up: municipal (agencies of level "
-             "municipal), other-agency (any but the discharging one) or any.")] = "municipal",
+    follow_up_by: Annotated[str, choice_option(
+        "--follow-up-by", DISCHARGES.option("follow_up_by").allowed,
+        DISCHARGES.option("follow_up_by").help)] = DISCHARGES.option("follow_up_by").default,
     max_days: Annotated[int, typer.Option(
-        "--max-days", help="Follow-up counts on days 1 to this after discharge (the histogram's range).")] = 30,
-    stay_kind: Annotated[Optional[List[str]], typer.Option(
-        "--stay-kind",
-        help="Service kind whose episodes are stays; repeatable (default: inpatient, residential, detox).")] = None,
+        "--max-days", callback=check_at_least("--max-days", 0),
+        help="Follow-up counts on days 1 to this after discharge (the histogram's range).")] = 30,
+    stay_kind: Annotated[Optional[List[str]], choice_option(
+        "--stay-kind", DISCHARGES.option("stay_kinds").allowed,
+        "A service kind whose episodes are stays.", repeatable=True, show_default=False,
+        default_text="inpatient, residential, detox")] = None,
     no_suppress: Annotated[bool, typer.Option(
         "--no-suppress",
         help="Show every number, including counts of 1 to 4 (internal use only; the page says so).")] = False,
@@ -62,23 +69,13 @@ def audit(
     from 1 to 4, and shares and medians computed from them, are shown as <5. Use
     --no-suppress for internal use. The worklist is never suppressed.
     """
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    from handover.reports.audit import write_audit
-    from handover.engines.session import open_engine
-    from handover.timeline import parse_option_date
-
-    reference = parse_option_date(as_of, "--as-of")
-    first = parse_option_date(since, "--since")
-    last = parse_option_date(until, "--until")
     with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding,
                      allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:
         task = bar.add_task("audit", total=4)
         page = write_audit(
-            opened, out, since=first, until=last, as_of=reference, suppress=not no_suppress,
+            opened, Path(out), since=since, until=until, as_of=as_of, suppress=not no_suppress,
             follow_up_by=follow_up_by, max_days=max_days, stay_kinds=stay_kind or None,
             source=str(data_dir or engine.value),
             progress=lambda step: bar.update(task, description=step, advance=1),

@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from handover.cli.options import choice_option
+from handover.generate import generate_dataset
+from handover.generate.writer import FORMATS
 
 __all__ = ["generate"]
 
@@ -26,8 +32,7 @@ def generate(
     start_date: Annotated[Optional[str], typer.Option(
         "--start-date", metavar="YYYY-MM-DD",
         help="First day of the period. Default: 2022-01-01.", show_default=False)] = None,
-    fmt: Annotated[str, typer.Option(
-        "--format", metavar="csv|parquet", help="File format of the tables.")] = "csv",
+    fmt: Annotated[str, choice_option("--format", FORMATS, "File format of the tables.")] = "csv",
 ) -> None:
     """Write a synthetic dataset that looks like the field, to try handover on.
 
@@ -56,11 +61,6 @@ def generate(
     and little memory. A progress bar runs on standard error; a summary of
     the rows written goes to standard output.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from handover.generate import generate_dataset
-
     with Progress(TextColumn("users"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("users", total=max(users, 0))

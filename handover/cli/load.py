@@ -7,23 +7,24 @@ instead, for datasets too big for the server's heap (see :mod:`handover.engines.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from handover.cli.options import AllowIdentifiersOpt
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from handover.cli.options import AllowIdentifiersOpt, DataDirArg, EncodingOpt, Neo4jUriOpt, SepOpt
+from handover.engines.neo4j.connection import open_driver
+from handover.engines.neo4j.store import load_dataset
+from handover.io.guarded import read_guarded
 
 __all__ = ["load"]
 
 
 def load(
-    data_dir: Annotated[Path, typer.Argument(
-        help="Dataset folder: one <table>.csv or <table>.parquet per table.", show_default=False)],
-    neo4j_uri: Annotated[Optional[str], typer.Option(
-        "--neo4j-uri", metavar="URI",
-        help="Bolt URI of the Neo4j server (default: $NEO4J_URI, else the local server "
-             "started with `handover neo4j start`).", show_default=False)] = None,
+    data_dir: DataDirArg,
+    neo4j_uri: Neo4jUriOpt = None,
     replace: Annotated[bool, typer.Option(
         "--replace", help="Replace the dataset the database holds (in the same transaction; "
                           "with --bulk, deleted in committed batches first).")] = False,
@@ -32,9 +33,8 @@ def load(
                        "(above about 500,000 rows with the default 2g heap). Loads only into a "
                        "database without handover data (or with --replace); queries refuse "
                        "the data until the load has completed.")] = False,
-    sep: Annotated[str, typer.Option(
-        "--sep", help="CSV field separator; Norwegian Excel exports often use ';'.")] = ",",
-    encoding: Annotated[str, typer.Option("--encoding", help="CSV text encoding, e.g. utf-8 or cp1252.")] = "utf-8",
+    sep: SepOpt = ",",
+    encoding: EncodingOpt = "utf-8",
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Load a dataset folder into Neo4j as the graph the Cypher findings query.
@@ -49,13 +49,6 @@ def load(
     stops half-way leaves its data marked incomplete; findings refuse to run on it
     until the dataset is loaded again with --bulk --replace.
     """
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from handover.engines.neo4j.connection import open_driver
-    from handover.engines.neo4j.store import load_dataset
-    from handover.io.guarded import read_guarded
-
     dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     driver = open_driver(neo4j_uri)
     try:

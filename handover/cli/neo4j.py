@@ -12,16 +12,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from handover.cli.framework import HandoverCommand, new_app
 from handover.engines.neo4j import localserver
 
 __all__ = ["app"]
 
-app = typer.Typer(
-    help="Run the project's own local Neo4j 5.26 server (Bolt on 127.0.0.1 only, auth on, "
-         "password generated and stored in the state directory).",
-    no_args_is_help=True,
-    add_completion=False,
-)
+app = new_app(help="Run the project's own local Neo4j 5.26 server (Bolt on 127.0.0.1 only, auth on, "
+                   "password generated and stored in the state directory).")
 
 StateDirOpt = Annotated[Optional[Path], typer.Option(
     "--state-dir", metavar="DIR",
@@ -34,7 +31,7 @@ def _progress(line: str) -> None:
     typer.echo(line, err=True)
 
 
-@app.command()
+@app.command(cls=HandoverCommand)
 def start(
     state_dir: StateDirOpt = None,
     port: Annotated[Optional[int], typer.Option(
@@ -56,7 +53,7 @@ def start(
     typer.echo(info.uri)
 
 
-@app.command()
+@app.command(cls=HandoverCommand)
 def stop(
     state_dir: StateDirOpt = None,
     timeout: Annotated[float, typer.Option(
@@ -70,7 +67,7 @@ def stop(
     typer.echo("stopped" if localserver.stop(state_dir, timeout=timeout) else "not running")
 
 
-@app.command()
+@app.command(cls=HandoverCommand)
 def status(state_dir: StateDirOpt = None) -> None:
     """Tell whether the local Neo4j server is running and answering queries.
 

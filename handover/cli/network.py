@@ -14,9 +14,11 @@ from typing import Annotated, List, Optional, Tuple
 import typer
 
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, OutOpt, SepOpt, SinceOpt, UntilOpt,
+    AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, OutDirOpt, OutFileOpt, SepOpt, SinceOpt, UntilOpt,
+    check_at_least, choice_option, date_option,
 )
 from handover.errors import InputError
+from handover.model import VOCABULARIES
 from handover.io.atomic import write_text_atomic
 from handover.io.guarded import read_guarded
 from handover.reports.networks import KINDS, RENDERERS, caseload_text, network_output, write_caseload, write_metrics
@@ -29,9 +31,9 @@ NetworkFormat = Enum("NetworkFormat", {name: name for name in RENDERERS}, type=s
 
 
 WindowDaysOpt = Annotated[int, typer.Option(
-    "--window-days", help="handover-flows: days after an episode's end in which the next "
-                          "episode may start (docs/findings.md §5.1).")]
-OutDirOpt = Annotated[Path, typer.Option("--out", help="Folder to write the CSV files into (created if needed).")]
+    "--window-days", callback=check_at_least("--window-days", 0),
+    help="handover-flows: days after an episode's end in which the next episode may start "
+         "(docs/findings.md §5.1).")]
 
 
 def _write(text: str, out: Optional[Path], what: str) -> None:
@@ -42,24 +44,21 @@ def _write(text: str, out: Optional[Path], what: str) -> None:
         typer.echo(f"{what} written to {out}", err=True)
 
 
-def _dates(since: Optional[str], until: Optional[str]):
-    since, until = parse_option_date(since, "--since"), parse_option_date(until, "--until")
+def _dates(since, until):
     if since is not None and until is not None and since > until:
         raise InputError(f"--since {since.date()} is after --until {until.date()}")
     return since, until
 
 
-def _slice(as_of: Optional[str], between: Optional[Tuple[str, str]], since: Optional[str],
-           until: Optional[str]):
+def _slice(on, between: Optional[Tuple[str, str]], since, until):
     """The period of ``handover network``: ``(since, until, sliced)`` from its time options."""
-    given = [name for name, value in (("--as-of", as_of), ("--between", between)) if value is not None]
+    given = [name for name, value in (("--on", on), ("--between", between)) if value is not None]
     if len(given) > 1 or (given and (since is not None or until is not None)):
         used = given + [name for name, value in (("--since", since), ("--until", until)) if value is not None]
-        raise InputError(f"{' and '.join(used)} cannot be combined: give one day (--as-of), "
+        raise InputError(f"{' and '.join(used)} cannot be combined: give one day (--on), "
                          "one period (--between START END) or --since/--until")
-    if as_of is not None:
-        day = parse_option_date(as_of, "--as-of")
-        return day, day, True
+    if on is not None:
+        return on, on, True
     if between is not None:
         start, end = parse_option_date(between[0], "--between"), parse_option_date(between[1], "--between")
         if start > end:
@@ -73,15 +72,14 @@ def network(
         help="handover-flows (agency → agency), shared-users (agency — agency) or "
              "handover-of-work (staff → staff).", show_default=False)],
     data_dir: DataDirArg,
-    role: Annotated[Optional[List[str]], typer.Option(
-        "--role", help="handover-of-work: follow responsibilities of this role; repeat for "
-                       "several (default: all roles).")] = None,
+    role: Annotated[Optional[List[str]], choice_option(
+        "--role", VOCABULARIES["role"], "handover-of-work: follow responsibilities of this role.",
+        repeatable=True, show_default=False, default_text="every role")] = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
-    as_of: Annotated[Optional[str], typer.Option(
-        "--as-of", metavar="YYYY-MM-DD",
-        help="Only this day: what is active on it (shared-users) or happens on it (handovers, "
-             "handovers of work).", show_default=False)] = None,
+    on: Annotated[Optional[str], date_option(
+        "--on", "Only this day: what is active on it (shared-users) or happens on it (handovers, "
+                "handovers of work).")] = None,
     between: Annotated[Optional[Tuple[str, str]], typer.Option(
         "--between", metavar="START END",
         help="Only this period (both days included): what is active or happens in it. Works for "
@@ -95,7 +93,7 @@ def network(
                          "interactive page that opens offline. gexf: the whole graph for Gephi, "
                          "with the days each node and edge is active as time intervals.",
         show_default=False)] = None,
-    out: OutOpt = None,
+    out: OutFileOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
     allow_identifiers: AllowIdentifiersOpt = False,
@@ -119,13 +117,13 @@ def network(
     agency networks weight = count. Agencies carry name, kind, level, municipality and users
     served; staff carry their profession.
 
-    Time: --as-of DATE keeps one day and --between START END one period. A handover counts
+    Time: --on DATE keeps one day and --between START END one period. A handover counts
     on its handover date, a handover of work on the day the next person's responsibility
     starts, and a shared user on the days they are at both agencies. --timeline writes an
     HTML page with one network per month. The gexf file holds the same days as time
     intervals (spells), so Gephi's timeline plays the network.
     """
-    since_day, until_day, sliced = _slice(as_of, between, since, until)
+    since_day, until_day, sliced = _slice(on, between, since, until)
     dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
                                 timeline=timeline, roles=role or None, since=since_day, until=until_day,
@@ -169,11 +167,12 @@ def caseload(
     data_dir: DataDirArg,
     as_of: AsOfOpt = None,
     max_users: Annotated[Optional[int], typer.Option(
-        "--max-users", help="Flag staff responsible, in one role, for more than this many users.",
-        show_default=False)] = None,
+        "--max-users", callback=check_at_least("--max-users", 1), show_default=False,
+        help="Flag staff responsible, in one role, for more than this many users.")] = None,
     out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write caseload_staff.csv and caseload_agencies.csv into this folder "
-                      "instead of printing them.")] = None,
+        "--out", metavar="DIR", show_default=False,
+        help="The folder to write caseload_staff.csv and caseload_agencies.csv into (made if "
+             "needed); default: both tables on standard output.")] = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
     allow_identifiers: AllowIdentifiersOpt = False,
@@ -187,11 +186,10 @@ def caseload(
     on --as-of: its users (with an active plan, episode or responsibility there), those
     without any active responsible person at that agency, and their share.
     """
-    reference = parse_option_date(as_of, "--as-of")
     dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
     if out is None:
-        sys.stdout.write(caseload_text(dataset, as_of=reference, max_users=max_users))
+        sys.stdout.write(caseload_text(dataset, as_of=as_of, max_users=max_users))
         return
-    staff_rows, agency_rows = write_caseload(dataset, out, as_of=reference, max_users=max_users)
+    staff_rows, agency_rows = write_caseload(dataset, out, as_of=as_of, max_users=max_users)
     typer.echo(f"caseload_staff.csv ({staff_rows} rows) and caseload_agencies.csv ({agency_rows} rows) "
                f"written to {out}", err=True)

@@ -1,17 +1,35 @@
-"""Command-line options shared by several commands, declared once."""
+"""Command-line options shared by several commands, declared once, and how options are made.
+
+Every option means one thing everywhere:
+
+- ``--out``: a **file** where a command writes one output (``find``, ``network``, ``user``),
+  a **folder** where it writes several (``report``, ``audit``, ``metrics``, ``caseload``);
+  its help says which.
+- ``--as-of``: the day the data describe (docs/findings.md, "as of").
+- ``--since`` / ``--until``: the period reported on, both days included.
+
+Options with a closed set of values are checked while the command line is read, before
+any data is: :func:`choice_option` makes one, with the allowed values in ``--help`` and
+in the message that refuses another value (``--role: boss is not one of: ...``). Dates
+are parsed the same way (:func:`date_option`), so commands receive ``pandas.Timestamp``.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Callable, Optional, Sequence
 
 import typer
 
+from handover.errors import InputError
+from handover.timeline import parse_option_date
+
 __all__ = [
     "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
-    "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutOpt", "SinceOpt", "UntilOpt",
-    "AllowIdentifiersOpt",
+    "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
+    "UntilOpt", "AllowIdentifiersOpt", "choice_option", "date_option", "check_choice",
+    "check_choices", "check_at_least",
 ]
 
 
@@ -26,8 +44,85 @@ class OutputFormat(str, Enum):
     json = "json"
 
 
+def check_choice(flag: str, allowed: Sequence[str]) -> Callable[[Any], Any]:
+    """A callback refusing a value outside ``allowed``, naming the flag and the allowed values.
+
+    Examples
+    --------
+    >>> check_choice("--provider", ("agency", "staff"))("staff")
+    'staff'
+    >>> check_choice("--provider", ("agency", "staff"))("team")
+    Traceback (most recent call last):
+    ...
+    handover.errors.InputError: --provider: team is not one of: agency, staff
+    """
+    def check(value):
+        if value is not None and value not in allowed:
+            raise InputError(f"{flag}: {value} is not one of: {', '.join(allowed)}")
+        return value
+
+    return check
+
+
+def check_choices(flag: str, allowed: Sequence[str]) -> Callable[[Any], Any]:
+    """:func:`check_choice` for a repeatable option: every value is checked."""
+    one = check_choice(flag, allowed)
+
+    def check(values):
+        for value in values or ():
+            one(value)
+        return values
+
+    return check
+
+
+def check_at_least(flag: str, least: int) -> Callable[[Any], Any]:
+    """A callback refusing a number below ``least`` (0: "must not be negative").
+
+    Examples
+    --------
+    >>> check_at_least("--window-days", 0)(-1)
+    Traceback (most recent call last):
+    ...
+    handover.errors.InputError: --window-days: -1 must not be negative
+    """
+    def check(value):
+        if value is not None and value < least:
+            rule = "must not be negative" if least == 0 else f"must be at least {least}"
+            raise InputError(f"{flag}: {value} {rule}")
+        return value
+
+    return check
+
+
+def _choices_text(allowed: Sequence[str]) -> str:
+    return f"One of: {', '.join(allowed)}."
+
+
+def choice_option(flag: str, allowed: Sequence[str], help: str, *, repeatable: bool = False,
+                  show_default: bool = True, default_text: str | None = None) -> Any:
+    """A ``typer.Option`` for ``flag`` accepting only ``allowed`` (repeatable when asked).
+
+    The allowed values are listed in ``--help``; another value is refused before the
+    command runs, with exit code 2.
+    """
+    name = flag.lstrip("-").replace("-", "_").upper()
+    check = check_choices(flag, allowed) if repeatable else check_choice(flag, allowed)
+    text = f"{help} {_choices_text(allowed)}" + (" Repeat the option for several." if repeatable else "")
+    if default_text:
+        text += f" Default: {default_text}."
+    return typer.Option(flag, metavar=name, help=text, callback=check,
+                        autocompletion=lambda: list(allowed), show_default=show_default)
+
+
+def date_option(flag: str, help: str) -> Any:
+    """A ``typer.Option`` for a day as ``YYYY-MM-DD``, parsed (to ``pandas.Timestamp``) while reading."""
+    return typer.Option(flag, metavar="YYYY-MM-DD", help=help, show_default=False,
+                        callback=lambda text: parse_option_date(text, flag))
+
+
 DataDirArg = Annotated[Path, typer.Argument(
-    help="Dataset folder: one <table>.csv or <table>.parquet per table (see README).",
+    help="Dataset folder: one <table>.csv or <table>.parquet per table (see docs/data.md).",
     show_default=False)]
 OptionalDataDirArg = Annotated[Optional[Path], typer.Argument(
     help="Dataset folder. With --engine neo4j it is optional: given, it is loaded "
@@ -35,19 +130,24 @@ OptionalDataDirArg = Annotated[Optional[Path], typer.Argument(
     show_default=False)]
 SepOpt = Annotated[str, typer.Option("--sep", help="CSV field separator; Norwegian Excel exports often use ';'.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="CSV text encoding, e.g. utf-8 or cp1252.")]
-AsOfOpt = Annotated[Optional[str], typer.Option(
-    "--as-of", metavar="YYYY-MM-DD",
-    help="Reference date that closes ongoing intervals. Default: the latest date in the dataset.")]
+AsOfOpt = Annotated[Optional[str], date_option(
+    "--as-of", "The day the data describe; it closes intervals still ongoing then. "
+               "Default: the latest date in the dataset.")]
 EngineOpt = Annotated[EngineName, typer.Option(
     "--engine", help="memory: pandas + networkx, no server. neo4j: the Cypher queries on a Neo4j server.")]
 Neo4jUriOpt = Annotated[Optional[str], typer.Option(
-    "--neo4j-uri", metavar="URI",
+    "--neo4j-uri", metavar="URI", show_default=False,
     help="Bolt URI of the Neo4j server (default: $NEO4J_URI, else the local server "
          "started with `handover neo4j start`).")]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table for reading, csv or json for scripts.")]
-OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of standard output.")]
-SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", help="Earliest date to include.")]
-UntilOpt = Annotated[Optional[str], typer.Option("--until", metavar="YYYY-MM-DD", help="Latest date to include.")]
+OutFileOpt = Annotated[Optional[Path], typer.Option(
+    "--out", metavar="FILE", show_default=False,
+    help="The file to write (its folder is made if needed); default: standard output.")]
+OutDirOpt = Annotated[Path, typer.Option(
+    "--out", metavar="DIR", show_default=False,
+    help="The folder to write the files into (made if needed).")]
+SinceOpt = Annotated[Optional[str], date_option("--since", "The first day of the period reported on.")]
+UntilOpt = Annotated[Optional[str], date_option("--until", "The last day of the period reported on.")]
 AllowIdentifiersOpt = Annotated[bool, typer.Option(
     "--allow-identifiers",
     help="Accept user and staff ids that look like Norwegian national identity numbers "

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from handover.cli.options import DataDirArg, EncodingOpt, SepOpt
+from handover.datasets.pseudonymize import pseudonymize_folder
 
 __all__ = ["pseudonymize"]
 
@@ -63,8 +64,6 @@ def pseudonymize(
     Exits 2 for a broken dataset, unusable folders or key file, or staff ids
     that look like national identity numbers without --staff.
     """
-    from handover.datasets.pseudonymize import pseudonymize_folder
-
     summary = pseudonymize_folder(data_dir, out_dir, key_file, staff=staff, keep_text=keep_text,
                                   sep=sep, encoding=encoding)
     if summary.key_created:

@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, SepOpt
+from handover.io.guarded import read_guarded
+from handover.reports.user_story import write_user_page
 
 __all__ = ["user"]
 
@@ -21,7 +23,8 @@ def user(
         help="The user's id as in users.csv (pseudonymous, e.g. u01).", show_default=False)],
     data_dir: DataDirArg,
     out: Annotated[Path, typer.Option(
-        "--out", help="The HTML page to write (its folder is created if needed).", show_default=False)],
+        "--out", metavar="FILE", show_default=False,
+        help="The HTML page to write (its folder is made if needed).")],
     as_of: AsOfOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
@@ -40,11 +43,6 @@ def user(
     The page names the user by id only. An id that is not in users.csv exits with
     code 2.
     """
-    from handover.io.guarded import read_guarded
-    from handover.timeline import parse_option_date
-    from handover.reports.user_story import write_user_page
-
-    reference = parse_option_date(as_of, "--as-of")
     dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
-    page = write_user_page(dataset, user_id, out, as_of=reference, source=Path(data_dir).name)
+    page = write_user_page(dataset, user_id, out, as_of=as_of, source=Path(data_dir).name)
     typer.echo(f"page written to {page}", err=True)  # no id: status lines carry no personal data

@@ -13,7 +13,7 @@ __all__ = ["Engine"]
 class Engine(ABC):
     """Runs findings on one dataset and returns raw result frames.
 
-    Engines answer with the columns of DESIGN §5 but need not sort or type them:
+    Engines answer with the columns of docs/findings.md §5 but need not sort or type them:
     :func:`handover.findings.find` resolves options, fills in ``as_of`` and
     finalizes every answer the same way, so the engines can be compared row for row.
     """

@@ -107,7 +107,7 @@ FINDING = Finding(
     sort_key="user_id role",
     memory=caseworker_turnover,
     options=(
-        choices("roles", ("caseworker",), "A role to examine; repeat for several.",
+        choices("roles", ("caseworker",), "A role to examine.",
                 VOCABULARIES["role"], flag="--role"),
         days("window_days", 365, "Length of the sliding window in days."),
         count("min_changes", 3, "Flag when a window holds at least this many changes."),

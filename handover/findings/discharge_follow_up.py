@@ -158,8 +158,7 @@ FINDING = Finding(
                "municipal (agencies of level municipal), other-agency (any but the discharging "
                "one) or any.", FOLLOW_UP_BY),
         days("max_days", 30, "Follow-up counts on days 1 to this after the discharge."),
-        choices("stay_kinds", STAY_SERVICE_KINDS, "A service kind whose episodes are stays; repeat "
-                "for several.", VOCABULARIES["service_kind"], flag="--stay-kind"),
+        choices("stay_kinds", STAY_SERVICE_KINDS, "A service kind whose episodes are stays.", VOCABULARIES["service_kind"], flag="--stay-kind"),
         date("since", "Keep discharges on or after this day."),
         date("until", "Keep discharges on or before this day."),
     ),

@@ -79,8 +79,7 @@ FINDING = Finding(
     sort_key="user_id plan_a_id plan_b_id",
     memory=parallel_plans,
     options=(
-        choices("kinds", None, "Keep pairs where both plans are of these kinds; repeat for several "
-                "(default: every kind).", VOCABULARIES["plan_kind"], flag="--kind"),
+        choices("kinds", None, "Keep pairs where both plans are of these kinds.", VOCABULARIES["plan_kind"], flag="--kind"),
         days("min_overlap_days", 1, "Keep pairs overlapping at least this many days."),
     ),
     needs=("plans",),

@@ -198,7 +198,7 @@ class Finding:
 
     @property
     def cli_name(self) -> str:
-        """The name on the command line: ``handover-without-coordinator``."""
+        """The name on the command line: the name with dashes for underscores."""
         return self.name.replace("_", "-")
 
     @property

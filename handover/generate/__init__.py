@@ -1,7 +1,7 @@
-"""Synthetic datasets that look like the field: ``handover generate`` (DOMAIN.md).
+"""Synthetic datasets that look like the field: ``handover generate``.
 
-:func:`generate_dataset` writes a contract-valid dataset (all nine tables of DESIGN
-§3) for a health region sized to the number of users: a big city with NAV district
+:func:`generate_dataset` writes a contract-valid dataset (all nine tables of the data contract,
+docs/data.md) for a health region sized to the number of users: a big city with NAV district
 offices, towns and small municipalities, a health trust with TSB and DPS, private
 institutions and NGOs. Users change caseworker two to three times a year, pass
 through detox and three-month inpatient stays, hold parallel plans that go dormant,
@@ -98,7 +98,7 @@ def _checked(users, seed, years, start, fmt, chunk_users) -> tuple[int, int, int
         start = start.date()
     elif not isinstance(start, dt.date):
         raise InputError(f"--start-date: {start!r} is not a date (YYYY-MM-DD)")
-    # Birth years (18 to 80 years before the start) must stay within 1900-2100 (DESIGN §3).
+    # Birth years (18 to 80 years before the start) must stay within 1900-2100 (docs/data.md).
     if not _EARLIEST_START <= start <= _LATEST_START:
         raise InputError(f"--start-date: {start} is not between {_EARLIEST_START} and {_LATEST_START}")
     if fmt not in FORMATS:

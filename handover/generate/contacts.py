@@ -6,7 +6,7 @@ caseworker keeps changing see many different people: the continuity-of-care
 indices notice. Low-threshold services are visited without a named staff member.
 After a discharge from a stay, a municipal contact follows the same day, within a
 week, within a month, or not at all (FOLLOW_UP_DELAY); the discharge day itself
-never counts as follow-up (DESIGN §5.4).
+never counts as follow-up (docs/findings.md §5.4).
 """
 
 from __future__ import annotations

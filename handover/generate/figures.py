@@ -3,7 +3,7 @@
 Figures marked *DOMAIN* are from ``shared/DOMAIN.md`` ("Numbers for realistic
 synthetic data"); the others are plausible choices that make the figures marked
 *DOMAIN* come out right (``handover.generate.realism`` measures them), or that give
-every finding of DESIGN §5 something to find.
+every finding of docs/findings.md §5 something to find.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stream tables into a dataset folder, chunk by chunk, as CSV or Parquet (DESIGN §3).
+"""Stream tables into a dataset folder, chunk by chunk, as CSV or Parquet (docs/data.md).
 
 Each table is written to ``<table>.<format>.partial`` while generating, one append
 (a CSV block or a Parquet row group) per chunk, and renamed into place only when

@@ -1,4 +1,4 @@
-r"""Read and validate a dataset folder (DESIGN §3).
+r"""Read and validate a dataset folder (docs/data.md).
 
 A dataset is a folder with one ``<table>.csv`` or ``<table>.parquet`` per table.
 Both formats are turned into columns of stripped Arrow text first, so one validation

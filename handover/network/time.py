@@ -198,7 +198,7 @@ def network_in_period(kind, dataset: Dataset, *, since=None, until=None, roles=N
     roles : iterable of str, optional
         handover-of-work only: the roles followed.
     window_days : int
-        handover-flows only (DESIGN §5.1).
+        handover-flows only (docs/findings.md §5.1).
 
     Returns
     -------

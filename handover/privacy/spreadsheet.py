@@ -10,7 +10,7 @@ leading ``'`` in front of such text: the spreadsheet then shows the text as type
 
 Outputs *meant for scripts* keep exact values and are never neutralised:
 ``handover find --format csv|json`` and ``handover network --format csv`` print exactly
-the values of DESIGN §5, so that a script reading them sees the ids the data holds; and
+the values of docs/findings.md §5, so that a script reading them sees the ids the data holds; and
 datasets written by ``handover generate`` and ``handover pseudonymize`` are input data,
 not reports. Numbers are never touched: ``-3`` in a numeric column is a number, not a
 formula.

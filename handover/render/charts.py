@@ -4,30 +4,29 @@ Each helper returns one self-contained ``<svg>`` element as a string: colours an
 fonts are presentation attributes (no stylesheet needed), every mark carries a
 ``<title>`` tooltip, and the chart is labelled for screen readers
 (``role="img"``, ``aria-labelledby`` naming its ``<title>`` and ``<desc>``). Every
-piece of text is escaped with :func:`html.escape`, since labels come from agency
-systems. There are no scripts, no fonts and no links to anything outside the page;
-the ``xmlns`` attribute is left out, as HTML pages embed SVG without it.
+piece of text is escaped (:func:`handover.render.html.escape`), since labels come from
+agency systems; the colours are those of :mod:`handover.render.colours`. There are no
+scripts, no fonts and no links to anything outside the page; the ``xmlns`` attribute is
+left out, as HTML pages embed SVG without it.
 
 A value can be *hidden* (small-cell suppression): the chart then draws a dashed
-outline instead of a bar or point, labelled with the marker text (``<5``), so the
+outline instead of a bar or point, labelled with the marker (:data:`SMALL`, ``<5``), so the
 reader sees that something is there without seeing how much.
 """
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-__all__ = ["Bar", "Series", "PALETTE", "HIDDEN_FILL", "bar_chart", "histogram", "line_chart"]
+from handover.privacy.suppression import SMALL
+from handover.render.colours import HIDDEN_FILL, HIDDEN_STROKE, PALETTE
+from handover.render.html import escape
 
-#: Series colours, chosen to stay apart for colour-blind readers (blue, orange, teal, purple).
-PALETTE = ("#0b4f8a", "#c2570c", "#0f766e", "#6d28d9")
-#: Fill of a hidden (suppressed) mark; its outline is dashed grey.
-HIDDEN_FILL = "#f1f3f5"
-_HIDDEN_STROKE = "#8a94a0"
+__all__ = ["Bar", "Series", "SMALL", "PALETTE", "HIDDEN_FILL", "bar_chart", "histogram", "line_chart"]
+
 _INK = "#333333"
 _GRID = "#d9dee3"
 _FONT = "system-ui,-apple-system,Segoe UI,Roboto,sans-serif"
@@ -73,10 +72,6 @@ class Series:
     colour: str | None = None
 
 
-def _esc(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _number(value: float) -> str:
     """A value as printed on a chart: integers plainly, others with one decimal."""
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
@@ -93,21 +88,21 @@ def _open(ident: str, title: str, desc: str, width: float, height: float) -> str
         f'<svg class="chart" role="img" aria-labelledby="{ident}-t {ident}-d" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" height="{height:.0f}" font-family="{_FONT}" '
         f'style="max-width:100%;height:auto">'
-        f'<title id="{ident}-t">{_esc(title)}</title><desc id="{ident}-d">{_esc(desc or title)}</desc>'
+        f'<title id="{ident}-t">{escape(title)}</title><desc id="{ident}-d">{escape(desc or title)}</desc>'
     )
 
 
 def _text(x: float, y: float, text: str, *, size: float, anchor: str = "middle", fill: str = _INK,
           extra: str = "") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" fill="{fill}" '
-            f'text-anchor="{anchor}"{extra}>{_esc(text)}</text>')
+            f'text-anchor="{anchor}"{extra}>{escape(text)}</text>')
 
 
 def _rect(x: float, y: float, w: float, h: float, *, fill: str, tooltip: str, hidden: bool, css: str) -> str:
-    style = (f'fill="{HIDDEN_FILL}" stroke="{_HIDDEN_STROKE}" stroke-dasharray="3 2"' if hidden
+    style = (f'fill="{HIDDEN_FILL}" stroke="{HIDDEN_STROKE}" stroke-dasharray="3 2"' if hidden
              else f'fill="{fill}"')
     return (f'<rect class="{css}" x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
-            f'{style}><title>{_esc(tooltip)}</title></rect>')
+            f'{style}><title>{escape(tooltip)}</title></rect>')
 
 
 def bar_chart(
@@ -221,9 +216,9 @@ def bar_chart(
     if divider_after is not None and 0 <= divider_after < len(bars):
         x = pad + (divider_after + 1) * slot - slot * 0.1
         marks.append(f'<line class="divider" x1="{x:.1f}" y1="{pad - 14:.1f}" x2="{x:.1f}" y2="{height - pad:.1f}" '
-                     f'stroke="{_HIDDEN_STROKE}" stroke-width="1" stroke-dasharray="4 3"/>')
+                     f'stroke="{HIDDEN_STROKE}" stroke-width="1" stroke-dasharray="4 3"/>')
         if divider_label:
-            marks.append(_text(x + 4, pad - 6, divider_label, size=font_size, anchor="start", fill=_HIDDEN_STROKE))
+            marks.append(_text(x + 4, pad - 6, divider_label, size=font_size, anchor="start", fill=HIDDEN_STROKE))
     return _open(ident, title, desc, width, height) + "".join(marks) + "</svg>"
 
 
@@ -266,8 +261,8 @@ def histogram(
     bars = []
     for value, count in counts.items():
         if hide_small and 1 <= count <= 4:
-            bars.append(Bar(str(value), None, text="<5", hidden=True,
-                            tooltip=f"{value}{suffix}: <5 (small number, hidden)"))
+            bars.append(Bar(str(value), None, text=SMALL, hidden=True,
+                            tooltip=f"{value}{suffix}: {SMALL} (small number, hidden)"))
         else:
             bars.append(Bar(str(value), count, tooltip=f"{value}{suffix}: {count}"))
     shown = [b.value for b in bars if b.value is not None]
@@ -352,15 +347,15 @@ def line_chart(
             if isinstance(value, str):
                 marks.append(f'<circle class="point hidden" cx="{x:.1f}" cy="{base - 6 - 11 * n:.1f}" r="4.5" '
                              f'fill="{HIDDEN_FILL}" stroke="{colour}" stroke-dasharray="2 1.5">'
-                             f'<title>{_esc(label)}: {_esc(value)} (small numbers, hidden)</title></circle>')
+                             f'<title>{escape(label)}: {escape(value)} (small numbers, hidden)</title></circle>')
             elif value is not None:
                 y = base - plot * min(value, max_value) / max_value
                 marks.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
-                             f'<title>{_esc(label)}: {_esc(_number_decimal(value))}{_esc(space)}</title></circle>')
+                             f'<title>{escape(label)}: {escape(_number_decimal(value))}{escape(space)}</title></circle>')
     markers = sorted({v for s in series for v in s.values if isinstance(v, str)})
     if markers:
         marks.append(f'<circle cx="{legend_x + 6:.1f}" cy="14" r="4.5" fill="{HIDDEN_FILL}" '
-                     f'stroke="{_HIDDEN_STROKE}" stroke-dasharray="2 1.5"/>')
+                     f'stroke="{HIDDEN_STROKE}" stroke-dasharray="2 1.5"/>')
         marks.append(_text(legend_x + 16, 18, f"hidden ({', '.join(markers)})", size=font_size, anchor="start"))
     return _open(ident, title, desc, width, height) + "".join(marks) + "</svg>"
 

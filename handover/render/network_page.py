@@ -10,8 +10,10 @@ with a slider and a play button.
 Pages are **self-contained**. pyvis' own page, even with ``cdn_resources="in_line"``,
 still links Bootstrap from a CDN, so these pages use their own frame and inline the
 scripts and styles pyvis ships in its package (vis-network 9.1.2, tom-select for the
-filter menu, pyvis' ``utils.js``), read from the installed pyvis at render time: nothing
-is fetched, and a page works on a closed health network or attached to an e-mail.
+filter menu, pyvis' ``utils.js``), read from the installed pyvis at render time, and
+their own (``assets/network.css``, ``network-filter.js``, ``network-draw.js``,
+``network-timeline.js``): nothing is fetched, and a page works on a closed health
+network or attached to an e-mail.
 
 Pages are **safe** with any agency or staff name. Text in the HTML frame is escaped;
 the graph data is embedded as JSON with ``<``, ``>`` and ``&`` escaped, so no name can
@@ -22,8 +24,6 @@ switch tooltips to raw HTML when a title contains ``href``; this page never does
 
 from __future__ import annotations
 
-import html
-import json
 import math
 from dataclasses import dataclass
 from importlib import resources
@@ -32,9 +32,12 @@ import networkx as nx
 import numpy as np
 
 from handover import __version__
-from handover.render.charts import PALETTE, Bar, bar_chart
 from handover.errors import HandoverError
+from handover.render.charts import Bar, bar_chart
+from handover.render.colours import CATEGORY_COLOURS, FADED, LEVEL_COLOURS, UNKNOWN
+from handover.render.html import asset, escape, json_for_script
 
+# The colours of the nodes (from handover.render.colours) stay importable from here, beside the pages.
 __all__ = [
     "LEVEL_COLOURS",
     "CATEGORY_COLOURS",
@@ -45,13 +48,6 @@ __all__ = [
     "iframe",
 ]
 
-#: Agency colours by ``level`` (the palette of :mod:`handover.render.charts`).
-LEVEL_COLOURS = {"municipal": PALETTE[0], "specialist": PALETTE[1], "state": PALETTE[2], "private": PALETTE[3]}
-#: Colours of other categories (staff professions), in order of frequency ("Tableau 10").
-CATEGORY_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
-                    "#b07aa1", "#edc948", "#9c755f", "#ff9da7")
-_UNKNOWN = "#8a94a0"
-_FADED = "rgba(190,197,205,0.55)"
 _LAYOUT_SEED = 42
 # Up to this many lines, each shows its number; more would hide the network behind digits.
 _LABELLED_EDGES = 60
@@ -95,16 +91,6 @@ def vis_assets() -> dict[str, str]:
     return found
 
 
-def _json_for_script(value) -> str:
-    """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` (so no ``</script>``)."""
-    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
-
-
 # --- what the network is -------------------------------------------------------------
 
 
@@ -124,7 +110,7 @@ _WORDS = {
         "Handover flows between agencies", "agencies", "handovers",
         "users served: users with a responsibility, plan, episode or contact there in the period",
         "An arrow runs from the agency whose episode ended to the agency where the user's next episode "
-        "began within the window (DESIGN §5.1), with or without a coordinator."),
+        "began within the window (docs/findings.md §5.1), with or without a coordinator."),
     "shared users": _Words(
         "Users shared between agencies", "agencies", "shared users",
         "users served: users with a responsibility, plan, episode or contact there in the period",
@@ -166,23 +152,23 @@ def _colour_key(graph: nx.Graph) -> tuple[str, dict[str, str], list[tuple[str, s
     colours: dict[str, str] = {}
     if attribute == "level":
         for value in counts:
-            colours[value] = LEVEL_COLOURS.get(value, _UNKNOWN)
+            colours[value] = LEVEL_COLOURS.get(value, UNKNOWN)
         order = [v for v in LEVEL_COLOURS if v in counts] + sorted(v for v in counts if v not in LEVEL_COLOURS)
     else:
         ranked = sorted((v for v in counts if v != "unknown"), key=lambda v: (-counts[v], v))
         for i, value in enumerate(ranked):
-            colours[value] = CATEGORY_COLOURS[i] if i < len(CATEGORY_COLOURS) else _UNKNOWN
+            colours[value] = CATEGORY_COLOURS[i] if i < len(CATEGORY_COLOURS) else UNKNOWN
         if "unknown" in counts:
-            colours["unknown"] = _UNKNOWN
+            colours["unknown"] = UNKNOWN
         order = ranked + (["unknown"] if "unknown" in counts else [])
     legend, other = [], 0
     for value in order:
-        if attribute != "level" and colours[value] == _UNKNOWN and value != "unknown":
+        if attribute != "level" and colours[value] == UNKNOWN and value != "unknown":
             other += counts[value]
         else:
             legend.append((value, colours[value], counts[value]))
     if other:
-        legend.append(("other professions" if attribute == "profession" else "other agencies", _UNKNOWN, other))
+        legend.append(("other professions" if attribute == "profession" else "other agencies", UNKNOWN, other))
     return attribute, colours, legend
 
 
@@ -360,7 +346,7 @@ def _vis_items(graph: nx.Graph, positions: dict, *, largest_served=None, largest
         if not _is_staff(graph) and data.get("level"):
             extra["agency_level"] = data["level"]
         net.add_node(str(node), label=_label(graph, node), title=_node_tooltip(graph, node, words),
-                     color=colours.get(value, _UNKNOWN), size=_size(data.get("users_served", 0), largest_served),
+                     color=colours.get(value, UNKNOWN), size=_size(data.get("users_served", 0), largest_served),
                      x=x, y=y, users_served=int(data.get("users_served", 0) or 0), **extra)
     labelled = graph.number_of_edges() <= _LABELLED_EDGES
     for source, target, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
@@ -423,34 +409,34 @@ def _legend(graph: nx.Graph, legend_rows, attribute: str, *, largest_served, lar
     words = _words(graph)
     what = {"profession": "profession", "agency_id": "agency"}.get(attribute, "agency level")
     rows = "".join(
-        f'<li><span class="swatch" style="background:{_esc(colour)}"></span>{_esc(value)}'
+        f'<li><span class="swatch" style="background:{escape(colour)}"></span>{escape(value)}'
         f'<span class="n">{count}</span></li>' for value, colour, count in legend_rows)
     small, big = _size(1, 4), _size(4, 4)
     return f"""
-<h2>Colour: {_esc(what)}</h2>
+<h2>Colour: {escape(what)}</h2>
 <ul class="keys">{rows}</ul>
 <h2>Size</h2>
 <p class="sizes"><svg width="{2 * big + 2 * small + 24:.0f}" height="{2 * big + 4:.0f}" aria-hidden="true">
 <circle cx="{small + 2:.1f}" cy="{big + 2:.1f}" r="{small:.1f}" fill="#c9d3dd"/>
 <circle cx="{2 * small + 14 + big:.1f}" cy="{big + 2:.1f}" r="{big:.1f}" fill="#c9d3dd"/></svg>
-<span>Area grows with {_esc(words.node_size)}. Largest: <b>{largest_served}</b>.</span></p>
+<span>Area grows with {escape(words.node_size)}. Largest: <b>{largest_served}</b>.</span></p>
 <h2>Lines</h2>
 <p class="lines"><svg width="70" height="22" aria-hidden="true"><line x1="2" y1="6" x2="68" y2="6" stroke="#8f9ba8"
 stroke-width="1.5"/><line x1="2" y1="17" x2="68" y2="17" stroke="#8f9ba8" stroke-width="7"/></svg>
-<span>Width grows with the number of {_esc(words.edge_count)}. Thickest: <b>{largest_count}</b>.</span></p>
-<p class="how">{_esc(words.arrow)}</p>"""
+<span>Width grows with the number of {escape(words.edge_count)}. Thickest: <b>{largest_count}</b>.</span></p>
+<p class="how">{escape(words.arrow)}</p>"""
 
 
 def _strongest(graph: nx.Graph, limit: int = 10) -> str:
     words = _words(graph)
     edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["count"], str(e[0]), str(e[1])))[:limit]
     if not edges:
-        return f'<p class="how">No {_esc(words.edge_count)} in this period.</p>'
+        return f'<p class="how">No {escape(words.edge_count)} in this period.</p>'
     arrow = "→" if graph.is_directed() else "—"
     rows = "".join(
-        f'<tr><td>{_esc(_label(graph, s))}</td><td class="arrow">{arrow}</td><td>{_esc(_label(graph, t))}</td>'
+        f'<tr><td>{escape(_label(graph, s))}</td><td class="arrow">{arrow}</td><td>{escape(_label(graph, t))}</td>'
         f'<td class="v">{d["count"]}</td></tr>' for s, t, d in edges)
-    return (f'<table class="strongest"><caption>Strongest links ({_esc(words.edge_count)})</caption>'
+    return (f'<table class="strongest"><caption>Strongest links ({escape(words.edge_count)})</caption>'
             '<colgroup><col class="name"><col class="arrow"><col class="name"><col class="n"></colgroup>'
             f'<thead><tr><th>from</th><th></th><th>to</th><th class="v">n</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
@@ -475,30 +461,33 @@ def _summary(graph: nx.Graph) -> str:
     # A user shared by three agencies is on three links: the total counts links, not users.
     summed = ", summed over links" if not graph.is_directed() else ""
     return (f'<div class="cards"><div class="card"><span class="n" id="n-nodes">{active}</span>'
-            f'<span class="label">{_esc(words.nodes)} with users</span></div>'
+            f'<span class="label">{escape(words.nodes)} with users</span></div>'
             f'<div class="card"><span class="n" id="n-edges">{graph.number_of_edges()}</span>'
             f'<span class="label">links</span></div>'
             f'<div class="card"><span class="n" id="n-total">{total}</span>'
-            f'<span class="label">{_esc(words.edge_count)}{summed}</span></div></div>')
+            f'<span class="label">{escape(words.edge_count)}{summed}</span></div></div>')
 
 
 def _page(*, title: str, meta: str, body_class: str, controls: str, legend: str, side: str, data: dict,
           script: str, aria: str) -> str:
-    assets = vis_assets()
+    pyvis = vis_assets()
+    # network-filter.js is adapted from pyvis 0.3.2's template.html (BSD-3-Clause): its filter
+    # menu, limited to the properties a reader would filter on (the page lists them in "filterable").
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_esc(title)}</title>
-<style>{assets["vis_css"]}</style>
-<style>{assets["tom_css"]}</style>
-<style>{_CSS}</style>
+<title>{escape(title)}</title>
+<style>{pyvis["vis_css"]}</style>
+<style>{pyvis["tom_css"]}</style>
+<style>
+{asset("network.css")}</style>
 </head><body class="{body_class}">
-<header class="top"><h1>{_esc(title)}</h1><p class="meta">{_esc(meta)}</p></header>
+<header class="top"><h1>{escape(title)}</h1><p class="meta">{escape(meta)}</p></header>
 {controls}
 <main class="layout">
 <section class="stage">
 {_filter_menu()}
-<div id="mynetwork" role="img" aria-label="{_esc(aria)}"></div>
+<div id="mynetwork" role="img" aria-label="{escape(aria)}"></div>
 <p class="hint">Hover over a circle or a line for its numbers. Click a circle to highlight its neighbours; drag to
 move it; scroll to zoom. The filter keeps the nodes whose property has the chosen values.</p>
 </section>
@@ -507,12 +496,14 @@ move it; scroll to zoom. The filter keeps the nodes whose property has the chose
 {side}
 </aside>
 </main>
-<script>{assets["utils_js"]}</script>
-<script>{assets["vis_js"]}</script>
-<script>{assets["tom_js"]}</script>
-<script type="application/json" id="network-data">{_json_for_script(data)}</script>
-<script>{_FILTER_JS}</script>
-<script>{script}</script>
+<script>{pyvis["utils_js"]}</script>
+<script>{pyvis["vis_js"]}</script>
+<script>{pyvis["tom_js"]}</script>
+<script type="application/json" id="network-data">{json_for_script(data)}</script>
+<script>
+{asset("network-filter.js")}</script>
+<script>
+{script}</script>
 </body></html>
 """
 
@@ -559,7 +550,7 @@ def network_html(graph: nx.Graph, *, source: str | None = None, title: str | Non
             "The table of strongest links beside it gives the largest numbers.")
     return _page(title=title or words.heading, meta=_meta(graph, source, period), body_class="static",
                  controls="", legend=_summary(graph) + legend, side=_strongest(graph), data=data,
-                 script=_DRAW_JS, aria=aria)
+                 script=asset("network-draw.js"), aria=aria)
 
 
 def _filterable(graph: nx.Graph) -> dict:
@@ -581,7 +572,7 @@ def iframe(page: str, *, height: int = 800) -> str:
     >>> iframe("<p>a & b</p>", height=300)
     '<div class="handover-page"><iframe srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;" style="width:100%;height:300px;...'
     """
-    return (f'<div class="handover-page"><iframe srcdoc="{_esc(page)}" style="width:100%;height:{int(height)}px;'
+    return (f'<div class="handover-page"><iframe srcdoc="{escape(page)}" style="width:100%;height:{int(height)}px;'
             f'border:0" sandbox="allow-scripts" title="network"></iframe></div>')
 
 
@@ -672,200 +663,19 @@ def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title
 <button type="button" id="play" aria-label="Play">▶ Play</button>
 <button type="button" id="next" aria-label="Next month">▶</button>
 <input type="range" id="month" min="0" max="{max(len(months) - 1, 0)}" value="0" step="1" aria-label="Month">
-<output id="month-label" for="month">{_esc(months[0]) if months else ""}</output>
+<output id="month-label" for="month">{escape(months[0]) if months else ""}</output>
 <label class="speed">speed <select id="speed" aria-label="Speed"><option value="1600">slow</option>
 <option value="800" selected>normal</option><option value="350">fast</option></select></label>
 </div>
-<div class="per-month"><p class="chart-title">{_esc(words.edge_count.capitalize())} per month (hover for the number,
+<div class="per-month"><p class="chart-title">{escape(words.edge_count.capitalize())} per month (hover for the number,
 click to show the month)</p>{chart}</div>"""
     data = {"nodes": nodes, "edges": edges, "options": _options(overall), "filterable": _filterable(overall),
-            "months": months, "steps": steps, "totals": totals, "faded": _FADED,
+            "months": months, "steps": steps, "totals": totals, "faded": FADED,
             "edgeCount": words.edge_count, "labelled": base.number_of_edges() <= _LABELLED_EDGES}
     aria = (f"{words.heading}, one month at a time: {len(nodes)} {words.nodes}. The cards and the bar chart give "
             "the numbers of the month shown.")
     heading = title or f"{words.heading}, month by month"
     return _page(title=heading, meta=_meta(overall, source, period), body_class="timeline", controls=controls,
                  legend=_summary(frames[-1][1] if frames else overall) + legend, side="", data=data,
-                 script=_DRAW_JS + _TIMELINE_JS, aria=aria)
+                 script=asset("network-draw.js") + "\n" + asset("network-timeline.js"), aria=aria)
 
-
-_CSS = """
-*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#fff;line-height:1.4}
-header.top{padding:1rem 1.4rem .4rem}
-h1{font-size:1.5rem;margin:0} .meta{color:#57606a;margin:.2rem 0 0;font-size:.9rem}
-.layout{display:grid;grid-template-columns:minmax(0,1fr) 22rem;gap:1rem;padding:.4rem 1.4rem 1.4rem}
-@media (max-width:900px){.layout{grid-template-columns:1fr}}
-.stage{min-width:0}
-#mynetwork{width:100%;height:660px;border:1px solid #e3e8ee;border-radius:.5rem;background:#fff}
-.hint{font-size:.8rem;color:#57606a;margin:.4rem 0 0}
-.filters{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:0 0 .5rem}
-.filters .ts-wrapper{min-width:10rem;flex:1 1 10rem} .filters select{min-width:9rem}
-.filters .ts-control{border-radius:.35rem;min-height:2.1rem}
-button{font:inherit;font-size:.9rem;padding:.35rem .8rem;border-radius:.35rem;border:1px solid #0b4f8a;
-  background:#0b4f8a;color:#fff;cursor:pointer} button.quiet{background:#fff;color:#0b4f8a}
-button:focus-visible,input:focus-visible{outline:3px solid #f2b705;outline-offset:1px}
-aside.legend{font-size:.88rem}
-aside h2{font-size:.95rem;margin:1rem 0 .3rem;border-bottom:1px solid #e3e8ee;padding-bottom:.2rem}
-ul.keys{list-style:none;margin:0;padding:0} ul.keys li{display:flex;align-items:center;gap:.5rem;padding:.12rem 0}
-ul.keys .n{margin-left:auto;color:#57606a}
-.swatch{display:inline-block;width:.9rem;height:.9rem;border-radius:50%;flex:none}
-.sizes,.lines{display:flex;align-items:center;gap:.6rem;margin:.2rem 0} .sizes svg,.lines svg{flex:none} .how{color:#3d4650;margin:.4rem 0}
-.cards{display:grid;grid-template-columns:repeat(3,1fr);gap:.4rem}
-.card{display:flex;flex-direction:column;padding:.45rem .6rem;border-radius:.45rem;background:#f3f6f9;border:1px solid #e3e8ee}
-.card .n{font-size:1.35rem;font-weight:700;color:#12355b;line-height:1.2} .card .label{font-size:.75rem;color:#3d4650}
-table.strongest{border-collapse:collapse;width:100%;margin-top:1rem;font-size:.8rem;table-layout:fixed}
-table.strongest col.name{width:44%} table.strongest col.arrow{width:1.3rem} table.strongest col.n{width:3.2rem}
-table.strongest caption{text-align:left;font-weight:600;font-size:.95rem;padding:.2rem 0;border-bottom:1px solid #e3e8ee}
-table.strongest td,table.strongest th{padding:.2rem .25rem;border-bottom:1px solid #eef1f4;vertical-align:top}
-table.strongest th{text-align:left;color:#57606a;font-weight:600} .v{text-align:right} .arrow{color:#8a94a0}
-.player{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;padding:.3rem 1.4rem}
-.player input[type=range]{flex:1 1 16rem;accent-color:#0b4f8a}
-.player output{font-size:1.35rem;font-weight:700;color:#12355b;min-width:5.5rem;font-variant-numeric:tabular-nums}
-.player .speed{font-size:.85rem;color:#57606a}
-.per-month{padding:0 1.4rem;overflow-x:auto} .per-month svg{display:block;width:100%;height:auto}
-.per-month rect.bar{cursor:pointer} .chart-title{font-size:.8rem;color:#57606a;margin:.3rem 0 0} .per-month rect.bar.current{fill:#c2570c}
-div.vis-tooltip{font-family:inherit;font-size:.85rem;white-space:pre-line;background:#fff;border:1px solid #cfd6dd;
-  border-radius:.35rem;box-shadow:0 2px 8px rgba(0,0,0,.15);padding:.4rem .6rem;color:#1b1f24;max-width:26rem}
-"""
-
-# Adapted from pyvis 0.3.2's template.html (BSD-3-Clause): its filter menu, limited to the
-# properties a reader would filter on (the page lists them in "filterable").
-_FILTER_JS = r"""
-var edges, nodes, allNodes, allEdges, nodeColors, network, filter = {item: '', property: '', value: []};
-var highlightActive = false, filterActive = false;
-var pageData = JSON.parse(document.getElementById('network-data').textContent);
-var valueControl = new TomSelect('#select-value', {maxItems: null, valueField: 'id', labelField: 'title',
-  searchField: 'title', create: false, sortField: {field: 'text', direction: 'asc'},
-  onItemAdd: function (value) { filter.value.push(value); }});
-var propControl = new TomSelect('#select-property', {valueField: 'id', labelField: 'title', searchField: 'title',
-  create: false, sortField: {field: 'text', direction: 'asc'},
-  onItemAdd: function (property) {
-    valueControl.clear(); valueControl.clearOptions(); filter.value = [];
-    var items = filter.item === 'node' ? allNodes : allEdges;
-    for (var each in items) {
-      var v = items[each][property];
-      if (v !== undefined && v !== null) { valueControl.addOption({id: String(v), title: String(v)}); }
-    }
-  }});
-var itemControl = new TomSelect('#select-item', {create: false, sortField: {field: 'text', direction: 'asc'},
-  onItemAdd: function (item) {
-    clearFilter(false);
-    filter.item = item;
-    (pageData.filterable[item] || []).forEach(function (p) { propControl.addOption({id: p, title: p}); });
-  }});
-function clearFilter(reset) {
-  propControl.clear(); propControl.clearOptions(); valueControl.clear(); valueControl.clearOptions();
-  filter = {item: '', property: '', value: []};
-  if (reset) { itemControl.clear(); filterHighlight({nodes: []}); }
-}
-function updateFilter(value, key) { filter[key] = value; }
-"""
-
-_DRAW_JS = r"""
-function drawGraph() {
-  var container = document.getElementById('mynetwork');
-  nodes = new vis.DataSet(pageData.nodes);
-  edges = new vis.DataSet(pageData.edges);
-  nodeColors = {};
-  allNodes = nodes.get({returnType: 'Object'});
-  for (var nodeId in allNodes) { nodeColors[nodeId] = allNodes[nodeId].color; }
-  allEdges = edges.get({returnType: 'Object'});
-  network = new vis.Network(container, {nodes: nodes, edges: edges}, pageData.options);
-  network.on('click', neighbourhoodHighlight);
-  network.once('afterDrawing', function () { document.body.setAttribute('data-drawn', 'yes'); });
-  // Keep the whole network in view when the page's size settles or changes, until the
-  // reader zooms or drags the view themselves.
-  var viewChanged = false;
-  network.on('zoom', function () { viewChanged = true; });
-  network.on('dragEnd', function (params) { if (!params.nodes.length) { viewChanged = true; } });
-  function refit() { if (!viewChanged) { network.fit(); network.redraw(); } }
-  network.on('resize', refit);
-  window.addEventListener('load', refit);
-  window.handoverNetwork = {network: network, nodes: nodes, edges: edges};
-  return network;
-}
-drawGraph();
-"""
-
-_TIMELINE_JS = r"""
-(function () {
-  var months = pageData.months, steps = pageData.steps, current = -1, timer = null;
-  var slider = document.getElementById('month'), label = document.getElementById('month-label');
-  var playButton = document.getElementById('play'), speed = document.getElementById('speed');
-  var bars = Array.prototype.slice.call(document.querySelectorAll('.per-month rect.bar'));
-  var base = {};
-  pageData.nodes.forEach(function (n) { base[n.id] = n; });
-  function show(i) {
-    if (!months.length) { return; }
-    i = Math.max(0, Math.min(months.length - 1, i));
-    var step = steps[i], seen = {}, nodeUpdates = [], edgeUpdates = [], active = 0, total = 0;
-    step.n.forEach(function (m) {
-      var node = pageData.nodes[m[0]];
-      seen[node.id] = true; active += 1;
-      nodeUpdates.push({id: node.id, size: m[2], title: m[3], color: base[node.id].color,
-                        font: {color: '#1b1f24'}, users_served: m[1]});
-    });
-    pageData.nodes.forEach(function (node) {
-      if (!seen[node.id]) {
-        nodeUpdates.push({id: node.id, size: 7, color: pageData.faded, font: {color: '#9aa3ad'}, users_served: 0,
-                          title: node.label + '\nno users this month'});
-      }
-    });
-    var shown = {};
-    step.e.forEach(function (m) {
-      shown[m[0]] = true; total += m[1];
-      var update = {id: m[0], hidden: false, width: m[2], title: m[3], count: m[1]};
-      if (pageData.labelled) { update.label = String(m[1]); }
-      edgeUpdates.push(update);
-    });
-    pageData.edges.forEach(function (e) { if (!shown[e.id]) { edgeUpdates.push({id: e.id, hidden: true, count: 0}); } });
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
-    pageData.nodes.forEach(function (node) { nodeColors[node.id] = seen[node.id] ? base[node.id].color : pageData.faded; });
-    allNodes = nodes.get({returnType: 'Object'});
-    allEdges = edges.get({returnType: 'Object'});
-    current = i;
-    slider.value = String(i);
-    label.textContent = months[i];
-    document.getElementById('n-nodes').textContent = String(active);
-    document.getElementById('n-edges').textContent = String(step.e.length);
-    document.getElementById('n-total').textContent = String(total);
-    bars.forEach(function (bar, j) { bar.classList.toggle('current', j === i); });
-    document.body.setAttribute('data-month', months[i]);
-    document.body.setAttribute('data-visible-edges', String(step.e.length));
-    // The month in the address makes a link to it; a page shown in a sandboxed frame has no address.
-    try { if (location.hash !== '#' + months[i]) { history.replaceState(null, '', '#' + months[i]); } } catch (e) {}
-  }
-  function pause() {
-    if (timer !== null) { clearInterval(timer); timer = null; }
-    playButton.textContent = '▶ Play'; playButton.setAttribute('aria-label', 'Play');
-  }
-  function play() {
-    if (timer !== null) { return; }
-    if (current >= months.length - 1) { show(0); }
-    playButton.textContent = '❚❚ Pause'; playButton.setAttribute('aria-label', 'Pause');
-    timer = setInterval(function () {
-      if (current >= months.length - 1) { pause(); } else { show(current + 1); }
-    }, Number(speed.value));
-  }
-  slider.addEventListener('input', function () { pause(); show(Number(slider.value)); });
-  document.getElementById('prev').addEventListener('click', function () { pause(); show(current - 1); });
-  document.getElementById('next').addEventListener('click', function () { pause(); show(current + 1); });
-  playButton.addEventListener('click', function () { if (timer === null) { play(); } else { pause(); } });
-  speed.addEventListener('change', function () { if (timer !== null) { pause(); play(); } });
-  bars.forEach(function (bar, j) { bar.addEventListener('click', function () { pause(); show(j); }); });
-  document.addEventListener('keydown', function (event) {
-    if (event.target && /^(INPUT|SELECT|TEXTAREA)$/.test(event.target.tagName) && event.target !== slider) { return; }
-    if (event.key === 'ArrowLeft') { pause(); show(current - 1); event.preventDefault(); }
-    if (event.key === 'ArrowRight') { pause(); show(current + 1); event.preventDefault(); }
-    if (event.key === ' ' && event.target === document.body) { timer === null ? play() : pause(); event.preventDefault(); }
-  });
-  var start = months.indexOf(decodeURIComponent(location.hash.slice(1)));
-  if (start < 0) { start = 0; while (start < months.length - 1 && !steps[start].e.length) { start += 1; } }
-  if (start >= months.length - 1 && !(steps[start] || {e: []}).e.length) { start = 0; }
-  show(start);
-  window.handoverTimeline = {show: show, play: play, pause: pause, months: months,
-                             current: function () { return current; }};
-})();
-"""

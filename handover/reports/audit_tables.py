@@ -1,7 +1,7 @@
 """The transition audit: follow-up after discharge, summarised for quality advisers.
 
-:func:`audit_tables` turns the rows of ``discharge_follow_up`` (DESIGN §5.4, one row
-per index discharge) into four tables: the per-discharge worklist, and summaries per
+:func:`audit_tables` turns the rows of ``discharge_follow_up`` (docs/findings.md §5.4, one
+row per index discharge) into four tables: the per-discharge worklist, and summaries per
 discharging agency, per month of discharge and overall. The summaries are meant to be
 shared, so by default they apply small-cell suppression.
 
@@ -43,14 +43,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from handover.privacy.suppression import SMALL, is_small
+
 __all__ = [
     "AuditTables", "SMALL", "SUMMARY_COLUMNS", "COUNT_COLUMNS", "SHARE_OF", "audit_tables", "share_percent",
 ]
-
-#: The marker shown instead of a hidden value.
-SMALL = "<5"
-#: Counts hidden when from 1 to this.
-_LARGEST_SMALL = 4
 
 #: Each share column and the count it is the share of (denominator: ``discharges``).
 SHARE_OF = {
@@ -142,9 +139,7 @@ def _finish(counts: pd.DataFrame, *, suppress: bool) -> pd.DataFrame:
     median = pd.to_numeric(counts["median_days_to_follow_up"]).astype("Float64")
     out["median_days_to_follow_up"] = median.where(out["with_follow_up"] > 0).round(1)
     if suppress:
-        def small(values: pd.Series) -> pd.Series:
-            return values.between(1, _LARGEST_SMALL)
-
+        small = is_small
         shown = out.astype(object).where(out.notna(), None)
         for column in COUNT_COLUMNS:
             shown[column] = shown[column].where(~small(out[column]), SMALL)
@@ -168,7 +163,7 @@ def audit_tables(
     Parameters
     ----------
     discharges : pandas.DataFrame
-        The rows of the ``discharge_follow_up`` finding (DESIGN §5.4), e.g. from
+        The rows of the ``discharge_follow_up`` finding (docs/findings.md §5.4), e.g. from
         ``find(engine, "discharge_follow_up")``.
     agencies : pandas.DataFrame, optional
         The agencies table (``agency_id``, ``name``), for the agencies' names; without

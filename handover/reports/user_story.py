@@ -2,50 +2,36 @@
 
 :func:`user_story` gathers what the dataset holds about one (pseudonymous) user: episodes,
 plans, responsibilities and contacts, the handovers between agencies (with or without a
-coordinator), and the rows of every finding for that user. :func:`user_html` draws it as
-one self-contained page, the picture a quality adviser shows in a meeting: a timeline in
-inline SVG with one lane per service, plan and role, handovers marked, days without a
-coordinator shaded, follow-up after each discharge measured, and the findings listed
-below. :func:`write_user_page` does both and writes the file.
-
-The page has no scripts and fetches nothing; every name is escaped. It shows ids and the
-agencies' names, never a name or national id of a person.
+coordinator), and the rows of every finding for that user, as a :class:`UserStory`.
+:func:`handover.render.user_page.user_html` draws it as one self-contained page (a
+timeline in inline SVG and the findings listed below); :func:`write_user_page` does both
+and writes the file.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from handover import __version__
-from handover.render.charts import PALETTE
 from handover.engines import MemoryEngine
 from handover.errors import InputError
 from handover.findings import FINDINGS, find
 from handover.findings.events import episodes_with_agency, handovers
-from handover.model import STAY_SERVICE_KINDS, VOCABULARIES, Dataset
 from handover.io.atomic import write_text_atomic
-from handover.findings.schema import to_text_frame
-from handover.timeline import DAY, to_day
+from handover.model import Dataset
+from handover.render.user_page import user_html
+from handover.timeline import to_day
 
-__all__ = ["UserStory", "user_story", "user_html", "timeline_svg", "write_user_page"]
+__all__ = ["UserStory", "user_story", "write_user_page"]
 
 _USER_TABLES = ("users", "responsibilities", "plans", "episodes", "contacts")
-_LEVEL_COLOURS = {"municipal": PALETTE[0], "specialist": PALETTE[1], "state": PALETTE[2], "private": PALETTE[3]}
-_UNKNOWN = "#8a94a0"
-_WITH = "#2f7d32"      # handover with a coordinator, follow-up within 7 days
-_LATE = "#b7791f"      # follow-up on day 8 to 30
-_WITHOUT = "#b3261e"   # handover without a coordinator, no follow-up, a coordinator gap
-_INK, _MUTED, _GRID = "#1b1f24", "#57606a", "#e3e8ee"
-_FONT = "system-ui,-apple-system,Segoe UI,Roboto,sans-serif"
 
 
 @dataclass(frozen=True)
 class UserStory:
-    """Everything :func:`user_html` draws about one user.
+    """Everything :func:`handover.render.user_page.user_html` draws about one user.
 
     Attributes
     ----------
@@ -56,7 +42,7 @@ class UserStory:
         The user's rows, with ``agency_name`` and ``level`` of their agency (episodes also
         ``service_name`` and ``service_kind``; responsibilities ``profession``).
     handovers : pandas.DataFrame
-        The user's handovers (DESIGN §5.1) with ``with_coordinator``.
+        The user's handovers (docs/findings.md §5.1) with ``with_coordinator``.
     findings : dict of str to pandas.DataFrame or str
         For every finding, in registry order, its rows for this user, or why it was not run.
     source : str
@@ -118,7 +104,7 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
 
     Notes
     -----
-    Every finding is a property of one user's own rows (DESIGN §5), so the findings are
+    Every finding is a property of one user's own rows (docs/findings.md §5), so the findings are
     run on the dataset cut to this user, with the whole dataset's ``as_of``: the rows are
     those ``handover find`` gives for the user, found in a fraction of the time.
 
@@ -172,440 +158,6 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
         handovers=found, findings=findings, source=source)
 
 
-# --- the timeline ------------------------------------------------------------------------
-
-_W, _LABEL, _RIGHT = 1180.0, 280.0, 28.0
-_PLOT = _W - _LABEL - _RIGHT
-_LANE, _BAR, _THIN = 30.0, 16.0, 9.0
-_HEAD = 28.0
-_SHIFT = 20       # room for a second row of handover markers above the axis
-
-
-def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _day(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:%Y-%m-%d}"
-
-
-def _txt(value) -> str:
-    """Text of a cell, empty when missing (None or NaN)."""
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _short(text: str, limit: int = 38) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass
-class _Bar:
-    start: pd.Timestamp
-    end: pd.Timestamp | None       # None: ongoing at as_of
-    colour: str
-    tooltip: str
-    text: str = ""
-    strong: bool = True            # full height (a stay, an individual plan) or thin
-    css: str = "bar"
-    end_mark: str = ""             # "unplanned", "death"
-    key: str = ""                  # the episode's id, for its follow-up mark
-
-
-@dataclass
-class _Lane:
-    label: str
-    sublabel: str = ""
-    bars: list = field(default_factory=list)
-    dots: list = field(default_factory=list)   # (day, colour, tooltip)
-    top: float = 0.0                            # where it was drawn
-
-
-def _packed(bars: list[_Bar], as_of) -> list[list[_Bar]]:
-    """Bars in as few rows as possible so that none overlaps another in its row."""
-    rows: list[list[_Bar]] = []
-    ends: list[pd.Timestamp] = []
-    for bar in sorted(bars, key=lambda b: (b.start, b.text)):
-        stop = bar.end if bar.end is not None else as_of + DAY
-        for i, end in enumerate(ends):
-            if bar.start >= end:
-                rows[i].append(bar)
-                ends[i] = stop
-                break
-        else:
-            rows.append([bar])
-            ends.append(stop)
-    return rows
-
-
-def _sections(story: UserStory) -> list[tuple[str, list[_Lane]]]:
-    as_of = story.as_of
-    sections = []
-    lanes: dict = {}
-    for row in story.episodes.itertuples(index=False):
-        agency = _txt(row.agency_name) or _txt(row.agency_id) or "unknown agency"
-        service = _txt(row.service_name) or _txt(row.service_id)
-        lane = lanes.setdefault((agency, service), _Lane(_short(service), _short(agency, 44)))
-        stay = row.service_kind in STAY_SERVICE_KINDS
-        ended = pd.notna(row.end)
-        discharge = _txt(row.discharge_kind)
-        until = (_day(row.end) + (f" ({discharge})" if discharge else "")) if ended else "ongoing"
-        kind = f" ({_txt(row.service_kind)})" if _txt(row.service_kind) else ""
-        tip = f"episode {row.episode_id}: {service}{kind} at {agency}\n{_day(row.start)} to {until}"
-        lane.bars.append(_Bar(row.start, row.end if ended else None, _LEVEL_COLOURS.get(row.level, _UNKNOWN), tip,
-                              strong=stay, css="bar episode", key=str(row.episode_id),
-                              end_mark=discharge if ended and discharge in ("unplanned", "death") else ""))
-    if lanes:
-        sections.append(("Episodes (stays in full, other services thin)", list(lanes.values())))
-    lanes = {}
-    kinds = {kind: i for i, kind in enumerate(VOCABULARIES["plan_kind"])}
-    dormant = story.findings.get("dormant_plans")
-    dormant = set(dormant["plan_id"]) if isinstance(dormant, pd.DataFrame) else set()
-    for row in sorted(story.plans.itertuples(index=False), key=lambda r: (kinds.get(r.kind, 99), str(r.agency_id))):
-        key = (row.kind, row.agency_id)
-        agency = _txt(row.agency_name) or _txt(row.agency_id)
-        lane = lanes.setdefault(key, _Lane(row.kind.replace("_", " "), _short(agency, 44)))
-        revised = row.last_revised if pd.notna(row.last_revised) else None
-        tip = (f"plan {row.plan_id}: {row.kind.replace('_', ' ')} at {agency}\n"
-               f"{_day(row.start)} to {_day(row.end) if pd.notna(row.end) else 'ongoing'}"
-               + (f"\nlast revised {_day(revised)}" if revised is not None else "")
-               + ("\ndormant: not revised for over a year" if row.plan_id in dormant else ""))
-        lane.bars.append(_Bar(row.start, row.end if pd.notna(row.end) else None,
-                              _LEVEL_COLOURS.get(row.level, _UNKNOWN), tip, strong=row.kind == "individual_plan",
-                              css="bar plan" + (" dormant" if row.plan_id in dormant else "")))
-        if revised is not None:
-            lane.dots.append((revised, "#ffffff", f"plan {row.plan_id} last revised {_day(revised)}"))
-    if lanes:
-        sections.append(("Plans (individual plans in full)", list(lanes.values())))
-    lanes = {}
-    roles = {role: i for i, role in enumerate(VOCABULARIES["role"])}
-    by_role: dict = {}
-    for row in story.responsibilities.itertuples(index=False):
-        by_role.setdefault(row.role, []).append(row)
-    for role in sorted(by_role, key=lambda r: roles.get(r, 99)):
-        bars = []
-        for row in by_role[role]:
-            profession = _txt(getattr(row, "profession", None))
-            who = f"{row.staff_id}" + (f" ({profession})" if profession else "")
-            # The free-text reason is left out: it may hold personal details.
-            tip = (f"{role.replace('_', ' ')}: {who} at {_txt(row.agency_name) or _txt(row.agency_id)}\n"
-                   f"{_day(row.start)} to {_day(row.end) if pd.notna(row.end) else 'ongoing'}")
-            bars.append(_Bar(row.start, row.end if pd.notna(row.end) else None,
-                             _LEVEL_COLOURS.get(row.level, _UNKNOWN), tip, text=str(row.staff_id),
-                             css=f"bar responsibility {role}"))
-        for i, packed in enumerate(_packed(bars, as_of)):
-            staff = len({b.text for b in packed})
-            label = role.replace("_", " ") if i == 0 else ""
-            periods = len(by_role[role])
-            people = len({r.staff_id for r in by_role[role]})
-            lanes[(role, i)] = _Lane(label, f"{periods} period{'s' if periods != 1 else ''}, {people} staff"
-                                     if i == 0 else f"(overlapping, {staff} staff)", packed)
-    if story.contacts is not None and len(story.contacts):
-        lane = _Lane("contacts", f"{len(story.contacts)} contacts")
-        for row in story.contacts.itertuples(index=False):
-            kind = _txt(getattr(row, "kind", None)) or "contact"
-            lane.dots.append((row.date, _LEVEL_COLOURS.get(row.level, _UNKNOWN),
-                              f"{_day(row.date)}: {kind} with {_txt(row.agency_name) or _txt(row.agency_id)}"))
-        lanes[("contacts",)] = lane
-    if lanes:
-        sections.append(("Responsibilities and contacts", list(lanes.values())))
-    return sections
-
-
-def _ticks(first: pd.Timestamp, last: pd.Timestamp, x) -> tuple[list[str], list[str]]:
-    """Month ticks and year labels along the top axis, and grid lines."""
-    months = pd.date_range(first, last, freq="MS")
-    width = _PLOT / max(len(months), 1)
-    every = 1 if width >= 30 else 3 if width >= 11 else 6
-    marks, grid = [], []
-    for day in months:
-        px = x(day)
-        room = _LABEL + _PLOT - px
-        if (day.month == 1 or day == months[0]) and room > 34 and not (day == months[0] and day.month in (11, 12)):
-            marks.append(f'<text x="{px + 3:.1f}" y="{_SHIFT + 44}" font-size="13" font-weight="700" fill="{_INK}">{day.year}</text>')
-            grid.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{_SHIFT + 50}" y2="{{bottom}}" stroke="#c9d1d9" stroke-width="1"/>')
-        elif (day.month - 1) % every == 0:
-            grid.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{_SHIFT + 56}" y2="{{bottom}}" stroke="{_GRID}" stroke-width="1"/>')
-        if (day.month - 1) % every == 0 and room > 22:
-            marks.append(f'<text x="{px + 3:.1f}" y="{_SHIFT + 62}" font-size="10.5" fill="{_MUTED}">{day:%b}</text>')
-    return marks, grid
-
-
-def _gap_bands(story: UserStory) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
-    """The coordinator gaps merged into bands (gaps of two plans may overlap), with their texts."""
-    gaps = story.findings.get("coordinator_gaps")
-    if not isinstance(gaps, pd.DataFrame) or gaps.empty:
-        return []
-    bands: list = []
-    for row in gaps.sort_values("gap_start").itertuples(index=False):
-        end = row.gap_end if pd.notna(row.gap_end) else story.as_of + DAY
-        tip = (f"no coordinator for {row.gap_days} days while individual plan {row.plan_id} "
-               f"({row.agency_id}) was active: {_day(row.gap_start)} to {_day(row.gap_end) or 'ongoing'}")
-        if bands and row.gap_start <= bands[-1][1]:
-            bands[-1] = (bands[-1][0], max(bands[-1][1], end), bands[-1][2] + [tip])
-        else:
-            bands.append((row.gap_start, end, [tip]))
-    return bands
-
-
-def timeline_svg(story: UserStory) -> str:
-    """The user's timeline as one inline ``<svg>`` (see the module docstring).
-
-    Examples
-    --------
-    >>> from handover.examples import tiny_dataset
-    >>> svg = timeline_svg(user_story(tiny_dataset(), "u1"))
-    >>> svg.count('class="bar episode"'), svg.count('class="handover without"')
-    (2, 1)
-    """
-    first_day = story.first_day()
-    if first_day is None:
-        return '<p class="note">Nothing is recorded for this user: no episode, plan, responsibility or contact.</p>'
-    first = first_day.to_period("M").start_time
-    last = (story.as_of + pd.Timedelta(days=20)).to_period("M").end_time.normalize() + DAY
-    span = max((last - first).days, 1)
-
-    def x(day) -> float:
-        return _LABEL + _PLOT * min(max((day - first).days, 0), span) / span
-
-    sections = _sections(story)
-    y = _SHIFT + 78.0
-    body = []
-    for title, lanes in sections:
-        body.append(f'<text x="12" y="{y + 18:.1f}" font-size="12.5" font-weight="700" fill="{_MUTED}" '
-                    f'letter-spacing=".04em">{_esc(title.upper())}</text>')
-        body.append(f'<line x1="12" x2="{_W - _RIGHT:.1f}" y1="{y + _HEAD - 4:.1f}" y2="{y + _HEAD - 4:.1f}" '
-                    f'stroke="#c9d1d9" stroke-width="1"/>')
-        y += _HEAD
-        for n, lane in enumerate(lanes):
-            if n % 2:
-                body.append(f'<rect x="12" y="{y:.1f}" width="{_W - _RIGHT - 12:.1f}" height="{_LANE:.1f}" '
-                            f'fill="#f6f8fa"/>')
-            mid = y + _LANE / 2
-            if lane.label:
-                body.append(f'<text x="20" y="{mid - (2 if lane.sublabel else -4):.1f}" font-size="12.5" fill="{_INK}">'
-                            f'{_esc(lane.label)}</text>')
-            if lane.sublabel:
-                body.append(f'<text x="20" y="{mid + 11:.1f}" font-size="10" fill="{_MUTED}">{_esc(lane.sublabel)}</text>')
-            above_end = -1.0  # where the last label above a narrow bar ends: labels never overlap
-            for bar in sorted(lane.bars, key=lambda b: b.start):
-                height = _BAR if bar.strong else _THIN
-                top = mid - height / 2
-                x0, x1 = x(bar.start), x(bar.end if bar.end is not None else story.as_of + DAY)
-                width = max(x1 - x0, 2.0)
-                opacity = "1" if bar.strong else "0.55"
-                body.append(f'<rect class="{bar.css}" x="{x0:.1f}" y="{top:.1f}" width="{width:.1f}" '
-                            f'height="{height:.1f}" rx="3" fill="{bar.colour}" fill-opacity="{opacity}">'
-                            f'<title>{_esc(bar.tooltip)}</title></rect>')
-                if "dormant" in bar.css:
-                    body.append(f'<rect x="{x0:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" rx="3" '
-                                f'fill="url(#dormant)" pointer-events="none"/>')
-                if bar.end is None:
-                    body.append(f'<path d="M{x1 + 1:.1f},{mid - 6:.1f} l7,6 l-7,6 z" fill="{bar.colour}" '
-                                f'fill-opacity="{opacity}"><title>ongoing at {_day(story.as_of)}</title></path>')
-                if bar.text and width > 7.2 * len(bar.text) + 8:
-                    body.append(f'<text x="{x0 + 5:.1f}" y="{mid + 4:.1f}" font-size="11" fill="#ffffff" '
-                                f'pointer-events="none">{_esc(bar.text)}</text>')
-                elif bar.text and width > 3 and x0 + 2 >= above_end:
-                    above_end = x0 + 2 + 5.6 * len(bar.text) + 4
-                    body.append(f'<text x="{x0 + 2:.1f}" y="{top - 2:.1f}" font-size="9.5" fill="{_MUTED}" '
-                                f'pointer-events="none">{_esc(bar.text)}</text>')
-                if bar.end_mark and bar.end is not None:
-                    colour = _WITHOUT if bar.end_mark == "unplanned" else _INK
-                    body.append(f'<rect x="{x1 - 1.5:.1f}" y="{top - 3:.1f}" width="3" height="{height + 6:.1f}" '
-                                f'fill="{colour}"><title>{_esc(bar.end_mark)} discharge {_day(bar.end)}</title></rect>')
-            for day, colour, tip in lane.dots:
-                stroke = _INK if colour == "#ffffff" else "#ffffff"
-                body.append(f'<circle class="dot" cx="{x(day):.1f}" cy="{mid:.1f}" r="{3.2 if colour == "#ffffff" else 4:.1f}" '
-                            f'fill="{colour}" stroke="{stroke}" stroke-width="1.2"><title>{_esc(tip)}</title></circle>')
-            lane.top = y
-            y += _LANE
-        y += 10
-    bottom = y
-    overlay, marks = [], []
-    for start, end, tips in _gap_bands(story):
-        x0, x1 = x(start), x(end)
-        overlay.append(f'<rect class="gap" x="{x0:.1f}" y="{_SHIFT + 70}" width="{max(x1 - x0, 2):.1f}" '
-                       f'height="{bottom - 70 - _SHIFT:.1f}" fill="url(#gap)"><title>{_esc(chr(10).join(tips))}</title></rect>')
-        if x1 - x0 > 70:
-            overlay.append(f'<text class="gap-label" x="{(x0 + x1) / 2:.1f}" y="{bottom - 4:.1f}" font-size="10.5" '
-                           f'text-anchor="middle" fill="{_WITHOUT}" font-weight="600">no coordinator</text>')
-    row_end = [-99.0, -99.0]  # markers close together go on a second row
-    for row in story.handovers.itertuples(index=False):
-        px = x(row.handover_date)
-        level = 0 if px - row_end[0] >= 19 else 1 if px - row_end[1] >= 19 else 0
-        row_end[level] = px
-        marker_y = 14 + 20 * level
-        colour = _WITH if row.with_coordinator else _WITHOUT
-        state = "with" if row.with_coordinator else "without"
-        tip = (f"handover {_day(row.handover_date)}: {row.from_agency_id} → {row.to_agency_id}, next episode after "
-               f"{row.gap_days} days, {'a coordinator in place' if row.with_coordinator else 'NO coordinator'}")
-        overlay.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{marker_y + 8}" y2="{bottom:.1f}" stroke="{colour}" '
-                       f'stroke-width="1.5" stroke-dasharray="5 3" opacity=".8"/>')
-        glyph = ("M-4,0 l3,3.5 l5.5,-7" if row.with_coordinator else "M-3.5,-3.5 l7,7 M3.5,-3.5 l-7,7")
-        marks.append(f'<g class="handover {state}" transform="translate({px:.1f},{marker_y})"><title>{_esc(tip)}</title>'
-                     f'<circle r="8.5" fill="{colour}" stroke="#ffffff" stroke-width="1.5"/><path d="{glyph}" stroke="#fff" stroke-width="2.2" '
-                     f'fill="none" stroke-linecap="round"/></g>')
-    follow = story.findings.get("discharge_follow_up")
-    episode_lane = {}
-    for _, lanes in sections:
-        for lane in lanes:
-            for bar in lane.bars:
-                if bar.key:
-                    episode_lane[bar.key] = lane.top
-    label_end: dict = {}  # per lane: where the last follow-up label ends, so labels never overlap
-
-    def label(at: float, top: float, text: str, colour: str, base: float) -> str:
-        if at < label_end.get(top, -1.0):
-            return ""
-        label_end[top] = at + 6.2 * len(text) + 4
-        return (f'<text x="{at:.1f}" y="{base + 3.5:.1f}" font-size="10" font-weight="600" '
-                f'fill="{colour}">{_esc(text)}</text>')
-
-    if isinstance(follow, pd.DataFrame):
-        for row in follow.sort_values(["discharge_date", "episode_id"]).itertuples(index=False):
-            top = episode_lane.get(row.episode_id)
-            if top is None:
-                continue
-            base = top + _LANE - 3
-            x0 = x(row.discharge_date)
-            if pd.notna(row.first_follow_up_date):
-                colour = _WITH if row.follow_up_7d else _LATE if row.follow_up_30d else _WITHOUT
-                x1 = x(row.first_follow_up_date)
-                tip = (f"discharge {_day(row.discharge_date)} ({row.episode_id}): first follow-up after "
-                       f"{row.days_to_follow_up} days, {_day(row.first_follow_up_date)}")
-                overlay.append(f'<g class="follow-up {"7d" if row.follow_up_7d else "30d"}"><title>{_esc(tip)}</title>'
-                               f'<path d="M{x0:.1f},{base - 5:.1f} V{base:.1f} H{x1:.1f}" fill="none" stroke="{colour}" '
-                               f'stroke-width="2"/><circle cx="{x1:.1f}" cy="{base:.1f}" r="3.5" fill="{colour}"/>'
-                               + label(x1 + 6, top, f"{row.days_to_follow_up} d", colour, base) + '</g>')
-            else:
-                x1 = x(row.discharge_date + pd.Timedelta(days=30))
-                tip = f"discharge {_day(row.discharge_date)} ({row.episode_id}): no follow-up within 30 days"
-                overlay.append(f'<g class="follow-up none"><title>{_esc(tip)}</title>'
-                               f'<path d="M{x0:.1f},{base - 5:.1f} V{base:.1f} H{x1:.1f}" fill="none" stroke="{_WITHOUT}" '
-                               f'stroke-width="2" stroke-dasharray="3 2"/><path d="M{x1 - 3.5:.1f},{base - 3.5:.1f} '
-                               f'l7,7 M{x1 + 3.5:.1f},{base - 3.5:.1f} l-7,7" stroke="{_WITHOUT}" stroke-width="2"/>'
-                               + label(x1 + 7, top, "none", _WITHOUT, base) + '</g>')
-    marks_axis, grid = _ticks(first, last, x)
-    grid = [g.replace("{bottom}", f"{bottom:.1f}") for g in grid]
-    now = x(story.as_of)
-    as_of_mark = (f'<line x1="{now:.1f}" x2="{now:.1f}" y1="{_SHIFT + 50}" y2="{bottom:.1f}" stroke="{_INK}" stroke-width="1" '
-                  f'stroke-dasharray="2 3"/><text x="{now - 4:.1f}" y="{bottom + 14:.1f}" font-size="10.5" '
-                  f'text-anchor="end" fill="{_MUTED}">as of {_day(story.as_of)}</text>')
-    height = bottom + 22
-    defs = (f'<defs><pattern id="gap" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-            f'<rect width="8" height="8" fill="{_WITHOUT}" fill-opacity=".07"/><line x1="0" y1="0" x2="0" y2="8" '
-            f'stroke="{_WITHOUT}" stroke-opacity=".35" stroke-width="3"/></pattern>'
-            f'<pattern id="dormant" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">'
-            f'<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-opacity=".7" stroke-width="2"/></pattern></defs>')
-    desc = (f"Timeline of user {story.user_id} from {_day(first_day)} to {_day(story.as_of)}: "
-            f"{len(story.episodes)} episodes, {len(story.plans)} plans, {len(story.responsibilities)} responsibilities, "
-            f"{len(story.handovers)} handovers ({int((~story.handovers['with_coordinator']).sum())} without a coordinator).")
-    return (f'<svg class="story" role="img" aria-labelledby="story-t story-d" viewBox="0 0 {_W:.0f} {height:.0f}" '
-            f'width="{_W:.0f}" height="{height:.0f}" font-family="{_FONT}" style="max-width:100%;height:auto">'
-            f'<title id="story-t">Timeline of user {_esc(story.user_id)}</title><desc id="story-d">{_esc(desc)}</desc>'
-            f'{defs}{"".join(grid)}'
-            + "".join(o for o in overlay if 'class="gap"' in o)
-            + "".join(body)
-            + "".join(o for o in overlay if 'class="gap"' not in o)
-            + as_of_mark + "".join(marks_axis) + "".join(marks) + "</svg>")
-
-
-# --- the page ----------------------------------------------------------------------------
-
-
-def _cards(story: UserStory) -> str:
-    found = story.handovers
-    without = int((~found["with_coordinator"]).sum()) if len(found) else 0
-    # Gaps of two plans can overlap: count each day once, open gaps up to as_of.
-    gap_days = sum((min(end, story.as_of) - start).days for start, end, _ in _gap_bands(story))
-    follow = story.findings.get("discharge_follow_up")
-    discharges = len(follow) if isinstance(follow, pd.DataFrame) else 0
-    seen_7 = int(follow["follow_up_7d"].sum()) if isinstance(follow, pd.DataFrame) and len(follow) else 0
-    workers = story.responsibilities[story.responsibilities["role"] == "caseworker"]["staff_id"].nunique()
-    coordinators = story.responsibilities[story.responsibilities["role"] == "coordinator"]["staff_id"].nunique()
-    plans = story.plans
-    cards = [
-        ("Handovers", f"{len(found)}", f"{without} without a coordinator", "bad" if without else ""),
-        ("Days without coordinator", f"{gap_days}", "on an individual plan (gaps of 14+ days)", "bad" if gap_days else ""),
-        ("Discharges", f"{discharges}", f"{seen_7} followed up within 7 days", "bad" if discharges > seen_7 else ""),
-        ("Caseworkers", f"{workers}", f"{coordinators} coordinator{'s' if coordinators != 1 else ''}", ""),
-        ("Plans", f"{len(plans)}", f"at {plans['agency_id'].nunique()} agenc{'ies' if plans['agency_id'].nunique() != 1 else 'y'}", ""),
-    ]
-    return "\n".join(
-        f'<div class="card {tone}"><span class="label">{_esc(label)}</span><span class="n">{_esc(value)}</span>'
-        f'<span class="sub">{_esc(sub)}</span></div>' for label, value, sub, tone in cards)
-
-
-def _legend(story: UserStory) -> str:
-    levels = sorted({lvl for frame in (story.episodes, story.plans, story.responsibilities, story.contacts)
-                     for lvl in frame.get("level", pd.Series(dtype=object)).dropna()},
-                    key=lambda v: list(_LEVEL_COLOURS).index(v) if v in _LEVEL_COLOURS else 9)
-    items = [f'<li><span class="sw" style="background:{_LEVEL_COLOURS.get(v, _UNKNOWN)}"></span>{_esc(v)} agency</li>'
-             for v in levels]
-    items += [
-        f'<li><svg width="20" height="20" aria-hidden="true"><circle cx="10" cy="10" r="8" fill="{_WITH}"/>'
-        f'<path d="M6,10 l3,3.5 l5.5,-7" stroke="#fff" stroke-width="2" fill="none"/></svg>handover with a coordinator</li>',
-        f'<li><svg width="20" height="20" aria-hidden="true"><circle cx="10" cy="10" r="8" fill="{_WITHOUT}"/>'
-        f'<path d="M6.5,6.5 l7,7 M13.5,6.5 l-7,7" stroke="#fff" stroke-width="2"/></svg>handover without a coordinator</li>',
-        f'<li><span class="sw gap"></span>no coordinator while an individual plan was active (gaps of 14+ days)</li>',
-        f'<li><svg width="30" height="14" aria-hidden="true"><path d="M2,2 V10 H26" stroke="{_WITH}" stroke-width="2" fill="none"/>'
-        f'<circle cx="26" cy="10" r="3" fill="{_WITH}"/></svg>follow-up after discharge: within 7 days, '
-        f'<b style="color:{_LATE}">8–30 days</b>, <b style="color:{_WITHOUT}">none in 30 days</b></li>',
-        f'<li><span class="sw bar-end"></span>unplanned discharge</li>',
-        '<li><span class="sw dot"></span>plan last revised</li>',
-        '<li><span class="sw dormant"></span>dormant plan (not revised for over a year)</li>',
-        '<li><svg width="14" height="14" aria-hidden="true"><path d="M3,1 l8,6 l-8,6 z" fill="#8a94a0"/></svg>still running</li>',
-    ]
-    return f'<ul class="legend">{"".join(items)}</ul>'
-
-
-def _finding_tables(story: UserStory) -> str:
-    shown, empty, missing = [], [], []
-    for name, rows in story.findings.items():
-        finding = FINDINGS[name]
-        if isinstance(rows, str):
-            missing.append(f"{finding.title} ({rows})")
-            continue
-        if rows.empty:
-            empty.append(finding.title)
-            continue
-        text = to_text_frame(rows, finding.schema)
-        columns = [c for c in text.columns if c != "user_id"]
-        head = "".join(f"<th>{_esc(c.replace('_', ' '))}</th>" for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{_esc(v)}</td>" for v in row) + "</tr>"
-                       for row in text[columns].itertuples(index=False))
-        shown.append(f'<section class="finding"><h3>{_esc(finding.title)} <span class="count">{len(rows)}</span></h3>'
-                     f'<p class="explain">{_esc(finding.explanation)}</p><div class="scroll"><table><thead><tr>{head}'
-                     f'</tr></thead><tbody>{body}</tbody></table></div></section>')
-    notes = []
-    if empty:
-        notes.append(f'<p class="note">No rows for this user in: {_esc(", ".join(empty))}.</p>')
-    if missing:
-        notes.append(f'<p class="note">Not run: {_esc("; ".join(missing))}.</p>')
-    return "\n".join(shown) + "\n".join(notes)
-
-
-def user_html(story: UserStory) -> str:
-    """The user's page: cards, the timeline, its legend and the findings' rows.
-
-    Examples
-    --------
-    >>> from handover.examples import tiny_dataset
-    >>> page = user_html(user_story(tiny_dataset(), "u1"))
-    >>> "<script" in page, "http" in page, "Handovers without a coordinator" in page
-    (False, False, True)
-    """
-    first = story.first_day()
-    meta = " · ".join(p for p in (
-        f"Dataset: {story.source}" if story.source else "",
-        f"{_day(first)} to {_day(story.as_of)}" if first is not None else "",
-        f"as of {_day(story.as_of)}", f"handover {__version__}") if p)
-    return _PAGE.format(
-        css=_CSS, user=_esc(story.user_id), meta=_esc(meta), cards=_cards(story), svg=timeline_svg(story),
-        legend=_legend(story), findings=_finding_tables(story))
-
-
 def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, source: str = "") -> Path:
     """Write the page of ``user_id`` to ``out`` (atomically) and return its path.
 
@@ -619,53 +171,3 @@ def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, so
     write_text_atomic(out, user_html(story))
     return out
 
-
-_CSS = """
-*{box-sizing:border-box}
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f24;background:#fff;line-height:1.45}
-main{max-width:78rem;margin:0 auto;padding:1.4rem 1.4rem 3rem}
-h1{font-size:1.75rem;margin:0} h1 .id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:#f3f6f9;
-  border:1px solid #e3e8ee;border-radius:.35rem;padding:0 .4rem}
-h2{font-size:1.2rem;margin:1.8rem 0 .5rem;border-bottom:2px solid #e3e8ee;padding-bottom:.25rem}
-h3{font-size:1rem;margin:1.1rem 0 .2rem} h3 .count{background:#fdecea;color:#b3261e;border-radius:1rem;padding:0 .5rem;
-  font-size:.85rem;margin-left:.3rem}
-.meta{color:#57606a;margin:.2rem 0 1rem}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.7rem;margin:1rem 0 1.2rem}
-.card{display:flex;flex-direction:column;padding:.7rem .9rem;border-radius:.5rem;background:#f3f6f9;border:1px solid #e3e8ee}
-.card.bad{background:#fdf3f2;border-color:#f3c5c1}
-.card .label{font-size:.82rem;color:#3d4650} .card .n{font-size:1.7rem;font-weight:700;color:#12355b;line-height:1.2}
-.card.bad .n{color:#b3261e} .card .sub{font-size:.78rem;color:#57606a}
-figure{margin:0;padding:.6rem .6rem .3rem;border:1px solid #e3e8ee;border-radius:.5rem;overflow-x:auto}
-ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:.35rem 1.4rem;padding:.6rem .2rem 0;margin:0;font-size:.85rem;color:#3d4650}
-ul.legend li{display:flex;align-items:center;gap:.4rem}
-.sw{display:inline-block;width:1.4rem;height:.75rem;border-radius:.2rem}
-.sw.gap{background:repeating-linear-gradient(45deg,rgba(179,38,30,.35) 0 3px,rgba(179,38,30,.07) 3px 8px)}
-.sw.bar-end{width:.9rem;background:linear-gradient(90deg,#c2570c 0 70%,#b3261e 70%)}
-.sw.dormant{background:repeating-linear-gradient(-45deg,#0b4f8a 0 4px,#9db5cf 4px 6px)}
-.sw.dot{width:.7rem;height:.7rem;border-radius:50%;background:#fff;border:1.5px solid #1b1f24}
-.explain{color:#57606a;font-size:.85rem;margin:0 0 .3rem;max-width:60rem}
-.scroll{overflow-x:auto} table{border-collapse:collapse;font-size:.85rem}
-th,td{border-bottom:1px solid #e3e8ee;padding:.25rem .6rem;text-align:left;white-space:nowrap}
-th{background:#f3f6f9;font-weight:600} tbody tr:nth-child(even){background:#fafbfc}
-.note{color:#57606a;font-style:italic}
-@media print{figure,section.finding{break-inside:avoid} main{max-width:none}}
-"""
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>User {user}: responsibility over time</title><style>{css}</style></head>
-<body><main>
-<h1>User <span class="id">{user}</span>: who was responsible, and when</h1>
-<p class="meta">{meta}</p>
-<div class="cards">
-{cards}
-</div>
-<figure>
-{svg}
-{legend}
-</figure>
-<h2>Findings for this user</h2>
-{findings}
-</main></body></html>
-"""

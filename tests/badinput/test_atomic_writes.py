@@ -84,7 +84,7 @@ def test_an_interrupted_write_leaves_complete_files_or_none(tmp_path, monkeypatc
         assert left == complete[name]  # fewer writes than the interruption point
         return
     assert result.exit_code == 1, result.stderr
-    assert "unexpected failure (OSError)" in result.stderr and "Traceback" not in result.stderr
+    assert "unexpected failure (OSError: No space left on device)" in result.stderr and "Traceback" not in result.stderr
     for path, content in left.items():
         assert content == complete[name][path], f"{path} is half-written"
     assert len(left) < len(complete[name])

@@ -152,8 +152,8 @@ def test_a_sliced_gexf_keeps_its_spells_inside_the_period(tmp_path):
         assert spell.get("end") <= "2023-07-01"
 
 
-def test_as_of_is_one_day_and_between_a_period():
-    day = invoke("network", "shared-users", TINY, "--as-of", "2024-03-05")
+def test_on_is_one_day_and_between_a_period():
+    day = invoke("network", "shared-users", TINY, "--on", "2024-03-05")
     assert day.exit_code == 0, day.output
     # the same day as --since/--until (tests/network/test_cli_network.py checks those rows by hand)
     assert day.stdout == invoke("network", "shared-users", TINY, "--since", "2024-03-05", "--until",
@@ -165,10 +165,10 @@ def test_as_of_is_one_day_and_between_a_period():
 
 
 @pytest.mark.parametrize("args, message", [
-    (("--as-of", "2024-01-01", "--between", "2024-01-01", "2024-02-01"), "cannot be combined"),
-    (("--as-of", "2024-01-01", "--since", "2024-01-01"), "cannot be combined"),
+    (("--on", "2024-01-01", "--between", "2024-01-01", "2024-02-01"), "cannot be combined"),
+    (("--on", "2024-01-01", "--since", "2024-01-01"), "cannot be combined"),
     (("--between", "2024-03-01", "2024-02-01"), "--between: 2024-03-01 is after 2024-02-01"),
-    (("--as-of", "1.1.2024"), "--as-of: 1.1.2024 is not a date"),
+    (("--on", "1.1.2024"), "--on: 1.1.2024 is not a date"),
     (("--timeline", "--format", "csv"), "--timeline writes an HTML page"),
 ])
 def test_bad_time_options_exit_2(args, message):

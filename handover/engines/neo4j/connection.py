@@ -8,12 +8,14 @@ given or the URI is the local server's. Messages never contain the password.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from typing import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from handover.errors import EngineError, InputError
 
-__all__ = ["resolve_connection", "open_driver"]
+__all__ = ["server_errors", "resolve_connection", "open_driver"]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -173,3 +175,24 @@ def _redact(uri: str) -> str:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip() or type(error).__name__
     return text.splitlines()[0]
+
+
+@contextmanager
+def server_errors(doing: str) -> Iterator[None]:
+    """Turn the driver's errors while ``doing`` something into an :class:`EngineError` that says what to do.
+
+    A lost connection (the server stopped, the network went) and a server that refuses
+    the work (a full disk, an old version) both become one message naming what was
+    being done; the driver's own text is cut to its first line and never holds the
+    password (it is not part of any request).
+    """
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    try:
+        yield
+    except Neo4jError as error:
+        raise EngineError(f"Neo4j refused {doing}: {error.code}: {_first_line(error)}") from None
+    except (DriverError, OSError) as error:
+        raise EngineError(f"lost the connection to Neo4j while {doing} ({type(error).__name__}); check "
+                          "that the server still runs (`handover neo4j status`, or `handover neo4j "
+                          "start`) and run the command again") from None

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from handover.engines.neo4j.connection import open_driver
+from handover.engines.neo4j.connection import open_driver, server_errors
 from handover.engines.neo4j.queries import load_query
 from handover.engines.base import Engine
 from handover.errors import EngineError, QueryError
@@ -156,13 +156,14 @@ class Neo4jEngine(Engine):
                 problems.append(f"not declared {', '.join(sorted(given - declared))}")
             raise QueryError(f"{query.path}: params {'; '.join(problems)} "
                              f"(the file declares: {', '.join(query.params) or 'none'})")
-        try:
-            records, summary, keys = self.driver.execute_query(
-                query.text, {k: _parameter(v) for k, v in params.items()},
-                database_=self.database, routing_=RoutingControl.READ)
-        except Neo4jError as error:
-            raise QueryError(f"{query.path}: the server rejected the query: "
-                             f"{error.code}: {(error.message or '').splitlines()[0]}") from None
+        with server_errors(f"running {query.name}"):  # a lost connection, for one
+            try:
+                records, summary, keys = self.driver.execute_query(
+                    query.text, {k: _parameter(v) for k, v in params.items()},
+                    database_=self.database, routing_=RoutingControl.READ)
+            except Neo4jError as error:
+                raise QueryError(f"{query.path}: the server rejected the query: "
+                                 f"{error.code}: {(error.message or '').splitlines()[0]}") from None
         return _frame(keys, records)
 
 

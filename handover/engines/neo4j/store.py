@@ -1,4 +1,4 @@
-"""Loading a :class:`~handover.model.Dataset` into Neo4j as the graph of DESIGN §4.
+"""Loading a :class:`~handover.model.Dataset` into Neo4j as the graph of docs/findings.md §4.
 
 All or nothing
 --------------
@@ -69,6 +69,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from handover import __version__
+from handover.engines.neo4j.connection import server_errors
 from handover.engines.neo4j.queries import load_query
 from handover.errors import EngineError, InputError
 from handover.model import TABLES, ColumnKind, Dataset
@@ -467,7 +468,7 @@ def ensure_schema(driver, *, database: str | None = None) -> None:
     Schema changes cannot share a transaction with data, so each statement runs on
     its own; ``IF NOT EXISTS`` makes this cheap and safe before every load.
     """
-    with driver.session(database=database) as session:
+    with server_errors("creating the schema's constraints"), driver.session(database=database) as session:
         for statement in load_query("schema").statements():
             session.run(statement).consume()
 
@@ -510,7 +511,8 @@ def clear_dataset(driver, *, database: str | None = None, batch_size: int = _CLE
     """
     from neo4j import WRITE_ACCESS
 
-    with driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
+    with server_errors("deleting the previous dataset"), \
+            driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
         _clear_labels(session, batch_size)
 
 
@@ -518,8 +520,9 @@ def graph_counts(driver, *, database: str | None = None) -> tuple[dict[str, int]
     """Nodes per label and relationships per type of the handover model in the database."""
     from neo4j import RoutingControl
 
-    records, _, _ = driver.execute_query(load_query("meta/graph_counts").text, database_=database,
-                                         routing_=RoutingControl.READ)
+    with server_errors("counting what the database holds"):
+        records, _, _ = driver.execute_query(load_query("meta/graph_counts").text, database_=database,
+                                             routing_=RoutingControl.READ)
     nodes = {r["name"]: r["count"] for r in records if r["kind"] == "node"}
     relationships = {r["name"]: r["count"] for r in records if r["kind"] == "relationship"}
     return nodes, relationships

@@ -1,0 +1,149 @@
+"""The frame every command runs in: one error boundary, help that reads as sentences.
+
+:func:`new_app` makes every ``typer.Typer`` of the command line. Its group class
+(:class:`HandoverGroup`) is where errors cross into the CLI, for the whole command line
+at once: bad input or usage (:class:`~handover.errors.InputError`) exits 2 and any
+other :class:`~handover.errors.HandoverError` exits 1, each with one ``error:`` line on
+stderr and no traceback; anything else is an unexpected failure, named (its class,
+what was missing or which file) without echoing data. Its command class
+(:class:`HandoverCommand`) joins the lines of each paragraph of a docstring, so
+``--help`` wraps sentences rather than the source's line breaks, and shows flags
+without a type placeholder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from handover.errors import HandoverError, InputError
+
+__all__ = ["HandoverGroup", "HandoverCommand", "new_app", "command", "sentences", "unexpected_failure"]
+
+
+def sentences(text: str | None) -> str | None:
+    """``text`` with the lines of each paragraph joined, so that help wraps as sentences.
+
+    Paragraphs are separated by blank lines; lines starting with ``-`` stay lines of a list.
+
+    Examples
+    --------
+    >>> sentences("First line\\n    goes on.\\n\\n    - one\\n    - two")
+    'First line goes on.\\n\\n- one\\n- two'
+    """
+    if text is None:
+        return None
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        if any(line.startswith("- ") for line in lines):
+            paragraphs.append("\n".join(lines))
+        else:
+            paragraphs.append(" ".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _plain_flags(params: list) -> list:
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""  # a flag takes no value: no <bool> in --help
+    return params
+
+
+class HandoverCommand(TyperCommand):
+    """A command whose help wraps as sentences and whose flags show no value placeholder."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help"] = sentences(kwargs.get("help"))
+        super().__init__(*args, **kwargs)
+
+    def get_params(self, ctx):
+        return _plain_flags(super().get_params(ctx))
+
+
+class HandoverGroup(TyperGroup):
+    """A command group that is the error boundary of everything run through it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["help"] = sentences(kwargs.get("help"))
+        super().__init__(*args, **kwargs)
+
+    def get_params(self, ctx):
+        return _plain_flags(super().get_params(ctx))
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except InputError as error:
+            typer.echo(f"error: {error}", err=True)
+            sys.exit(2)
+        except HandoverError as error:
+            typer.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:  # `handover find ... | head`: the reader left, nothing to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except Exception as error:  # the one place an unexpected failure is turned into a message
+            if os.environ.get("HANDOVER_DEBUG"):
+                raise
+            typer.echo(f"error: unexpected failure ({unexpected_failure(error)}); run again with "
+                       "HANDOVER_DEBUG=1 to see the traceback, and report it", err=True)
+            sys.exit(1)
+
+
+def unexpected_failure(error: BaseException) -> str:
+    """What failed, for a message: the error's class and what it is about, never its data.
+
+    A missing module is named (a broken installation), an operating-system error says
+    what the system said and about which file; any other error is named by its class
+    and the place in handover's code where it happened, since its text may hold values
+    from the data.
+
+    Examples
+    --------
+    >>> unexpected_failure(ModuleNotFoundError("No module named 'scipy'", name="scipy"))
+    'ModuleNotFoundError: scipy is not installed; install handover again (pip install -e .)'
+    >>> unexpected_failure(PermissionError(13, "Permission denied", "out/report.csv"))
+    'PermissionError: Permission denied: out/report.csv'
+    """
+    kind = type(error).__name__
+    if isinstance(error, ImportError) and error.name:
+        return f"{kind}: {error.name} is not installed; install handover again (pip install -e .)"
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {error.filename}" if error.filename else ""
+        return f"{kind}: {error.strerror}{where}"
+    place = _place_in_handover(error)
+    return f"{kind} in {place}" if place else kind
+
+
+def _place_in_handover(error: BaseException) -> str | None:
+    package = Path(__file__).resolve().parents[1]
+    frames = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        path = Path(frame.filename).resolve()
+        if package in path.parents:
+            module = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+            return f"{module}.{frame.name}, line {frame.lineno}"
+    return None
+
+
+def new_app(**options: Any) -> typer.Typer:
+    """A ``typer.Typer`` of the handover command line (the error boundary, sentence help)."""
+    options.setdefault("no_args_is_help", True)
+    options.setdefault("add_completion", False)
+    options.setdefault("pretty_exceptions_enable", False)
+    return typer.Typer(cls=HandoverGroup, **options)
+
+
+def command(app: typer.Typer, function: Callable, name: str | None = None) -> Callable:
+    """Register ``function`` as a command of ``app`` (help from its docstring, as sentences)."""
+    app.command(name, cls=HandoverCommand)(function)
+    return function

@@ -1,0 +1,28 @@
+var edges, nodes, allNodes, allEdges, nodeColors, network, filter = {item: '', property: '', value: []};
+var highlightActive = false, filterActive = false;
+var pageData = JSON.parse(document.getElementById('network-data').textContent);
+var valueControl = new TomSelect('#select-value', {maxItems: null, valueField: 'id', labelField: 'title',
+  searchField: 'title', create: false, sortField: {field: 'text', direction: 'asc'},
+  onItemAdd: function (value) { filter.value.push(value); }});
+var propControl = new TomSelect('#select-property', {valueField: 'id', labelField: 'title', searchField: 'title',
+  create: false, sortField: {field: 'text', direction: 'asc'},
+  onItemAdd: function (property) {
+    valueControl.clear(); valueControl.clearOptions(); filter.value = [];
+    var items = filter.item === 'node' ? allNodes : allEdges;
+    for (var each in items) {
+      var v = items[each][property];
+      if (v !== undefined && v !== null) { valueControl.addOption({id: String(v), title: String(v)}); }
+    }
+  }});
+var itemControl = new TomSelect('#select-item', {create: false, sortField: {field: 'text', direction: 'asc'},
+  onItemAdd: function (item) {
+    clearFilter(false);
+    filter.item = item;
+    (pageData.filterable[item] || []).forEach(function (p) { propControl.addOption({id: p, title: p}); });
+  }});
+function clearFilter(reset) {
+  propControl.clear(); propControl.clearOptions(); valueControl.clear(); valueControl.clearOptions();
+  filter = {item: '', property: '', value: []};
+  if (reset) { itemControl.clear(); filterHighlight({nodes: []}); }
+}
+function updateFilter(value, key) { filter[key] = value; }
