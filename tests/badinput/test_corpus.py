@@ -131,8 +131,8 @@ def test_the_hints_work_end_to_end(tmp_path):
     assert done.stdout.splitlines()[1].startswith("u3,p10")
 
 
-@pytest.mark.skipif(not CONSOLE_SCRIPT.exists(), reason="the handover console script is not installed")
 def test_the_console_script_refuses_a_truncated_file(tmp_path):
+    assert CONSOLE_SCRIPT.exists(), f"the handover console script is not installed beside {sys.executable}"
     kind = next(k for k in KINDS if k.name == "truncated mid-row")
     folder = build(kind, tmp_path)
     done = subprocess.run([str(CONSOLE_SCRIPT), "find", "parallel-plans", str(folder)],

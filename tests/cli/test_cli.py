@@ -35,13 +35,26 @@ def _all_commands(typer_app, prefix=()):
 COMMANDS = list(_all_commands(app))
 
 
+def _summary(command: tuple[str, ...]) -> str:
+    """The first sentence of the command's own help text."""
+    import typer.main
+
+    found = typer.main.get_command(app)
+    for word in command:
+        found = found.commands[word]
+    return found.help.split(". ")[0].split("\n")[0].strip()
+
+
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_every_command_has_help(command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.output
-    # A summary line, not just the usage: the command explains itself.
-    assert len(result.output.strip().splitlines()) > 4
+    # A summary line, not just the usage: the command explains itself, in sentences.
+    summary = _summary(command)
+    assert len(summary) > 15 and summary.split()[0] in result.output
+    assert " ".join(summary.split()[:4]) in " ".join(result.output.split())
+    assert "<bool>" not in result.output  # flags take no value
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
@@ -128,7 +141,7 @@ def test_memory_engine_needs_a_folder():
 def test_validate_accepts_a_valid_dataset(tiny_dir):
     result = invoke("validate", tiny_dir)
     assert result.exit_code == 0
-    assert "valid" in result.stdout
+    assert result.stdout == f"{tiny_dir}: valid\n"
 
 
 def test_report_writes_csvs_and_an_offline_page(tiny_dir, tmp_path):
