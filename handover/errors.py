@@ -45,7 +45,9 @@ class Violation:
     rule : str
         What the contract says, and what would be valid.
     line_label : str, default "line"
-        How ``line`` is printed: ``"line"`` for CSV, ``"row"`` for Parquet.
+        How ``line`` is printed: ``"line"`` for CSV, ``"row"`` for Parquet and spreadsheets.
+    sheet : str, optional
+        The sheet of a workbook ``file`` the problem is on.
 
     Examples
     --------
@@ -53,6 +55,8 @@ class Violation:
     'plans.csv line 4, column end: 2024-02-30 is not a date (YYYY-MM-DD)'
     >>> str(Violation("plans.parquet", 4, "end", "2024-02-30", "not a date (YYYY-MM-DD)", "row"))
     'plans.parquet row 4, column end: 2024-02-30 is not a date (YYYY-MM-DD)'
+    >>> str(Violation("eksport.xlsx", 9, "Fra", "31.02.2024", "not a date (DD.MM.YYYY)", "row", "Ansvar"))
+    'eksport.xlsx, sheet Ansvar, row 9, column Fra: 31.02.2024 is not a date (DD.MM.YYYY)'
     """
 
     file: str
@@ -61,13 +65,22 @@ class Violation:
     value: str | None
     rule: str
     line_label: str = "line"
+    sheet: str | None = None
 
     def __str__(self) -> str:
-        where = self.file
-        if self.line is not None:
-            where += f" {self.line_label} {self.line}"
-        if self.column is not None:
-            where += f", column {self.column}" if self.line is not None else f" column {self.column}"
+        if self.sheet is not None:  # "eksport.xlsx, sheet Ansvar, row 9, column Fra"
+            parts = [self.file, f"sheet {self.sheet}"]
+            if self.line is not None:
+                parts.append(f"{self.line_label} {self.line}")
+            if self.column is not None:
+                parts.append(f"column {self.column}")
+            where = ", ".join(parts)
+        else:
+            where = self.file
+            if self.line is not None:
+                where += f" {self.line_label} {self.line}"
+            if self.column is not None:
+                where += f", column {self.column}" if self.line is not None else f" column {self.column}"
         if self.value is None:
             return f"{where}: {self.rule}"
         return f"{where}: {self.value} is {self.rule}"
@@ -93,7 +106,7 @@ class DatasetError(InputError):
 
 
 def _violation_order(v: Violation) -> tuple:
-    return (v.file, v.line if v.line is not None else 0, v.column or "", v.rule)
+    return (v.file, v.sheet or "", v.line if v.line is not None else 0, v.column or "", v.rule)
 
 
 class QueryError(HandoverError):

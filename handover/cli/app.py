@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from handover import __version__
-from handover.cli import audit, find, generate, load, neo4j, network, privacy, report, user, validate
+from handover.cli import audit, find, generate, load, neo4j, network, privacy, report, user, validate, vocabulary
 from handover.cli.framework import command, new_app
 
 __all__ = ["app", "main"]
@@ -44,6 +44,7 @@ command(app, network.metrics, "metrics")
 command(app, network.caseload, "caseload")
 command(app, user.user, "user")
 command(app, validate.validate, "validate")
+command(app, vocabulary.vocabulary, "vocabulary")
 command(app, generate.generate, "generate")
 command(app, privacy.pseudonymize, "pseudonymize")
 command(app, load.load, "load")

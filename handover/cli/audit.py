@@ -16,7 +16,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from handover.cli.options import (
     AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg,
-    OutDirOpt, SepOpt, SinceOpt, UntilOpt, check_at_least, choice_option,
+    OutDirOpt, SepOpt, SinceOpt, UntilOpt, check_at_least, choice_option, DateFormatOpt, MappingOpt,
+    read_options,
 )
 from handover.engines.session import open_engine
 from handover.findings.discharge_follow_up import FINDING as DISCHARGES
@@ -48,6 +49,8 @@ def audit(
         help="Show every number, including counts of 1 to 4 (internal use only; the page says so).")] = False,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Audit follow-up after discharge from treatment, for quality advisers.
@@ -69,7 +72,8 @@ def audit(
     from 1 to 4, and shares and medians computed from them, are shown as <5. Use
     --no-suppress for internal use. The worklist is never suppressed.
     """
-    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding,
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri,
+                     reading=read_options(sep, encoding, date_format, mapping),
                      allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:

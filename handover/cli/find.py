@@ -19,6 +19,7 @@ from handover.cli.framework import command, new_app
 from handover.cli.options import (
     AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, FormatOpt, Neo4jUriOpt,
     OptionalDataDirArg, OutFileOpt, OutputFormat, SepOpt, check_at_least, choice_option, date_option,
+    DateFormatOpt, MappingOpt, read_options,
 )
 from handover.engines.session import open_engine
 from handover.findings import FINDINGS, Finding, Option, find
@@ -39,6 +40,8 @@ _SHARED = [
     ("out", OutFileOpt, None),
     ("sep", SepOpt, ","),
     ("encoding", EncodingOpt, "utf-8"),
+    ("date_format", DateFormatOpt, None),
+    ("mapping", MappingOpt, None),
     ("allow_identifiers", AllowIdentifiersOpt, False),
 ]
 
@@ -80,9 +83,9 @@ def finding_command(finding: Finding) -> None:
     def run(**given: Any) -> None:
         common = {name: given.pop(name) for name, _, _ in _SHARED}
         options = {name: (value or None) if isinstance(value, list) else value for name, value in given.items()}
+        reading = read_options(common["sep"], common["encoding"], common["date_format"], common["mapping"])
         with open_engine(common["engine"].value, common["data_dir"], neo4j_uri=common["neo4j_uri"],
-                         sep=common["sep"], encoding=common["encoding"],
-                         allow_identifiers=common["allow_identifiers"]) as engine:
+                         reading=reading, allow_identifiers=common["allow_identifiers"]) as engine:
             rows = find(engine, finding.name, as_of=common["as_of"], **options)
         text = render(rows, finding.schema, common["fmt"].value)
         if common["out"] is None:

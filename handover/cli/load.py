@@ -14,7 +14,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from handover.cli.options import AllowIdentifiersOpt, DataDirArg, EncodingOpt, Neo4jUriOpt, SepOpt
+from handover.cli.options import (
+    AllowIdentifiersOpt, DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, Neo4jUriOpt, SepOpt, read_options,
+)
 from handover.engines.neo4j.connection import open_driver
 from handover.engines.neo4j.store import load_dataset
 from handover.io.guarded import read_guarded
@@ -35,6 +37,8 @@ def load(
                        "the data until the load has completed.")] = False,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Load a dataset folder into Neo4j as the graph the Cypher findings query.
@@ -49,7 +53,8 @@ def load(
     stops half-way leaves its data marked incomplete; findings refuse to run on it
     until the dataset is loaded again with --bulk --replace.
     """
-    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
+    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+                           allow_identifiers=allow_identifiers)
     driver = open_driver(neo4j_uri)
     try:
         with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),

@@ -15,7 +15,7 @@ import typer
 
 from handover.cli.options import (
     AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, OutDirOpt, OutFileOpt, SepOpt, SinceOpt, UntilOpt,
-    check_at_least, choice_option, date_option,
+    check_at_least, choice_option, date_option, DateFormatOpt, MappingOpt, read_options,
 )
 from handover.errors import InputError
 from handover.model import VOCABULARIES
@@ -96,6 +96,8 @@ def network(
     out: OutFileOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Build one service network and write its edges (csv), a page (html) or the graph (gexf).
@@ -124,7 +126,8 @@ def network(
     intervals (spells), so Gephi's timeline plays the network.
     """
     since_day, until_day, sliced = _slice(on, between, since, until)
-    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
+    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+                           allow_identifiers=allow_identifiers)
     text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
                                 timeline=timeline, roles=role or None, since=since_day, until=until_day,
                                 window_days=window_days, sliced=sliced, source=Path(data_dir).name)
@@ -140,6 +143,8 @@ def metrics(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Measure the agency networks; write agency_metrics.csv and care_density.csv into --out.
@@ -156,7 +161,8 @@ def metrics(
     agency_pairs. High values mean the user's agencies often work together.
     """
     since_day, until_day = _dates(since, until)
-    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
+    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+                           allow_identifiers=allow_identifiers)
     metrics_rows, density_rows = write_metrics(dataset, out, since=since_day, until=until_day,
                                                window_days=window_days, seed=seed)
     typer.echo(f"agency_metrics.csv ({metrics_rows} rows) and care_density.csv ({density_rows} rows) "
@@ -175,6 +181,8 @@ def caseload(
              "needed); default: both tables on standard output.")] = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Caseloads on one day: users per staff member and role, and users nobody is responsible for.
@@ -186,7 +194,8 @@ def caseload(
     on --as-of: its users (with an active plan, episode or responsibility there), those
     without any active responsible person at that agency, and their share.
     """
-    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
+    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+                           allow_identifiers=allow_identifiers)
     if out is None:
         sys.stdout.write(caseload_text(dataset, as_of=as_of, max_users=max_users))
         return

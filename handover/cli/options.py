@@ -23,13 +23,15 @@ from typing import Annotated, Any, Callable, Optional, Sequence
 import typer
 
 from handover.errors import InputError
+from handover.io.mapping import DATE_FORMATS
+from handover.io.options import ReadOptions
 from handover.timeline import parse_option_date
 
 __all__ = [
     "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
     "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
-    "UntilOpt", "AllowIdentifiersOpt", "choice_option", "date_option", "check_choice",
-    "check_choices", "check_at_least",
+    "UntilOpt", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt", "choice_option", "date_option",
+    "check_choice", "check_choices", "check_at_least", "read_options",
 ]
 
 
@@ -122,14 +124,22 @@ def date_option(flag: str, help: str) -> Any:
 
 
 DataDirArg = Annotated[Path, typer.Argument(
-    help="Dataset folder: one <table>.csv or <table>.parquet per table (see docs/data.md).",
-    show_default=False)]
+    help="The dataset: a folder with one <table>.csv, .parquet or .xlsx per table, or one .xlsx "
+         "workbook with a sheet per table (see docs/data.md).", show_default=False)]
 OptionalDataDirArg = Annotated[Optional[Path], typer.Argument(
-    help="Dataset folder. With --engine neo4j it is optional: given, it is loaded "
-         "(replacing what is there) before the query; absent, the query runs on what is loaded.",
-    show_default=False)]
+    help="The dataset (a folder, or one .xlsx workbook). With --engine neo4j it is optional: given, "
+         "it is loaded (replacing what is there) before the query; absent, the query runs on what "
+         "is loaded.", show_default=False)]
 SepOpt = Annotated[str, typer.Option("--sep", help="CSV field separator; Norwegian Excel exports often use ';'.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="CSV text encoding, e.g. utf-8 or cp1252.")]
+DateFormatOpt = Annotated[Optional[str], choice_option(
+    "--date-format", DATE_FORMATS, "How text dates are written; auto tells each column's format by its "
+    "dates. Spreadsheet date cells are dates whatever this says. Default: the mapping's date_format, "
+    "else YYYY-MM-DD.", show_default=False)]
+MappingOpt = Annotated[Optional[Path], typer.Option(
+    "--mapping", metavar="FILE", show_default=False,
+    help="A mapping file (TOML) for an export whose sheet names, headers, codes or dates differ from "
+         "the contract's; `handover mapping init` writes a first one (see docs/data.md).")]
 AsOfOpt = Annotated[Optional[str], date_option(
     "--as-of", "The day the data describe; it closes intervals still ongoing then. "
                "Default: the latest date in the dataset.")]
@@ -152,3 +162,15 @@ AllowIdentifiersOpt = Annotated[bool, typer.Option(
     "--allow-identifiers",
     help="Accept user and staff ids that look like Norwegian national identity numbers "
          "(refused by default; `handover pseudonymize` replaces them).")]
+
+
+def read_options(sep: str = ",", encoding: str = "utf-8", date_format: str | None = None,
+                 mapping: Path | None = None) -> ReadOptions:
+    """How to read the dataset, from a command's ``--sep``, ``--encoding``, ``--date-format``, ``--mapping``.
+
+    Raises
+    ------
+    InputError
+        When the mapping file is missing or wrong (every problem named).
+    """
+    return ReadOptions.of(sep, encoding, date_format, mapping)

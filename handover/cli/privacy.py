@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from handover.cli.options import DataDirArg, EncodingOpt, SepOpt
+from handover.cli.options import DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, read_options
 from handover.datasets.pseudonymize import pseudonymize_folder
 
 __all__ = ["pseudonymize"]
@@ -33,6 +33,8 @@ def pseudonymize(
         help="Keep responsibilities.reason, users.municipality and staff.profession.")] = False,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
 ) -> None:
     """Replace user ids (and with --staff, staff ids) by keyed pseudonyms.
 
@@ -65,7 +67,7 @@ def pseudonymize(
     that look like national identity numbers without --staff.
     """
     summary = pseudonymize_folder(data_dir, out_dir, key_file, staff=staff, keep_text=keep_text,
-                                  sep=sep, encoding=encoding)
+                                  reading=read_options(sep, encoding, date_format, mapping))
     if summary.key_created:
         typer.echo(f"made a new key in {key_file} (readable by you only); keep it safe and apart "
                    "from the pseudonymised data: the same key gives the same pseudonyms", err=True)

@@ -13,7 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from handover.cli.options import (
     AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg,
-    OutDirOpt, SepOpt,
+    OutDirOpt, SepOpt, DateFormatOpt, MappingOpt, read_options,
 )
 from handover.engines.session import open_engine
 from handover.findings import FINDINGS
@@ -30,6 +30,8 @@ def report(
     neo4j_uri: Neo4jUriOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Write every finding as CSV plus one HTML summary page that opens offline.
@@ -40,7 +42,8 @@ def report(
     with its default options; `handover find` runs one with others. A finding whose
     tables the dataset lacks is listed on the page as not run.
     """
-    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, sep=sep, encoding=encoding,
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri,
+                     reading=read_options(sep, encoding, date_format, mapping),
                      allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:

@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, SepOpt
+from handover.cli.options import (
+    AllowIdentifiersOpt, AsOfOpt, DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, read_options,
+)
 from handover.io.guarded import read_guarded
 from handover.reports.user_story import write_user_page
 
@@ -28,6 +30,8 @@ def user(
     as_of: AsOfOpt = None,
     sep: SepOpt = ",",
     encoding: EncodingOpt = "utf-8",
+    date_format: DateFormatOpt = None,
+    mapping: MappingOpt = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Draw one user's story: who was responsible, when, and where it broke.
@@ -43,6 +47,7 @@ def user(
     The page names the user by id only. An id that is not in users.csv exits with
     code 2.
     """
-    dataset = read_guarded(data_dir, sep=sep, encoding=encoding, allow_identifiers=allow_identifiers)
+    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+                           allow_identifiers=allow_identifiers)
     page = write_user_page(dataset, user_id, out, as_of=as_of, source=Path(data_dir).name)
     typer.echo(f"page written to {page}", err=True)  # no id: status lines carry no personal data

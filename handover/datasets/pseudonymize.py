@@ -13,6 +13,7 @@ from pathlib import Path
 
 from handover.errors import InputError
 from handover.io import read_dataset
+from handover.io.options import ReadOptions
 from handover.io.write import write_dataset_folder
 from handover.privacy.identifiers import find_identifiers
 from handover.privacy.pseudonyms import pseudonymize_dataset, read_or_create_key
@@ -39,8 +40,7 @@ def pseudonymize_folder(
     *,
     staff: bool = False,
     keep_text: bool = False,
-    sep: str = ",",
-    encoding: str = "utf-8",
+    reading: ReadOptions | None = None,
 ) -> PseudonymizeSummary:
     """Read ``data_dir``, pseudonymise it and write it to ``out_dir`` (see the module).
 
@@ -56,8 +56,9 @@ def pseudonymize_folder(
         The secret key; made when it does not exist. Must not lie inside ``out_dir``.
     staff, keep_text : bool
         As for :func:`pseudonymize_dataset`.
-    sep, encoding : str
-        How ``data_dir``'s CSV files are written; the output is always UTF-8 with ``,``.
+    reading : ReadOptions, optional
+        How ``data_dir`` is read (separator, encoding, date format, mapping); the output
+        is always the contract's tables as UTF-8 CSV with ``,``.
 
     Returns
     -------
@@ -86,7 +87,7 @@ def pseudonymize_folder(
     """
     data_dir, out_dir, key_file = Path(data_dir), Path(out_dir), Path(key_file)
     _check_folders(data_dir, out_dir, key_file)
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
+    dataset = read_dataset(data_dir, options=reading)
     if not staff:
         flagged = find_identifiers(dataset, columns=("staff_id",))
         if flagged:

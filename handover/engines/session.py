@@ -9,6 +9,7 @@ from typing import Iterator
 from handover.engines import Engine, MemoryEngine
 from handover.errors import InputError
 from handover.io.guarded import read_guarded
+from handover.io.options import ReadOptions
 
 __all__ = ["open_engine"]
 
@@ -19,8 +20,7 @@ def open_engine(
     data_dir: Path | None,
     *,
     neo4j_uri: str | None = None,
-    sep: str = ",",
-    encoding: str = "utf-8",
+    reading: ReadOptions | None = None,
     allow_identifiers: bool = False,
 ) -> Iterator[Engine]:
     """Yield a ready engine, closing it afterwards.
@@ -35,7 +35,7 @@ def open_engine(
         When ``data_dir`` is missing for the memory engine, the dataset is broken, or
         its ids look like national identity numbers without ``allow_identifiers``.
     """
-    options = {"sep": sep, "encoding": encoding, "allow_identifiers": allow_identifiers}
+    options = {"reading": reading, "allow_identifiers": allow_identifiers}
     if engine == "memory":
         if data_dir is None:
             raise InputError("DATA_DIR is required with --engine memory")

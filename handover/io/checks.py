@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -17,36 +16,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from handover.errors import Violation
+from handover.io.dates import ISO, detect_format, looks_like, parse_dates
 from handover.io.raw import RawTable, arrow_bools, objects, shown_value
+from handover.io.sources import Source
 from handover.model import TABLES, VOCABULARIES, ColumnKind
 from handover.privacy.identifiers import looks_like_national_id
 
 #: Violations reported per (file, column, kind of problem) before one summary line.
 MAX_REPORTED = 20
 
-
-_DATE_OR_DATETIME = (
-    r"\d{4}-\d{2}-\d{2}"
-    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-
-
-_NORWEGIAN_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}(?:[ T].*)?")
-
-
+# Words in a date or a year: most likely free text shifted in, never echoed.
 _WORDS = re.compile(r"[^\W\d_]{2,}")
-
-
-_SLASHED_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/\d{2,4}(?:[ T].*)?")
-
-
 # Excel counts days from 1899-12-30; 20000 to 80000 are the years 1954 to 2119.
 _EXCEL_SERIAL_DATE = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
-
-
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-
-
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 
@@ -62,7 +45,7 @@ class _Reporter:
         positions = np.flatnonzero(_bools(mask))
         kind_of_column = self.raw.table.column(column).kind
         private = kind_of_column is ColumnKind.TEXT
-        values = self.raw.cells[column]
+        values = self.raw.as_written(column)
         for position in positions[:MAX_REPORTED]:
             value = None if private else values[int(position)].as_py()
             text = rule(position) if callable(rule) else rule
@@ -88,8 +71,13 @@ class _Reporter:
         return int(self.raw.lines[position])
 
     def _add(self, position: int, column: str, value: str | None, rule: str) -> None:
-        self.violations.append(Violation(self.raw.file, self.line(position), column, value,
-                                         rule, self.raw.line_label))
+        self.violations.append(Violation(self.raw.file, self.line(position), self.raw.name_of(column), value,
+                                         rule, self.raw.line_label, self.raw.sheet))
+
+    def column_problem(self, column: str, rule: str) -> None:
+        """A problem of a whole column (no row)."""
+        self.violations.append(Violation(self.raw.file, None, self.raw.name_of(column), None, rule,
+                                         self.raw.line_label, self.raw.sheet))
 
 
 def _bools(mask) -> np.ndarray:
@@ -98,8 +86,12 @@ def _bools(mask) -> np.ndarray:
     return np.asarray(mask, dtype=bool)
 
 
-def check_table(raw: RawTable, raws: dict[str, RawTable], files: dict[str, Path | None],
-                 violations: list[Violation]) -> pd.DataFrame:
+def check_table(raw: RawTable, raws: dict[str, RawTable], sources: dict[str, Source | None],
+                violations: list[Violation], date_format: str = ISO) -> pd.DataFrame:
+    """Check one table against the contract (and the others, for references); its typed frame.
+
+    ``date_format`` says how text dates are written (:data:`handover.io.dates.FORMATS`).
+    """
     report = _Reporter(raw, violations)
     typed: dict[str, pd.Series] = {}
     for column in raw.table.columns:
@@ -113,21 +105,27 @@ def check_table(raw: RawTable, raws: dict[str, RawTable], files: dict[str, Path 
             _check_vocabulary(values, present, column.name, VOCABULARIES[column.vocabulary],
                               report)
         elif column.kind is ColumnKind.DATE:
-            typed[column.name] = _parse_dates(values, present, column.name, report)
+            typed[column.name] = _parse_dates(values, present, column.name, report, date_format)
         elif column.kind is ColumnKind.YEAR:
             typed[column.name] = _parse_years(values, present, column.name, report)
     _check_interval(raw, typed, report)
     _check_primary_key(raw, report)
-    _check_references(raw, raws, files, report)
+    _check_references(raw, raws, sources, report)
     return _typed_frame(raw, typed)
 
 
 def _check_vocabulary(values: pa.ChunkedArray, present: np.ndarray, column: str,
                       allowed: tuple[str, ...], report: _Reporter) -> None:
     listed = f"not one of: {', '.join(allowed)}"
+    raw = report.raw
+    if raw.mapping_file is not None:
+        section = f"[{raw.table.name}.values.{column}]"
+        mapped = list(raw.mapping.values.get(column, {})) if raw.mapping is not None else []
+        listed += (f"; {raw.mapping_file} {section} has no mapping for it (it maps: {', '.join(mapped)})"
+                   if mapped else f"; map it to one of them under {section} in {raw.mapping_file}")
 
     def rule(position: int) -> str:
-        if values[int(position)].as_py().lower() in allowed:
+        if raw.mapping_file is None and values[int(position)].as_py().lower() in allowed:
             return f"{listed} (the values are lower-case)"
         return listed
 
@@ -136,34 +134,40 @@ def _check_vocabulary(values: pa.ChunkedArray, present: np.ndarray, column: str,
 
 
 def _parse_dates(values: pa.ChunkedArray, present: np.ndarray, column: str,
-                 report: _Reporter) -> pd.Series:
+                 report: _Reporter, date_format: str = ISO) -> pd.Series:
     # Arrow's string kernels are several times faster than Python's on a million rows.
     text = pd.Series(pd.arrays.ArrowStringArray(values), copy=False)
-    well_formed = text.str.fullmatch(_DATE_OR_DATETIME).fillna(False).astype(bool)
-    # A datetime's first ten characters are its date: truncation is a slice.
-    days = text.str.slice(0, 10).where(well_formed)
-    parsed = pd.to_datetime(days, format="%Y-%m-%d", errors="coerce")
+    chosen = date_format
+    if date_format == "auto":
+        chosen, ambiguous = detect_format(text)
+        if ambiguous is not None:
+            value, one, other = ambiguous
+            report.column_problem(column, f"dates that read two ways, such as {value} ({one} as DD/MM/YYYY, "
+                                          f"{other} as MM/DD/YYYY); say which with --date-format "
+                                          "(or date_format in the mapping file)")
+            return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+        chosen = chosen or ISO
+    parsed = parse_dates(text, chosen)
+    option = "--date-format" if report.raw.mapping_file is None else "--date-format or date_format in the mapping"
 
     def rule(position: int) -> str:
         value = values[int(position)].as_py()
-        if _NORWEGIAN_DATE.fullmatch(value):
-            return "not a date (YYYY-MM-DD; this looks like DD.MM.YYYY)"
-        slashed = _SLASHED_DATE.fullmatch(value)
-        if slashed and int(slashed.group(2)) > 12 >= int(slashed.group(1)):
-            return "not a date (YYYY-MM-DD; this looks like the American MM/DD/YYYY)"
-        if slashed and int(slashed.group(1)) > 12 >= int(slashed.group(2)):
-            return "not a date (YYYY-MM-DD; this looks like DD/MM/YYYY)"
-        if _EXCEL_SERIAL_DATE.fullmatch(value):
+        seems = looks_like(value)
+        if seems == "MM/DD/YYYY":
+            return f"not a date ({chosen}; this looks like the American MM/DD/YYYY)"
+        if seems is not None and seems != chosen and seems != ISO:
+            return f"not a date ({chosen}; this looks like {seems}: pass {option} {seems})"
+        if chosen == ISO and _EXCEL_SERIAL_DATE.fullmatch(value):
             day = _EXCEL_EPOCH + pd.Timedelta(days=int(float(value)))
             return (f"not a date (YYYY-MM-DD; this looks like an Excel day number, which would "
                     f"be {day:%Y-%m-%d}: format the column as a date before saving)")
-        if well_formed.iat[position] and not 1678 <= int(value[:4]) <= 2261:
+        if seems == ISO and not 1678 <= int(value[:4]) <= 2261:
             return ("outside the dates handover can hold (1678 to 2261; "
                     "leave end empty for an interval that is still ongoing)")
-        return "not a date (YYYY-MM-DD)"
+        return f"not a date ({chosen})"
 
     report.rows(present & parsed.isna().to_numpy(), column, "not a date", rule)
-    return parsed.astype("datetime64[ns]")
+    return parsed
 
 
 def _parse_years(values: pa.ChunkedArray, present: np.ndarray, column: str,
@@ -210,7 +214,7 @@ def _check_primary_key(raw: RawTable, report: _Reporter) -> None:
     report.rows(repeated, key, f"a duplicate {key}", rule)
 
 
-def _check_references(raw: RawTable, raws: dict[str, RawTable], files: dict[str, Path | None],
+def _check_references(raw: RawTable, raws: dict[str, RawTable], sources: dict[str, Source | None],
                       report: _Reporter) -> None:
     for column in raw.table.columns:
         target = column.references
@@ -226,15 +230,18 @@ def _check_references(raw: RawTable, raws: dict[str, RawTable], files: dict[str,
             found = pc.is_in(values, value_set=pc.drop_null(known).combine_chunks())
             report.rows(present & ~arrow_bools(found), column.name,
                         f"not a known {column.name}",
-                        f"not a known {column.name} (not in {raws[target].file})")
-        elif target == "services" and target not in files and not raw.missing[column.name].all():
+                        f"not a known {column.name} (not in {_where(raws[target])})")
+        elif target == "services" and target not in sources and not raw.missing[column.name].all():
             # Without services an episode has no agency and no kind: no finding can use it.
-            report.violations.append(Violation(
-                raw.file, None, column.name, None,
+            report.column_problem(
+                column.name,
                 f"filled in on {(~raw.missing[column.name]).sum()} rows, but the folder has no "
                 f"services.csv or services.parquet, which {raw.table.name} that name a "
-                "service need",
-            ))
+                "service need")
+
+
+def _where(raw: RawTable) -> str:
+    return raw.file if raw.sheet is None else f"{raw.file}, sheet {raw.sheet}"
 
 
 def _typed_frame(raw: RawTable, typed: dict[str, pd.Series]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import io
 import re
 import warnings
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,28 +22,32 @@ import pyarrow.csv as pacsv
 from handover.errors import Violation
 from handover.io.raw import shown_value
 from handover.io.text import decoded_text, empty_rule
-from handover.model import Table
 
 _OTHER_SEPARATORS = (";", ",", "\t", "|")
 
 
-def read_csv(path: Path, table: Table, sep: str, encoding: str, violations: list[Violation]):
+def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, violations: list[Violation]):
+    """``path`` as ``(header, columns, lines, header_line)``, or ``None`` with the problems added.
+
+    ``expected`` are the headers the table should have: named when the file is empty, and
+    how a header in one column is told from data for the separator hint.
+    """
     def problem(rule: str, line: int | None = None) -> None:
         violations.append(Violation(path.name, line, None, None, rule))
 
-    decoded = decoded_text(path, table, encoding, problem)
+    decoded = decoded_text(path, expected, encoding, problem)
     if decoded is None:
         return None
     data, text = decoded
     try:
-        header, header_line = _csv_header(text, sep)
+        header, header_start, header_line = _csv_header(text, sep)
     except csv.Error as err:
         problem(f"not readable as CSV ({err})")
         return None
     if not header:
-        problem(empty_rule(table))
+        problem(empty_rule(expected))
         return None
-    hint = _separator_hint(header, sep, table)
+    hint = _separator_hint(header, sep, expected)
     if hint is not None:
         problem(hint, line=header_line)
         return None
@@ -54,7 +58,7 @@ def read_csv(path: Path, table: Table, sep: str, encoding: str, violations: list
     if columns is None:
         # pandas' parser reads what Arrow's refuses (rows too short, blank lines with
         # spaces, a header below blank lines) and says where a broken file breaks.
-        columns = _pandas_csv_columns(text, sep, header, problem)
+        columns = _pandas_csv_columns(text, sep, header, problem, skip=header_start - 1)
         if columns is None:
             return None
     cut = _cut_off_last_row(text, sep, len(header))
@@ -91,12 +95,12 @@ def _arrow_csv_columns(data: bytes, sep: str, n_columns: int) -> list[pa.Chunked
 
 
 def _pandas_csv_columns(text: str, sep: str, header: list[str],
-                        problem: Callable[..., None]) -> list[pa.ChunkedArray] | None:
+                        problem: Callable[..., None], skip: int = 0) -> list[pa.ChunkedArray] | None:
     try:
         with warnings.catch_warnings():
             # pandas only warns, and drops values, when the first row is too long.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False,
+            frame = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False, skiprows=skip,
                                 dtype=str, keep_default_na=False, skip_blank_lines=True,
                                 engine="c")
     except pd.errors.ParserWarning:
@@ -115,7 +119,7 @@ def _pandas_csv_columns(text: str, sep: str, header: list[str],
             for i in range(frame.shape[1])]
 
 
-def _separator_hint(header: list[str], sep: str, table: Table) -> str | None:
+def _separator_hint(header: list[str], sep: str, expected: Sequence[str]) -> str | None:
     if len(header) != 1:
         return None
     guessed = next((s for s in _OTHER_SEPARATORS if s != sep and s in header[0]), None)
@@ -124,7 +128,7 @@ def _separator_hint(header: list[str], sep: str, table: Table) -> str | None:
     shown = "\\t" if guessed == "\t" else guessed
     names = header[0].split(guessed)
     # Without a single known column name the first line is data, which must not be echoed.
-    seen = f" '{shown_value(header[0])}'" if set(names) & set(table.column_names) else ""
+    seen = f" '{shown_value(header[0])}'" if set(names) & set(expected) else ""
     return (f"a header with a single column{seen}: the file looks '{shown}'-separated; "
             f"pass --sep '{shown}'")
 
@@ -137,21 +141,26 @@ def _csv_records(text: str, sep: str):
     return csv.reader(io.StringIO(text, newline=""), delimiter=sep)
 
 
-def _csv_header(text: str, sep: str) -> tuple[list[str], int]:
-    """The first record that is not blank, and the line it ends on."""
+def _csv_header(text: str, sep: str) -> tuple[list[str], int, int]:
+    """The first record with a value, the line it starts on and the line it ends on.
+
+    Blank lines above it are skipped, and so are lines of bare separators (``;;;``), which
+    Excel writes for empty rows above a table.
+    """
     # The header is near the top: read growing beginnings of the text, not all of it.
     size = 1 << 16
     while True:
         head = text[:size]
         reader = _csv_records(head, sep)
-        header, line = [], 0
+        header, start, line, previous_end = [], 1, 0, 0
         for record in reader:
-            if not _blank(record):
-                header, line = [cell.strip() for cell in record], reader.line_num
+            if any(cell.strip() for cell in record):
+                header, start, line = [cell.strip() for cell in record], previous_end + 1, reader.line_num
                 break
+            previous_end = reader.line_num
         line_breaks = head.count("\n") + head.count("\r") - head.count("\r\n")
         if size >= len(text) or (header and line_breaks > line):
-            return header, line if header else reader.line_num
+            return header, start, (line if header else reader.line_num)
         size *= 4
 
 

@@ -1,7 +1,10 @@
-r"""Read and validate a dataset folder (docs/data.md).
+r"""Read and validate a dataset (docs/data.md): a folder of tables, or one workbook.
 
-A dataset is a folder with one ``<table>.csv`` or ``<table>.parquet`` per table.
-Both formats are turned into columns of stripped Arrow text first, so one validation
+A dataset is a folder with one ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx``
+per table, or one ``.xlsx`` workbook with a sheet per table (:mod:`handover.io.sources`);
+an export with other names, codes and date formats is read through a mapping
+(:mod:`handover.io.mapping`) and ``date_format`` (:mod:`handover.io.dates`).
+All formats are turned into columns of stripped Arrow text first, so one validation
 path checks them, and the checks run on Arrow's kernels; the typed frames are made
 from them at the end. CSV is parsed by Arrow (on every core); a file Arrow refuses
 (ragged rows, a header below blank lines, a broken quote) is parsed again by pandas,
@@ -33,28 +36,43 @@ import pandas as pd
 from handover.errors import DatasetError, InputError, Violation, _violation_order
 from handover.io.checks import check_table
 from handover.io.csvfile import read_csv
+from handover.io.mapping import Mapping
+from handover.io.options import ReadOptions
 from handover.io.parquetfile import read_parquet
 from handover.io.raw import RawTable, raw_table
+from handover.io.sources import Source, locate_tables
 from handover.io.text import usable_encoding
-from handover.model import REQUIRED_TABLES, TABLES, Dataset, Table
+from handover.io.xlsxfile import read_sheet
+from handover.model import TABLES, Dataset
 
 __all__ = ["read_dataset", "validate_dataset", "locate_rows"]
 
 
 def read_dataset(
-    folder: str | PathLike, *, sep: str = ",", encoding: str = "utf-8"
+    folder: str | PathLike, *, sep: str = ",", encoding: str = "utf-8", date_format: str | None = None,
+    mapping: Mapping | str | PathLike | None = None, options: ReadOptions | None = None,
 ) -> Dataset:
-    r"""Read a dataset folder into typed frames, refusing it whole if anything is wrong.
+    r"""Read a dataset (a folder, or a workbook) into typed frames, refusing it whole if anything is wrong.
 
     Parameters
     ----------
     folder : str or path-like
-        The folder with one ``<table>.csv`` or ``<table>.parquet`` per table.
+        The folder with one ``<table>.csv``, ``<table>.parquet`` or ``<table>.xlsx`` per
+        table, or one ``.xlsx`` workbook with a sheet per table (names match without
+        regard to case).
     sep : str, default ","
         The CSV separator, one character (Norwegian Excel exports use ``";"``).
     encoding : str, default "utf-8"
         The CSV encoding; a UTF-8 byte order mark is accepted. Excel exports are
         often ``"cp1252"``.
+    date_format : str, optional
+        How text dates are written: ``YYYY-MM-DD`` (the default), ``DD.MM.YYYY``,
+        ``DD/MM/YYYY``, ``DD.MM.YY`` or ``auto`` (:mod:`handover.io.dates`). ISO dates
+        and spreadsheet date cells are read in every format.
+    mapping : Mapping or path, optional
+        The export's sheet names, headers, codes and constants (:mod:`handover.io.mapping`).
+    options : ReadOptions, optional
+        All of the above at once (then the others are not given).
 
     Returns
     -------
@@ -105,20 +123,22 @@ def read_dataset(
               role      start end
     0  coordinator 2024-01-05 NaT
     """
-    violations, frames = _load(folder, sep, encoding)
+    reading = options or ReadOptions.of(sep, encoding, date_format, mapping)
+    violations, frames = _load(folder, reading)
     if violations:
         raise DatasetError(violations)
     return Dataset(frames, source=str(folder))
 
 
 def validate_dataset(
-    folder: str | PathLike, *, sep: str = ",", encoding: str = "utf-8"
+    folder: str | PathLike, *, sep: str = ",", encoding: str = "utf-8", date_format: str | None = None,
+    mapping: Mapping | str | PathLike | None = None, options: ReadOptions | None = None,
 ) -> list[Violation]:
-    r"""Check a dataset folder against the contract and list every violation.
+    r"""Check a dataset against the contract and list every violation.
 
     Parameters
     ----------
-    folder, sep, encoding
+    folder, sep, encoding, date_format, mapping, options
         As for :func:`read_dataset`.
 
     Returns
@@ -145,11 +165,12 @@ def validate_dataset(
     users.csv line 3, column birth_year: 19x0 is not a whole number between 1900 and 2100
     users.csv line 3, column user_id: u1 is a duplicate user_id (first on line 2)
     """
-    return _load(folder, sep, encoding)[0]
+    return _load(folder, options or ReadOptions.of(sep, encoding, date_format, mapping))[0]
 
 
 def locate_rows(
-    folder: str | PathLike, table: str, *, sep: str = ",", encoding: str = "utf-8"
+    folder: str | PathLike, table: str, *, sep: str = ",", encoding: str = "utf-8",
+    options: ReadOptions | None = None,
 ) -> tuple[str, str, np.ndarray] | None:
     r"""Where each row of one table, as :func:`read_dataset` returns it, stands in its file.
 
@@ -163,15 +184,15 @@ def locate_rows(
         The dataset folder.
     table : str
         A table of the contract, such as ``"users"``.
-    sep, encoding
+    sep, encoding, options
         As for :func:`read_dataset`.
 
     Returns
     -------
     tuple of (str, str, numpy.ndarray) or None
-        The file name, ``"line"`` (CSV) or ``"row"`` (Parquet), and per row of the
-        table's frame its line (or row) number; ``None`` when the table has no readable
-        file.
+        Where the table is (the file, or ``file, sheet S``), ``"line"`` (CSV) or ``"row"``
+        (Parquet, spreadsheets), and per row of the table's frame its line (or row)
+        number; ``None`` when the table has no readable file.
 
     Examples
     --------
@@ -182,86 +203,57 @@ def locate_rows(
     >>> file, label, lines.tolist()
     ('users.csv', 'line', [2, 5])
     """
-    root = _as_folder(folder)
-    encoding = usable_encoding(encoding)
+    reading = options or ReadOptions(sep, encoding)
     violations: list[Violation] = []
-    path = _table_files(root, violations).get(table)
-    if path is None:
+    found, _ = locate_tables(Path(folder), reading.mapping, violations)
+    source = found.get(table)
+    if source is None:
         return None
-    raw = _read_table(path, TABLES[table], sep, encoding, violations)
+    raw = _read_table(source, _checked(reading), violations)
     if raw is None:
         return None
-    return raw.file, raw.line_label, raw.lines
+    where = raw.file if raw.sheet is None else f"{raw.file}, sheet {raw.sheet}"
+    return where, raw.line_label, raw.lines
 
 
-def _load(folder, sep: str, encoding: str) -> tuple[list[Violation], dict[str, pd.DataFrame]]:
-    root = _as_folder(folder)
-    encoding = usable_encoding(encoding)
+def _checked(reading: ReadOptions) -> ReadOptions:
+    """``reading`` with a usable encoding and separator, or an InputError saying why not."""
+    sep = reading.sep
     if not isinstance(sep, str) or len(sep) != 1:
         raise InputError(f"the separator must be one character, not {sep!r}")
     if sep in "\"\r\n":
         raise InputError(f"the separator cannot be {sep!r}: quotes and line breaks "
                          "have their own meaning in CSV (try ',', ';' or a tab)")
+    return ReadOptions(sep, usable_encoding(reading.encoding), reading.date_format, reading.mapping)
+
+
+def _load(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str, pd.DataFrame]]:
+    reading = _checked(reading)
     violations: list[Violation] = []
-    files = _table_files(root, violations)
+    sources, _ = locate_tables(Path(folder), reading.mapping, violations)
     raws: dict[str, RawTable] = {}
-    for name, path in files.items():
-        raw = None if path is None else _read_table(path, TABLES[name], sep, encoding, violations)
+    for name, source in sources.items():
+        raw = None if source is None else _read_table(source, reading, violations)
         if raw is not None:
             raws[name] = raw
-    frames = {name: check_table(raw, raws, files, violations) for name, raw in raws.items()}
+    frames = {name: check_table(raw, raws, sources, violations, reading.dates) for name, raw in raws.items()}
     return sorted(violations, key=_violation_order), frames
 
 
-def _as_folder(folder) -> Path:
-    root = Path(folder)
-    if not root.exists():
-        raise InputError(f"dataset folder not found: {root}")
-    if not root.is_dir():
-        raise InputError(
-            f"not a folder: {root} (a dataset is a folder with one file per table, "
-            "such as agencies.csv and users.csv)"
-        )
-    return root
-
-
-def _table_files(root: Path, violations: list[Violation]) -> dict[str, Path | None]:
-    """The file of each table present; ``None`` when it is ambiguous which one to read."""
-    files: dict[str, Path | None] = {}
-    for name in TABLES:
-        csv_path, parquet_path = root / f"{name}.csv", root / f"{name}.parquet"
-        if csv_path.is_file() and parquet_path.is_file():
-            files[name] = None
-            violations.append(Violation(
-                csv_path.name, None, None, None,
-                f"present together with {parquet_path.name}; keep only one of them",
-            ))
-        elif csv_path.is_file() or parquet_path.is_file():
-            files[name] = csv_path if csv_path.is_file() else parquet_path
-        elif csv_path.is_dir() or parquet_path.is_dir():
-            folder = csv_path if csv_path.is_dir() else parquet_path
-            files[name] = None
-            violations.append(Violation(
-                folder.name, None, None, None,
-                "a folder, not a file; a table is one file (Spark-style folders of "
-                "part files are not read)",
-            ))
-        elif name in REQUIRED_TABLES:
-            violations.append(Violation(
-                csv_path.name, None, None, None,
-                f"not found in the folder; every dataset needs {csv_path.name} "
-                f"or {parquet_path.name}",
-            ))
-    return files
-
-
-def _read_table(path: Path, table: Table, sep: str, encoding: str,
-                violations: list[Violation]) -> RawTable | None:
-    if path.suffix == ".parquet":
-        read, label = read_parquet(path, violations), "row"
+def _read_table(source: Source, reading: ReadOptions, violations: list[Violation]) -> RawTable | None:
+    table = TABLES[source.table]
+    mapping = reading.mapping.table(source.table) if reading.mapping is not None else None
+    expected = tuple(h for c in table.column_names
+                     if (h := (reading.mapping.header_of(source.table, c) if reading.mapping else c)) is not None)
+    if source.kind == "parquet":
+        read, label = read_parquet(source.path, violations), "row"
+    elif source.kind == "xlsx":
+        read, label = read_sheet(source.path, source.sheet, expected, violations), "row"
     else:
-        read, label = read_csv(path, table, sep, encoding, violations), "line"
+        read, label = read_csv(source.path, expected, reading.sep, reading.encoding, violations), "line"
     if read is None:
         return None
     header, columns, lines, header_line = read
-    return raw_table(path.name, table, header, columns, lines, label, header_line, violations)
+    return raw_table(source.file, table, header, columns, lines, label, header_line, violations,
+                     sheet=source.sheet, mapping=mapping,
+                     mapping_file=reading.mapping.name if reading.mapping is not None else None)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from handover.errors import InputError
 from handover.io.dataset import locate_rows, read_dataset
+from handover.io.options import ReadOptions
 from handover.model import Dataset
 from handover.privacy.identifiers import Locate, refuse_identifiers
 
@@ -20,8 +21,7 @@ __all__ = ["read_guarded", "file_locator"]
 def read_guarded(
     data_dir: Path,
     *,
-    sep: str = ",",
-    encoding: str = "utf-8",
+    reading: ReadOptions | None = None,
     allow_identifiers: bool = False,
 ) -> Dataset:
     """Read and validate ``data_dir`` for a command, refusing national identity numbers.
@@ -29,8 +29,9 @@ def read_guarded(
     Parameters
     ----------
     data_dir : Path
-    sep, encoding : str
-        As for :func:`handover.io.read_dataset`.
+        The dataset: a folder, or one workbook.
+    reading : ReadOptions, optional
+        How to read it (separator, encoding, date format, mapping).
     allow_identifiers : bool, default False
         ``--allow-identifiers``: accept user and staff ids that look like national
         identity numbers.
@@ -54,12 +55,13 @@ def read_guarded(
     >>> sorted(read_guarded(folder).tables)[:3]
     ['agencies', 'episodes', 'plans']
     """
-    dataset = read_dataset(data_dir, sep=sep, encoding=encoding)
-    refuse_identifiers(dataset, allow_identifiers, locate=file_locator(data_dir, sep=sep, encoding=encoding))
+    reading = reading or ReadOptions()
+    dataset = read_dataset(data_dir, options=reading)
+    refuse_identifiers(dataset, allow_identifiers, locate=file_locator(data_dir, reading))
     return dataset
 
 
-def file_locator(folder: Path, *, sep: str = ",", encoding: str = "utf-8") -> Locate:
+def file_locator(folder: Path, reading: ReadOptions | None = None) -> Locate:
     """``locate(table, position)``: the file and line of a row of ``folder``'s tables.
 
     For messages about rows found after reading; each call reads the table's file
@@ -75,7 +77,7 @@ def file_locator(folder: Path, *, sep: str = ",", encoding: str = "utf-8") -> Lo
     """
     def locate(table: str, position: int) -> tuple[str, str]:
         try:
-            located = locate_rows(folder, table, sep=sep, encoding=encoding)
+            located = locate_rows(folder, table, options=reading)
         except InputError:
             located = None
         if located is not None and position < len(located[2]):

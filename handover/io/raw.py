@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from handover.errors import Violation
+from handover.io.mapping import TableMapping
 from handover.model import Table
 
 # What Python's str.strip() strips: every character whose isspace() is true.
@@ -20,7 +21,33 @@ _WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\
 
 @dataclass
 class RawTable:
-    """One table as read: stripped Arrow text (null when empty), per row its line."""
+    """One table as read: stripped Arrow text (null when empty) per contract column, per row its line.
+
+    Parameters
+    ----------
+    file : str
+        The file's name, as messages show it.
+    table : Table
+        The contract table.
+    cells : dict
+        Contract column → its values (after the mapping's ``values``, when it has any).
+    missing : dict
+        Contract column → which rows are empty.
+    lines : numpy.ndarray
+        Each row's line (CSV), row (Parquet) or sheet row (xlsx).
+    line_label : str
+        ``line`` or ``row``.
+    sheet : str, optional
+        The workbook's sheet.
+    shown : dict
+        Contract column → how messages name it: the export's header, or the mapping's
+        constant.
+    original : dict
+        Contract column → its values as the export wrote them, for columns whose values the
+        mapping translates (messages show the user's own value).
+    mapping : TableMapping, optional
+        The mapping applied, with the name of its file in ``mapping_file``.
+    """
 
     file: str
     table: Table
@@ -28,39 +55,73 @@ class RawTable:
     missing: dict[str, np.ndarray]
     lines: np.ndarray
     line_label: str = "line"
+    sheet: str | None = None
+    shown: dict[str, str] = field(default_factory=dict)
+    original: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+    mapping: TableMapping | None = None
+    mapping_file: str | None = None
 
     @property
     def n_rows(self) -> int:
         return len(self.lines)
 
+    def name_of(self, column: str) -> str:
+        """How messages name contract column ``column``: the export's header when mapped."""
+        return self.shown.get(column, column)
+
+    def as_written(self, column: str) -> pa.ChunkedArray:
+        """The values of ``column`` as the export wrote them."""
+        return self.original.get(column, self.cells[column])
+
+
+def _position(header: list[str], wanted: str) -> int | None:
+    """Where header ``wanted`` is: spelled the same, else the one spelled alike without regard to case."""
+    if wanted in header:
+        return header.index(wanted)
+    alike = [i for i, name in enumerate(header) if name.casefold() == wanted.casefold()]
+    return alike[0] if len(alike) == 1 else None
+
 
 def raw_table(file: str, table: Table, header: list[str], columns: list[pa.ChunkedArray],
-               lines: np.ndarray, label: str, header_line: int | None,
-               violations: list[Violation]) -> RawTable:
+              lines: np.ndarray, label: str, header_line: int | None,
+              violations: list[Violation], *, sheet: str | None = None,
+              mapping: TableMapping | None = None, mapping_file: str | None = None) -> RawTable:
+    """The contract's columns of one table as read, with the mapping applied.
+
+    Columns are found by header (the mapping's header, else the contract's name), the
+    mapping's constants added, its values translated, and rows without a single value
+    dropped (Excel pads exports with them). Missing headers are violations.
+    """
     def header_problem(column: str, rule: str) -> None:
-        violations.append(Violation(file, header_line, column, None, rule, label))
+        violations.append(Violation(file, header_line, column, None, rule, label, sheet))
 
     counts = Counter(header)
     for name, count in counts.items():
         # Excel pads a sheet with unnamed columns; those are ignored, not duplicates.
         if count > 1 and name:
             header_problem(name, f"named {count} times in the header; keep only one")
-    if any(name in counts for name in table.column_names):
-        found = "found: " + ", ".join(shown_value(name, 40) for name in header if name)
+    mapped = mapping or TableMapping(table.name)
+    wanted = {c: mapped.columns.get(c, c) for c in table.column_names if c not in mapped.constants}
+    positions = {c: _position(header, name) for c, name in wanted.items()}
+    headers_found = ", ".join(shown_value(name, 40) for name in header if name)
+    if any(p is not None for p in positions.values()):
+        found = "found: " + headers_found
     else:
         # The first line then is most likely data, which must not reach a message.
         found = "found none of the table's columns; does the file lack its header row?"
-    for name in table.required_columns:
-        if name not in counts:
-            header_problem(name, f"missing, but the column is required ({found})")
+    for column, name in wanted.items():
+        if positions[column] is not None:
+            continue
+        if column in mapped.columns:
+            header_problem(name, f"not in the header, but {mapping_file} maps {table.name}.{column} to it "
+                                 f"(in [{table.name}.columns]; the headers are: {headers_found or 'none'})")
+        elif table.column(column).required:
+            where = (f"; name its header under [{table.name}.columns] in {mapping_file}"
+                     if mapping_file else "")
+            header_problem(column, f"missing, but the column is required ({found}){where}")
 
-    first_position = {}
-    for position, name in enumerate(header):
-        first_position.setdefault(name, position)
-    text = {
-        name: _stripped(columns[first_position[name]])
-        for name in table.column_names if name in first_position
-    }
+    text = {c: _stripped(columns[p]) for c, p in positions.items() if p is not None}
+    shown = {c: header[p] for c, p in positions.items() if p is not None}
     missing = {name: _is_null(values) for name, values in text.items()}
     lines = np.asarray(lines)
     if text:
@@ -72,7 +133,34 @@ def raw_table(file: str, table: Table, header: list[str], columns: list[pa.Chunk
             text = {name: values.filter(kept) for name, values in text.items()}
             missing = {name: values[~blank] for name, values in missing.items()}
             lines = lines[~blank]
-    return RawTable(file, table, text, missing, lines, label)
+    for column, value in mapped.constants.items():
+        text[column] = pa.chunked_array([pa.array(np.full(len(lines), value, dtype=object), pa.string())])
+        missing[column] = np.zeros(len(lines), dtype=bool)
+        shown[column] = f"{column} (the constant of {mapping_file})"
+    original = {}
+    for column in mapped.values:
+        if column in text and column not in mapped.constants:
+            original[column] = text[column]
+            text[column] = translated(text[column], mapped.translation(column))
+    return RawTable(file, table, text, missing, lines, label, sheet, shown, original,
+                    mapping, mapping_file)
+
+
+def translated(values: pa.ChunkedArray, translation: dict[str, str]) -> pa.ChunkedArray:
+    """``values`` with each value the translation names (by its lower-cased text) replaced.
+
+    Examples
+    --------
+    >>> out = translated(pa.chunked_array([["Koordinator", "x", None]]), {"koordinator": "coordinator"})
+    >>> out.to_pylist()
+    ['coordinator', 'x', None]
+    """
+    if not translation:
+        return values
+    keys = pa.array(list(translation), pa.string())
+    targets = pa.array(list(translation.values()), pa.string())
+    at = pc.index_in(pc.utf8_lower(values), value_set=keys)
+    return pc.if_else(pc.is_null(at), values, pc.take(targets, pc.fill_null(at, 0)))
 
 
 def _stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:

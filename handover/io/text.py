@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from handover.errors import InputError
-from handover.model import Table
 
 # What a file that is not CSV text starts with, and what to do about it.
 _MAGIC_NUMBERS = (
@@ -38,7 +37,7 @@ def usable_encoding(encoding: str) -> str:
     return "utf-8-sig" if name == "utf-8" else encoding
 
 
-def decoded_text(path: Path, table: Table, encoding: str,
+def decoded_text(path: Path, expected: Sequence[str], encoding: str,
                   problem: Callable[..., None]) -> tuple[bytes, str] | None:
     try:
         data = path.read_bytes()
@@ -46,7 +45,7 @@ def decoded_text(path: Path, table: Table, encoding: str,
         problem(f"not readable ({err.strerror or err})")
         return None
     if not data or data.isspace():
-        problem(empty_rule(table))
+        problem(empty_rule(expected))
         return None
     not_text = _not_text(data, path, encoding)
     if not_text is not None:
@@ -98,8 +97,8 @@ def _looks_utf16(data: bytes) -> bool:
     return half >= 4 and max(head[0::2].count(0), head[1::2].count(0)) > 0.3 * half
 
 
-def empty_rule(table: Table) -> str:
-    return f"empty; expected a header row with the columns {', '.join(table.column_names)}"
+def empty_rule(expected: Sequence[str]) -> str:
+    return f"empty; expected a header row with the columns {', '.join(expected)}"
 
 
 def _encoding_name(encoding: str) -> str:

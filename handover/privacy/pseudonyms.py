@@ -91,6 +91,8 @@ def pseudonym(key: bytes, kind: str, value: str, digits: int = PSEUDONYM_DIGITS)
 def read_or_create_key(path: Path) -> tuple[bytes, bool]:
     """The key in ``path``, made (32 random bytes, mode 0600) when the file does not exist.
 
+    A missing folder of the key file is made too, readable by its owner only.
+
     Returns
     -------
     (bytes, bool)
@@ -113,6 +115,8 @@ def read_or_create_key(path: Path) -> tuple[bytes, bool]:
     """
     path = Path(path)
     try:
+        if not path.parent.exists():  # a folder for keys, such as ~/keys: readable by its owner only
+            path.parent.mkdir(parents=True, mode=0o700)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         pass

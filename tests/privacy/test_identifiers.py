@@ -134,9 +134,15 @@ def test_every_analysing_command_refuses_and_allows_on_request(identified, tmp_p
     assert allowed.exit_code == 0, (allowed.stderr, allowed.exception)
 
 
-def test_validate_checks_the_contract_only(identified):
+def test_validate_runs_the_guard_every_analysis_command_runs(identified):
+    # "valid" means usable: a dataset every analysis command would refuse is not valid.
     result = runner.invoke(app, ["validate", str(identified)])
-    assert result.exit_code == 0 and FNR[0] not in result.output
+    assert result.exit_code == 2 and FNR[0] not in result.output
+    assert "users.csv column user_id: 1 value looks like a national identity number (first on line 3)" \
+        in result.stderr and "handover pseudonymize" in result.stderr
+    allowed = runner.invoke(app, ["validate", str(identified), "--allow-identifiers"])
+    assert allowed.exit_code == 0 and allowed.stdout.startswith(f"{identified}: valid")
+    assert FNR[0] not in allowed.output
 
 
 def test_contract_messages_never_show_a_national_identity_number(identified):

@@ -58,7 +58,7 @@ def test_numbers_appear_in_results_only(identified, tmp_path, caplog):
     out = tmp_path / "out"
     allow = "--allow-identifiers"
 
-    run("validate", identified, results_on_stdout=False)
+    run("validate", identified, allow, results_on_stdout=False)  # usable, as every command, when allowed
     printed = []
     for name, finding in FINDINGS.items():
         for fmt in ("table", "csv", "json"):

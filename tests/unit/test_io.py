@@ -201,10 +201,13 @@ def test_unusable_options_are_input_errors(tmp_path):
 def test_missing_required_tables_name_the_expected_files(tmp_path):
     folder = make_dataset(tmp_path, tables=("agencies",))
     (folder / "notes.txt").write_text("ignored")
+    # What was found and not used is named: an export saved under another name is seen at once.
     assert problems(folder) == [
         "responsibilities.csv: not found in the folder; every dataset needs "
-        "responsibilities.csv or responsibilities.parquet",
-        "users.csv: not found in the folder; every dataset needs users.csv or users.parquet",
+        "responsibilities.csv or responsibilities.parquet (or responsibilities.xlsx, or a sheet "
+        "responsibilities in a workbook); found and not used: notes.txt",
+        "users.csv: not found in the folder; every dataset needs users.csv or users.parquet "
+        "(or users.xlsx, or a sheet users in a workbook); found and not used: notes.txt",
     ]
 
 
@@ -295,7 +298,7 @@ def test_vocabulary_value_outside_the_list_names_the_allowed_values(tmp_path):
     ("2024-02-30", "not a date (YYYY-MM-DD)"),
     ("2024-1-5", "not a date (YYYY-MM-DD)"),
     ("05/01/2024", "not a date (YYYY-MM-DD)"),
-    ("31.12.2024", "not a date (YYYY-MM-DD; this looks like DD.MM.YYYY)"),
+    ("31.12.2024", "not a date (YYYY-MM-DD; this looks like DD.MM.YYYY: pass --date-format DD.MM.YYYY)"),
     ("9999-12-31", "outside the dates handover can hold (1678 to 2261; "
                    "leave end empty for an interval that is still ongoing)"),
 ])
@@ -472,7 +475,7 @@ def test_many_bad_rows_are_capped_with_a_count(tmp_path):
     found = problems(folder)
     assert len(found) == 21
     assert found[0] == ("responsibilities.csv line 2, column end: 01.02.2024 is not a date "
-                        "(YYYY-MM-DD; this looks like DD.MM.YYYY)")
+                        "(YYYY-MM-DD; this looks like DD.MM.YYYY: pass --date-format DD.MM.YYYY)")
     assert found[-1] == ("responsibilities.csv line 22, column end: ... and 10 more rows "
                          "from here on with the same problem (not a date)")
 

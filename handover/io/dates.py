@@ -1,0 +1,141 @@
+"""Text dates in the ways exports write them: ``YYYY-MM-DD``, ``DD.MM.YYYY``, ``DD/MM/YYYY``, ``DD.MM.YY``.
+
+ISO dates (``YYYY-MM-DD``, or a full ISO datetime, truncated to its date) are read in
+every format: they cannot be misread, and spreadsheet date cells arrive as them. A
+time after a Norwegian date (``05.01.2024 08:30``) is dropped the same way. Two-digit
+years follow the POSIX rule: 69 to 99 are 1969 to 1999, 00 to 68 are 2000 to 2068.
+``auto`` picks, per column, the one format that reads all of its dates, and refuses a
+column whose dates read two ways (``03/04/2024``: 3 April or 4 March).
+
+Examples
+--------
+>>> import pandas as pd
+>>> text = pd.Series(["05.01.2024", "2024-02-01", "31.02.2024", None], dtype="string[pyarrow]")
+>>> [str(d.date()) if pd.notna(d) else None for d in parse_dates(text, "DD.MM.YYYY")]
+['2024-01-05', '2024-02-01', None, None]
+>>> detect_format(pd.Series(["05/01/2024", "13/01/2024"], dtype="string[pyarrow]"))
+('DD/MM/YYYY', None)
+>>> detect_format(pd.Series(["03/04/2024"], dtype="string[pyarrow]"))[1]
+('03/04/2024', '2024-04-03', '2024-03-04')
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+__all__ = ["FORMATS", "ISO", "parse_dates", "detect_format", "looks_like"]
+
+ISO = "YYYY-MM-DD"
+
+_ISO_TEXT = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+_TIME = r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?"
+# Each format: a pattern with day, month and year groups, and whether the year has two digits.
+_PATTERNS = {
+    "DD.MM.YYYY": (rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME}", False),
+    "DD/MM/YYYY": (rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}", False),
+    "DD.MM.YY": (rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{2}}){_TIME}", True),
+    # Only to tell an American column apart in ``auto``; never a format handover reads.
+    "MM/DD/YYYY": (rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}", False),
+}
+
+#: The formats a column can be read in (``auto`` chooses among the first four).
+FORMATS = (ISO, "DD.MM.YYYY", "DD/MM/YYYY", "DD.MM.YY", "auto")
+_AUTO_ORDER = (ISO, "DD.MM.YYYY", "DD.MM.YY", "DD/MM/YYYY", "MM/DD/YYYY")
+
+
+def _iso(text: pd.Series) -> pd.Series:
+    well_formed = text.str.fullmatch(_ISO_TEXT).fillna(False).astype(bool)
+    # A datetime's first ten characters are its date: truncation is a slice.
+    return pd.to_datetime(text.str.slice(0, 10).where(well_formed), format="%Y-%m-%d", errors="coerce")
+
+
+def _in_format(text: pd.Series, fmt: str) -> pd.Series:
+    pattern, two_digit_year = _PATTERNS[fmt]
+    parts = text.str.extract(f"^{pattern}$")
+    year = parts["y"]
+    if two_digit_year:
+        short = pd.to_numeric(year, errors="coerce")
+        year = (short + 1900).where(short >= 69, short + 2000).astype("Int64").astype("string")
+    iso = year.str.zfill(4) + "-" + parts["m"].str.zfill(2) + "-" + parts["d"].str.zfill(2)
+    # An impossible day (31.02) or month (13) is no date: NaT, as for any text that is none.
+    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+
+
+def parse_dates(text: pd.Series, fmt: str = ISO) -> pd.Series:
+    """``text`` read as dates written in ``fmt`` (ISO dates always read); ``NaT`` where not.
+
+    Parameters
+    ----------
+    text : pandas.Series of str
+        Stripped text, missing as ``NA``.
+    fmt : str
+        One of :data:`FORMATS` but ``auto`` (choose with :func:`detect_format` first).
+
+    Returns
+    -------
+    pandas.Series of datetime64[ns]
+    """
+    iso = _iso(text)
+    if fmt == ISO or not len(text):
+        return iso.astype("datetime64[ns]")
+    other = _in_format(text, fmt)
+    return iso.where(iso.notna(), other).astype("datetime64[ns]")
+
+
+def detect_format(text: pd.Series) -> tuple[str | None, tuple[str, str, str] | None]:
+    """The one format that reads every date of a column, for ``--date-format auto``.
+
+    Returns
+    -------
+    (str or None, tuple or None)
+        The format (``None`` when none reads every date: the best is then ISO and the
+        dates that fail are reported one by one), and, when the dates read two ways, one
+        such value with its two readings (ISO): ``(value, as DD/MM/YYYY, as MM/DD/YYYY)``.
+    """
+    present = text.dropna()
+    if present.empty:
+        return ISO, None
+    iso = _iso(present)
+    rest = present[iso.isna()]
+    if rest.empty:
+        return ISO, None
+    readable = {fmt: _in_format(rest, fmt) for fmt in _AUTO_ORDER[1:]}
+    complete = [fmt for fmt, parsed in readable.items() if parsed.notna().all()]
+    if "DD/MM/YYYY" in complete and "MM/DD/YYYY" in complete:
+        both = readable["DD/MM/YYYY"].notna() & readable["MM/DD/YYYY"].notna() & (
+            readable["DD/MM/YYYY"] != readable["MM/DD/YYYY"])
+        if both.any():
+            at = both.idxmax()
+            return None, (rest[at], f"{readable['DD/MM/YYYY'][at]:%Y-%m-%d}",
+                          f"{readable['MM/DD/YYYY'][at]:%Y-%m-%d}")
+        return "DD/MM/YYYY", None
+    if complete:
+        return complete[0], None
+    best = max(readable, key=lambda fmt: int(readable[fmt].notna().sum()))
+    return (best if readable[best].notna().any() and best != "MM/DD/YYYY" else ISO), None
+
+
+def looks_like(value: str) -> str | None:
+    """The format a date that failed seems to be written in, for a hint; ``None`` when none.
+
+    Examples
+    --------
+    >>> looks_like("31.12.2024"), looks_like("12/31/2024"), looks_like("31/12/2024"), looks_like("05/01/2024")
+    ('DD.MM.YYYY', 'MM/DD/YYYY', 'DD/MM/YYYY', None)
+    """
+    for fmt in ("DD.MM.YYYY", "DD.MM.YY"):
+        if re.fullmatch(_PATTERNS[fmt][0], value):
+            return fmt
+    slashed = re.fullmatch(r"(\d{1,2})/(\d{1,2})/\d{4}(?:[ T].*)?", value)
+    if slashed:
+        first, second = int(slashed.group(1)), int(slashed.group(2))
+        if second > 12 >= first:
+            return "MM/DD/YYYY"
+        if first > 12 >= second:
+            return "DD/MM/YYYY"
+        return None  # 05/01/2024 reads both ways: no guess (``auto`` tells by the whole column)
+    if re.fullmatch(_ISO_TEXT, value):
+        return ISO
+    return None

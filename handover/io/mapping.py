@@ -1,0 +1,236 @@
+"""A mapping file: how an export's sheets, headers, codes and dates become the contract's.
+
+Exports rarely use the contract's names. ``--mapping mapping.toml`` says, per contract
+table, where the table is in the export (``source``: a sheet name or a file stem), which
+export header holds each contract column (``columns``), which export value stands for
+which contract value (``values``), and the value of a column the export lacks
+(``constants``); ``date_format`` at the top says how text dates are written::
+
+    date_format = "DD.MM.YYYY"
+
+    [responsibilities]
+    source = "Ansvar"
+    [responsibilities.columns]
+    user_id = "BrukerID"
+    role = "Rolle"
+    [responsibilities.values.role]
+    "Koordinator" = "coordinator"
+    [responsibilities.constants]
+    agency_id = "nav-grunerlokka"
+
+A contract column the mapping does not name is read from a header spelled like it, so a
+mapping names only what differs. Sheet and file names and headers match without regard
+to case; export values match after trimming, without regard to case. A value of a
+closed vocabulary that the mapping does not name must already be a contract value.
+
+The file is checked when it is read: every table, column and contract value it names
+must exist, and every problem is reported with the file, the section and the key.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "mapping.toml"
+>>> _ = path.write_text('[users]\\nsource = "Brukere"\\n[users.columns]\\nuser_id = "BrukerID"\\n', encoding="utf-8")
+>>> mapping = read_mapping(path)
+>>> mapping.source_of("users"), mapping.header_of("users", "user_id"), mapping.header_of("users", "birth_year")
+('Brukere', 'BrukerID', 'birth_year')
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from handover.errors import InputError
+from handover.model import TABLES, VOCABULARIES, ColumnKind
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["DATE_FORMATS", "TableMapping", "Mapping", "read_mapping", "value_key"]
+
+#: The ways dates can be written, for ``--date-format`` and a mapping's ``date_format``.
+DATE_FORMATS = ("YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "DD.MM.YY", "auto")
+
+_TABLE_KEYS = ("source", "columns", "values", "constants")
+
+
+def value_key(text: str) -> str:
+    """How export values are matched: trimmed, lower-cased (as Arrow's ``utf8_lower`` does).
+
+    Examples
+    --------
+    >>> value_key("  Koordinator ") == value_key("KOORDINATOR")
+    True
+    """
+    return text.strip().lower()
+
+
+@dataclass(frozen=True)
+class TableMapping:
+    """How one contract table is found and read in an export.
+
+    Parameters
+    ----------
+    table : str
+        The contract table.
+    source : str or None
+        The sheet name or file stem of the export that holds it (default: the table's name).
+    columns : dict
+        Contract column → the export's header.
+    values : dict
+        Contract column → {export value → contract value} (keys as written in the file).
+    constants : dict
+        Contract column → the value every row gets.
+    """
+
+    table: str
+    source: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+
+    def translation(self, column: str) -> dict[str, str]:
+        """``value_key(export value) → contract value`` for ``column`` (empty when unmapped)."""
+        return {value_key(k): v for k, v in self.values.get(column, {}).items()}
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapping file as read: its tables, and its date format."""
+
+    path: Path
+    tables: dict[str, TableMapping]
+    date_format: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The file's name, as messages show it."""
+        return self.path.name
+
+    def table(self, table: str) -> TableMapping:
+        """The mapping of ``table`` (an empty one when the file does not name it)."""
+        return self.tables.get(table) or TableMapping(table)
+
+    def source_of(self, table: str) -> str:
+        """The sheet or file stem that holds ``table`` in the export."""
+        return self.table(table).source or table
+
+    def header_of(self, table: str, column: str) -> str | None:
+        """The export's header of a contract column; ``None`` for a constant."""
+        mapped = self.table(table)
+        if column in mapped.constants:
+            return None
+        return mapped.columns.get(column, column)
+
+
+def read_mapping(path: str | Path) -> Mapping:
+    """Read and check a mapping file.
+
+    Raises
+    ------
+    InputError
+        When the file is missing or not TOML (with its line), or names a table, column,
+        date format or contract value that does not exist, or maps one value two ways;
+        all problems at once, each with the section and key.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"--mapping: {path} not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"--mapping: {path} is not readable as UTF-8 text ({err})") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{path.name}: not a TOML file ({err})") from None
+    problems: list[str] = []
+    date_format = document.pop("date_format", None)
+    if date_format is not None and date_format not in DATE_FORMATS:
+        problems.append(f"date_format = {date_format!r} is not one of: {', '.join(DATE_FORMATS)}")
+    tables = {}
+    for name, section in document.items():
+        if name not in TABLES:
+            problems.append(f"[{name}] is not a table of the contract; the tables are: {', '.join(TABLES)}")
+            continue
+        if not isinstance(section, dict):
+            problems.append(f"{name} = ... must be a section [{name}]")
+            continue
+        tables[name] = _table(name, section, problems)
+    if problems:
+        raise InputError(f"{path.name} has {len(problems)} problem{'s' if len(problems) > 1 else ''}:\n"
+                         + "\n".join(f"  {problem}" for problem in problems))
+    return Mapping(path, tables, date_format)
+
+
+def _table(name: str, section: dict[str, Any], problems: list[str]) -> TableMapping:
+    table = TABLES[name]
+    known = table.column_names
+    for key in section:
+        if key not in _TABLE_KEYS:
+            problems.append(f"[{name}] {key}: not a key of a table's section (they are: {', '.join(_TABLE_KEYS)})")
+    source = section.get("source")
+    if source is not None and not isinstance(source, str):
+        problems.append(f"[{name}] source = {source!r} must be text (a sheet name or a file stem)")
+        source = None
+
+    def texts(part: str) -> dict[str, str]:
+        given = section.get(part, {})
+        if not isinstance(given, dict):
+            problems.append(f"[{name}] {part} must be a section [{name}.{part}]")
+            return {}
+        out = {}
+        for column, value in given.items():
+            if column not in known:
+                problems.append(f"[{name}.{part}] {column}: not a column of {name}; its columns are: "
+                                f"{', '.join(known)}")
+            elif isinstance(value, bool) or not isinstance(value, (str, int)):
+                problems.append(f"[{name}.{part}] {column} = {value!r} must be text")
+            else:
+                out[column] = str(value)
+        return out
+
+    columns, constants = texts("columns"), texts("constants")
+    for column in sorted(set(columns) & set(constants)):
+        problems.append(f"[{name}] {column} is both in [{name}.columns] and in [{name}.constants]; keep one")
+    for column, value in constants.items():
+        _check_contract_value(name, table.column(column), value, f"[{name}.constants] {column}", problems)
+    values: dict[str, dict[str, str]] = {}
+    given = section.get("values", {})
+    if not isinstance(given, dict):
+        problems.append(f"[{name}] values must hold sections [{name}.values.<column>]")
+        given = {}
+    for column, table_of_values in given.items():
+        if column not in known:
+            problems.append(f"[{name}.values.{column}]: not a column of {name}; its columns are: {', '.join(known)}")
+            continue
+        if not isinstance(table_of_values, dict):
+            problems.append(f"[{name}.values] {column} must be a section [{name}.values.{column}]")
+            continue
+        seen: dict[str, str] = {}
+        mapped = {}
+        for export_value, contract_value in table_of_values.items():
+            where = f"[{name}.values.{column}] {export_value!r}"
+            if not isinstance(contract_value, str):
+                problems.append(f"{where} = {contract_value!r} must be text")
+                continue
+            _check_contract_value(name, table.column(column), contract_value, where, problems)
+            key = value_key(export_value)
+            if key in seen and seen[key] != contract_value:
+                problems.append(f"{where} = {contract_value!r}, but {export_value!r} is already mapped to "
+                                f"{seen[key]!r} (values match without regard to case)")
+            seen[key] = contract_value
+            mapped[export_value] = contract_value
+        values[column] = mapped
+    return TableMapping(name, source, columns, values, constants)
+
+
+def _check_contract_value(table: str, column, value: str, where: str, problems: list[str]) -> None:
+    if column.kind is ColumnKind.VOCAB and value not in VOCABULARIES[column.vocabulary]:
+        problems.append(f"{where} = {value!r}: {value} is not one of: "
+                        f"{', '.join(VOCABULARIES[column.vocabulary])}")

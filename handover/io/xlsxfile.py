@@ -1,0 +1,219 @@
+"""Reading a sheet of an Excel workbook (``.xlsx``) into columns of text, as a CSV file is read.
+
+The cells are read by python-calamine (Rust; several times faster than openpyxl on a
+region's workbook), which gives each cell's value as Excel saved it: a formula's saved
+result, never an evaluation. A cell becomes the text the contract reads:
+
+- text stays as it is (an id ``007`` stays ``007``);
+- a number becomes its digits (``7`` is ``"7"``, ``1980.0`` is ``"1980"``, ``7.5`` is ``"7.5"``);
+- a date cell becomes ``YYYY-MM-DD`` and a date-and-time cell its ISO text (the date is kept),
+  so date cells are dates whatever ``--date-format`` says about text dates;
+- an empty cell is missing.
+
+The header is the first row that is not empty; rows above it and empty rows below are
+skipped, and each row keeps its row number in the sheet (as Excel shows it), which every
+message names. A workbook refused as a whole (not a workbook, password-protected, an old
+``.xls``) and cells that cannot be read as saved (a formula without a saved result, a
+header with merged cells) are violations naming the file, the sheet, the row and the header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import zipfile
+from pathlib import Path
+from typing import Sequence
+from xml.etree import ElementTree
+
+import numpy as np
+import pyarrow as pa
+
+from handover.errors import Violation
+from handover.io.raw import shown_value
+
+__all__ = ["workbook_sheets", "read_sheet", "WorkbookProblem"]
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# A formula cell without a saved value: <c r="B5" ...><f>...</f></c> with no <v>.
+_FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(.*?)</(?:\w+:)?c>', re.S)
+_HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A saved result: a non-empty <v> (some writers leave <v></v> or <v/> behind a formula).
+_SAVED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
+
+
+class WorkbookProblem(Exception):
+    """A file that cannot be read as a workbook; its message says why and what to do."""
+
+
+def _why_not_a_workbook(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+            if head == _OLE:
+                rest = head + handle.read(1 << 20)
+                if _ENCRYPTED in rest:
+                    return ("a password-protected (encrypted) workbook, which handover cannot open: "
+                            "save it again in Excel without a password (File > Info > Protect Workbook)")
+                return "an old Excel workbook (.xls); save it as .xlsx (Excel Workbook) or as CSV"
+    except OSError as err:
+        return f"not readable ({err.strerror or err})"
+    if not zipfile.is_zipfile(path):
+        return "not an Excel workbook (.xlsx is a ZIP file; this is not one): export it again, or save it as CSV"
+    with zipfile.ZipFile(path) as archive:
+        if "xl/workbook.xml" not in archive.namelist():
+            return "a ZIP archive, but not an Excel workbook (it has no xl/workbook.xml)"
+    return None
+
+
+@functools.lru_cache(maxsize=16)
+def _workbook(path: Path, mtime_ns: int):
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path))
+
+
+def _open(path: Path):
+    problem = _why_not_a_workbook(path)
+    if problem is not None:
+        raise WorkbookProblem(problem)
+    try:
+        return _workbook(path.resolve(), path.stat().st_mtime_ns)
+    except Exception as err:  # calamine raises its own kinds for a damaged file
+        raise WorkbookProblem(f"not a readable Excel workbook ({str(err).splitlines()[0] if str(err) else type(err).__name__})") from None
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The names of the worksheets of the workbook ``path``, in order.
+
+    Raises
+    ------
+    WorkbookProblem
+        When the file is not a readable ``.xlsx`` workbook (the message says why).
+    """
+    book = _open(path)
+    return [meta.name for meta in book.sheets_metadata if str(meta.typ).endswith("WorkSheet")]
+
+
+def _cell_text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    for element in workbook.iter(f"{_MAIN_NS}sheet"):
+        if element.get("name") == sheet:
+            target = targets.get(element.get(f"{_REL_NS}id"), "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _formulas_without_result(path: Path, sheet: str) -> list[tuple[int, int]]:
+    """(row, column index) of each formula cell of ``sheet`` that has no saved result."""
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_xml_path(archive, sheet)
+        if part is None or part not in archive.namelist():
+            return []
+        data = archive.read(part)
+    if not _HAS_FORMULA.search(data):
+        return []
+    found = []
+    for match in _FORMULA_CELL.finditer(data):
+        inner = match.group(3)
+        if _HAS_FORMULA.search(inner) and not _SAVED_VALUE.search(inner):
+            letters, row = match.group(1).decode(), int(match.group(2))
+            column = 0
+            for letter in letters:
+                column = column * 26 + ord(letter) - 64
+            found.append((row, column - 1))
+    return found
+
+
+def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list[Violation]):
+    """Sheet ``sheet`` of workbook ``path`` as ``(header, columns, rows, header_row)``, or ``None``.
+
+    ``columns`` are Arrow text arrays (missing where a cell is empty), ``rows`` the sheet's
+    row number of each data row. ``expected`` are the headers the table should have, to
+    tell a header with merged cells. Problems are added to ``violations``.
+    """
+    def problem(rule: str, row: int | None = None, column: str | None = None) -> None:
+        violations.append(Violation(path.name, row, column, None, rule, "row", sheet))
+
+    try:
+        rows = _open(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except WorkbookProblem as err:
+        problem(str(err))
+        return None
+    except Exception as err:
+        problem(f"not readable ({str(err).splitlines()[0] if str(err) else type(err).__name__})")
+        return None
+    texts = [[_cell_text(value) for value in row] for row in rows]
+    filled = [i for i, row in enumerate(texts) if any(cell is not None and cell.strip() for cell in row)]
+    if not filled:
+        problem(f"empty; expected a header row with the columns {', '.join(expected)}")
+        return None
+    header_at = filled[0]
+    header_row = header_at + 1  # calamine starts at the sheet's first row (A1)
+    header = [(cell or "").strip() for cell in texts[header_at]]
+    merged = _merged_header_cells(path, sheet, header_at)
+    if merged:
+        problem(f"the header has merged cells ({', '.join(merged)}); unmerge them so that every "
+                "column has a header of its own", header_row)
+        return None
+    body = [(i + 1, row) for i, row in enumerate(texts[header_at + 1:], start=header_at + 1)
+            if any(cell is not None and cell.strip() for cell in row)]
+    width = len(header)
+    columns = [pa.chunked_array([pa.array([row[j] if j < len(row) else None for _, row in body], pa.string())])
+               for j in range(width)]
+    numbers = np.asarray([number for number, _ in body], dtype=np.int64)
+    used = {name.casefold() for name in expected}
+    missing_results = [(row, column) for row, column in _formulas_without_result(path, sheet)
+                       if row > header_row and column < width and header[column].casefold() in used]
+    for row, column in missing_results[:20]:
+        name = header[column] or _column_letters(column)
+        problem(f"holds a formula without a saved result (cell {_column_letters(column)}{row}); open the "
+                "workbook in Excel and save it, or paste the column as values: handover reads what Excel "
+                "saved and never calculates", row, shown_value(name, 40))
+    if missing_results:
+        return None
+    return header, columns, numbers, header_row
+
+
+def _merged_header_cells(path: Path, sheet: str, header_at: int) -> list[str]:
+    try:
+        ranges = _open(path).get_sheet_by_name(sheet).merged_cell_ranges or []
+    except Exception:  # an old calamine without merged ranges: the header check below still runs
+        return []
+    found = []
+    for (top, left), (bottom, right) in ranges:
+        if top <= header_at <= bottom and right > left:
+            found.append(f"{_column_letters(left)}{top + 1}:{_column_letters(right)}{bottom + 1}")
+    return found
