@@ -13,7 +13,9 @@ from typing import Annotated
 import typer
 
 from handover import __version__
-from handover.cli import audit, find, generate, load, neo4j, network, privacy, report, user, validate, vocabulary
+from handover.cli import (
+    audit, find, generate, imports, load, mapping, neo4j, network, privacy, report, user, validate, vocabulary,
+)
 from handover.cli.framework import command, new_app
 
 __all__ = ["app", "main"]
@@ -45,6 +47,8 @@ command(app, network.caseload, "caseload")
 command(app, user.user, "user")
 command(app, validate.validate, "validate")
 command(app, vocabulary.vocabulary, "vocabulary")
+app.add_typer(mapping.app, name="mapping")
+app.add_typer(imports.app, name="import")
 command(app, generate.generate, "generate")
 command(app, privacy.pseudonymize, "pseudonymize")
 command(app, load.load, "load")

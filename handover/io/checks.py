@@ -148,7 +148,8 @@ def _parse_dates(values: pa.ChunkedArray, present: np.ndarray, column: str,
             return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
         chosen = chosen or ISO
     parsed = parse_dates(text, chosen)
-    option = "--date-format" if report.raw.mapping_file is None else "--date-format or date_format in the mapping"
+    report.raw.date_formats[column] = chosen
+    also = "" if report.raw.mapping_file is None else f" (or date_format in {report.raw.mapping_file})"
 
     def rule(position: int) -> str:
         value = values[int(position)].as_py()
@@ -156,7 +157,7 @@ def _parse_dates(values: pa.ChunkedArray, present: np.ndarray, column: str,
         if seems == "MM/DD/YYYY":
             return f"not a date ({chosen}; this looks like the American MM/DD/YYYY)"
         if seems is not None and seems != chosen and seems != ISO:
-            return f"not a date ({chosen}; this looks like {seems}: pass {option} {seems})"
+            return f"not a date ({chosen}; this looks like {seems}: pass --date-format {seems}{also})"
         if chosen == ISO and _EXCEL_SERIAL_DATE.fullmatch(value):
             day = _EXCEL_EPOCH + pd.Timedelta(days=int(float(value)))
             return (f"not a date (YYYY-MM-DD; this looks like an Excel day number, which would "

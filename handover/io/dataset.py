@@ -45,7 +45,7 @@ from handover.io.text import usable_encoding
 from handover.io.xlsxfile import read_sheet
 from handover.model import TABLES, Dataset
 
-__all__ = ["read_dataset", "validate_dataset", "locate_rows"]
+__all__ = ["read_dataset", "validate_dataset", "locate_rows", "read_tables"]
 
 
 def read_dataset(
@@ -227,17 +227,25 @@ def _checked(reading: ReadOptions) -> ReadOptions:
     return ReadOptions(sep, usable_encoding(reading.encoding), reading.date_format, reading.mapping)
 
 
-def _load(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str, pd.DataFrame]]:
+def read_tables(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str, pd.DataFrame],
+                                                      dict[str, RawTable], list[str]]:
+    """Every table of ``folder`` read and checked: the violations, the typed frames, the tables
+    as read (what was skipped, translated and ignored) and the files and sheets not used."""
     reading = _checked(reading)
     violations: list[Violation] = []
-    sources, _ = locate_tables(Path(folder), reading.mapping, violations)
+    sources, unused = locate_tables(Path(folder), reading.mapping, violations)
     raws: dict[str, RawTable] = {}
     for name, source in sources.items():
         raw = None if source is None else _read_table(source, reading, violations)
         if raw is not None:
             raws[name] = raw
     frames = {name: check_table(raw, raws, sources, violations, reading.dates) for name, raw in raws.items()}
-    return sorted(violations, key=_violation_order), frames
+    return sorted(violations, key=_violation_order), frames, raws, unused
+
+
+def _load(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str, pd.DataFrame]]:
+    violations, frames, _, _ = read_tables(folder, reading)
+    return violations, frames
 
 
 def _read_table(source: Source, reading: ReadOptions, violations: list[Violation]) -> RawTable | None:

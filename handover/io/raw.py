@@ -42,6 +42,12 @@ class RawTable:
     shown : dict
         Contract column → how messages name it: the export's header, or the mapping's
         constant.
+    blank_rows : int
+        Rows without a single value in the columns read, which were dropped.
+    ignored : tuple of str
+        The headers no contract column was read from.
+    date_formats : dict
+        Date column → the format its text dates were read in (filled in by the checks).
     original : dict
         Contract column → its values as the export wrote them, for columns whose values the
         mapping translates (messages show the user's own value).
@@ -60,6 +66,9 @@ class RawTable:
     original: dict[str, pa.ChunkedArray] = field(default_factory=dict)
     mapping: TableMapping | None = None
     mapping_file: str | None = None
+    blank_rows: int = 0
+    ignored: tuple[str, ...] = ()
+    date_formats: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -120,14 +129,16 @@ def raw_table(file: str, table: Table, header: list[str], columns: list[pa.Chunk
                      if mapping_file else "")
             header_problem(column, f"missing, but the column is required ({found}){where}")
 
-    text = {c: _stripped(columns[p]) for c, p in positions.items() if p is not None}
+    text = {c: stripped(columns[p]) for c, p in positions.items() if p is not None}
     shown = {c: header[p] for c, p in positions.items() if p is not None}
     missing = {name: _is_null(values) for name, values in text.items()}
     lines = np.asarray(lines)
+    blank_rows = 0
     if text:
         # Excel exports rows that were only formatted as lines of bare separators;
         # a row without a single contract value is no record.
         blank = np.logical_and.reduce(list(missing.values()))
+        blank_rows = int(blank.sum())
         if blank.any():
             kept = pa.array(~blank)
             text = {name: values.filter(kept) for name, values in text.items()}
@@ -142,8 +153,10 @@ def raw_table(file: str, table: Table, header: list[str], columns: list[pa.Chunk
         if column in text and column not in mapped.constants:
             original[column] = text[column]
             text[column] = translated(text[column], mapped.translation(column))
+    used = {p for p in positions.values() if p is not None}
+    ignored = tuple(name for i, name in enumerate(header) if name and i not in used)
     return RawTable(file, table, text, missing, lines, label, sheet, shown, original,
-                    mapping, mapping_file)
+                    mapping, mapping_file, blank_rows, ignored)
 
 
 def translated(values: pa.ChunkedArray, translation: dict[str, str]) -> pa.ChunkedArray:
@@ -163,7 +176,7 @@ def translated(values: pa.ChunkedArray, translation: dict[str, str]) -> pa.Chunk
     return pc.if_else(pc.is_null(at), values, pc.take(targets, pc.fill_null(at, 0)))
 
 
-def _stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """``column`` stripped as ``str.strip()`` strips, with empty values made missing."""
     text = pc.utf8_trim(column, characters=_WHITESPACE)
     empty = pc.equal(text, "")

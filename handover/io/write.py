@@ -12,16 +12,24 @@ import pandas as pd
 from handover.errors import InputError
 from handover.model import TABLES, ColumnKind, Dataset
 
-__all__ = ["write_dataset_folder"]
+__all__ = ["FORMATS", "REPORT_FILES", "write_dataset_folder"]
+
+#: The formats a dataset folder can be written in.
+FORMATS = ("csv", "parquet")
+#: Files beside the tables that a dataset folder may hold (and a replacing write replaces).
+REPORT_FILES = ("import-report.md",)
 
 
-def write_dataset_folder(dataset: Dataset, out_dir: Path) -> Path:
-    """Write ``dataset`` as one CSV per table into ``out_dir``, all at once or not at all.
+def write_dataset_folder(dataset: Dataset, out_dir: Path, *, fmt: str = "csv",
+                         extra: dict[str, str] | None = None) -> Path:
+    """Write ``dataset`` as one file per table into ``out_dir``, all at once or not at all.
 
-    The tables are written into a new folder beside ``out_dir`` (readable by its owner
-    only) that is renamed to ``out_dir`` when complete; an existing ``out_dir`` is
-    replaced only when it holds nothing but dataset tables. CSV is UTF-8 with ``,``,
-    dates ``YYYY-MM-DD``, missing values empty.
+    The tables (and the ``extra`` text files, such as an import report) are written into
+    a new folder beside ``out_dir`` (readable by its owner only) that is renamed to
+    ``out_dir`` when complete; an existing ``out_dir`` is replaced only when it holds
+    nothing but dataset tables and reports. CSV is UTF-8 with ``,``, dates
+    ``YYYY-MM-DD``, missing values empty; Parquet keeps the types (ids as text, dates
+    as dates).
 
     Raises
     ------
@@ -38,12 +46,19 @@ def write_dataset_folder(dataset: Dataset, out_dir: Path) -> Path:
     True
     """
     out_dir = Path(out_dir)
+    if fmt not in FORMATS:
+        raise InputError(f"--format: {fmt} is not one of: {', '.join(FORMATS)}")
     _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
         for name, frame in dataset.tables.items():
-            _table_csv(name, frame).to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+            if fmt == "parquet":
+                frame.to_parquet(staging / f"{name}.parquet", index=False)
+            else:
+                _table_csv(name, frame).to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+        for file, text in (extra or {}).items():
+            (staging / file).write_text(text, encoding="utf-8")
         if out_dir.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
             os.replace(out_dir, retired / out_dir.name)
@@ -62,7 +77,7 @@ def _check_replaceable(out_dir: Path) -> None:
         return
     if not out_dir.is_dir():
         raise InputError(f"OUT_DIR {out_dir} is a file; give a folder (new or holding only a dataset)")
-    tables = {f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")}
+    tables = {f"{name}.{ext}" for name in TABLES for ext in FORMATS} | set(REPORT_FILES)
     others = [p.name for p in out_dir.iterdir() if p.name not in tables]
     if others:
         raise InputError(f"OUT_DIR {out_dir} holds files other than dataset tables (such as "

@@ -188,8 +188,9 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
         problem(f"the header has merged cells ({', '.join(merged)}); unmerge them so that every "
                 "column has a header of its own", header_row)
         return None
-    body = [(i + 1, row) for i, row in enumerate(texts[header_at + 1:], start=header_at + 1)
-            if any(cell is not None and cell.strip() for cell in row)]
+    # Empty rows stay: the table's reader drops (and counts) rows without a value it reads.
+    last = filled[-1]
+    body = [(i + 1, row) for i, row in enumerate(texts[header_at + 1:last + 1], start=header_at + 1)]
     width = len(header)
     columns = [pa.chunked_array([pa.array([row[j] if j < len(row) else None for _, row in body], pa.string())])
                for j in range(width)]

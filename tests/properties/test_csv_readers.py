@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handover.io.csvfile import _arrow_csv_columns, _pandas_csv_columns
-from handover.io.raw import _WHITESPACE, _stripped
+from handover.io.raw import _WHITESPACE, stripped
 
 HEADER = ["user_id", "role", "start"]
 # Characters that make CSV hard: separators, quotes, line breaks, spaces of all kinds.
@@ -41,20 +41,20 @@ def _raw(rows: list[list[str]]) -> str:
 
 def _arrow_values(text: str):
     columns = _arrow_csv_columns(text.encode("utf-8"), ",", len(HEADER))
-    return None if columns is None else [_stripped(c).to_pylist() for c in columns]
+    return None if columns is None else [stripped(c).to_pylist() for c in columns]
 
 
 def _csv_module_values(text: str):
     records = [r for r in csv.reader(io.StringIO(text, newline=""))][1:]
     records = [r for r in records if r]  # empty lines are no records
     columns = [pa.chunked_array([[r[i] for r in records]], pa.string()) for i in range(3)]
-    return [_stripped(c).to_pylist() for c in columns]
+    return [stripped(c).to_pylist() for c in columns]
 
 
 def _pandas_values(text: str):
     problems = []
     columns = _pandas_csv_columns(text, ",", HEADER, lambda *a: problems.append(a))
-    return None if columns is None else [_stripped(c).to_pylist() for c in columns]
+    return None if columns is None else [stripped(c).to_pylist() for c in columns]
 
 
 @settings(max_examples=300, deadline=None)
@@ -93,4 +93,4 @@ def test_stripping_is_what_python_strips():
     python_whitespace = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
     assert _WHITESPACE == python_whitespace
     values = pa.chunked_array([[f"{_WHITESPACE}u1\u200b{_WHITESPACE}", " ", "", None]])
-    assert _stripped(values).to_pylist() == ["u1\u200b", None, None, None]
+    assert stripped(values).to_pylist() == ["u1\u200b", None, None, None]

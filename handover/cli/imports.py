@@ -1,0 +1,55 @@
+"""``handover import tables SOURCE OUT_DIR``: an export written once as a contract dataset.
+
+The work is done by :func:`handover.datasets.imports.import_tables`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from handover.cli.framework import HandoverCommand, new_app
+from handover.cli.options import (
+    AllowIdentifiersOpt, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, choice_option, read_options,
+)
+from handover.datasets.imports import REPORT, import_tables
+from handover.io.write import FORMATS
+
+__all__ = ["app"]
+
+app = new_app(help="Bring data from other systems in as a contract dataset, written once so later "
+                   "commands read it fast.")
+
+
+@app.command("tables", cls=HandoverCommand)
+def tables(
+    source: Annotated[Path, typer.Argument(
+        help="The export: a folder of .csv, .parquet or .xlsx files, or one .xlsx workbook.",
+        show_default=False)],
+    out_dir: Annotated[Path, typer.Argument(
+        help="The folder to write the dataset into: a new folder, or one holding only a dataset "
+             "(it is replaced).", show_default=False)],
+    mapping: MappingOpt = None,
+    date_format: DateFormatOpt = None,
+    fmt: Annotated[str, choice_option("--format", FORMATS, "How the tables are written.")] = "csv",
+    sep: SepOpt = ",",
+    encoding: EncodingOpt = "utf-8",
+    allow_identifiers: AllowIdentifiersOpt = False,
+) -> None:
+    """Read an export (through --mapping) and write it as the contract's tables, with a report.
+
+    Every check of `handover validate` runs first; when anything is refused nothing is
+    written and every problem is listed with the export's own file or sheet, row, header
+    and value. Otherwise OUT_DIR gets one file per table (CSV, UTF-8 with ',' and
+    YYYY-MM-DD dates, or Parquet) and import-report.md: where each table came from, the
+    rows read and the blank rows skipped, the columns not used, every export value the
+    mapping turned into a contract value, and how text dates were read. Later commands
+    then read OUT_DIR directly, without the mapping.
+    """
+    summary = import_tables(source, out_dir, reading=read_options(sep, encoding, date_format, mapping),
+                            fmt=fmt, allow_identifiers=allow_identifiers)
+    rows = ", ".join(f"{table} {count}" for table, count in summary.rows.items())
+    typer.echo(f"{summary.folder}: imported {rows}; {summary.mapped} values mapped; see "
+               f"{summary.folder / REPORT}")
