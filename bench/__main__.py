@@ -65,7 +65,18 @@ def main(argv: list[str] | None = None) -> int:
                                               "(default bench/results)")
     report = commands.add_parser("report", help="write results.md and scaling.png again from results.json")
     report.add_argument("--out", type=Path, default=HERE / "results")
+    exports = commands.add_parser("exports", help="reading workbooks and mapped exports against the contract CSVs")
+    exports.add_argument("--users", type=int, default=10_000, help="users of the region (default 10000)")
+    exports.add_argument("--seed", type=int, default=1)
+    exports.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
+    exports.add_argument("--data", type=Path, default=HERE / "data")
+    exports.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
+    if args.command == "exports":
+        from bench.exports import run_exports
+
+        print(run_exports(args.users, seed=args.seed, repeat=args.repeat, data=args.data, out=args.out))
+        return 0
     if args.command == "report":
         print(write_report(Results.load(args.out / "results.json"), args.out))
         return 0

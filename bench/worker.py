@@ -17,6 +17,9 @@ Kinds of measurement (``spec["kind"]``):
     in-memory engine (the find is timed on its own, best of ``repeat``).
 ``naive``
     ``read_dataset``, then the loop implementation of ``tests/oracle.py``.
+``read_export``
+    :func:`handover.io.read_dataset` of a workbook or an export folder, with ``sep``,
+    ``encoding`` and ``mapping`` from the spec (``python -m bench exports``).
 ``handover_of_work``
     ``read_dataset``, then :func:`handover.network.handover_of_work` (``impl="ours"``)
     or ``pm4py.discover_handover_of_work_network(log, beta=0)`` on the event log of
@@ -177,6 +180,14 @@ def main(argv: list[str]) -> None:
         floor = _floor(spec)["seconds"]
         best, samples, dataset = _read(spec)
         result = {"seconds": best, "samples": samples, "floor_seconds": floor,
+                  "rows": int(sum(len(f) for f in dataset.tables.values()))}
+    elif kind == "read_export":
+        from handover.io import read_dataset
+
+        best, samples, dataset = _timed(lambda: read_dataset(
+            spec["data"], sep=spec.get("sep", ","), encoding=spec.get("encoding", "utf-8"),
+            mapping=spec.get("mapping")), spec.get("repeat", 1))
+        result = {"seconds": best, "samples": samples,
                   "rows": int(sum(len(f) for f in dataset.tables.values()))}
     elif kind == "find":
         result = _find(spec)

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["FORMATS", "ISO", "parse_dates", "detect_format", "looks_like"]
 
@@ -40,9 +43,19 @@ _PATTERNS = {
     "MM/DD/YYYY": (rf"(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})/(?P<y>\d{{4}}){_TIME}", False),
 }
 
+_STRPTIME = {"DD.MM.YYYY": "%d.%m.%Y", "DD/MM/YYYY": "%d/%m/%Y", "DD.MM.YY": "%d.%m.%y",
+             "MM/DD/YYYY": "%m/%d/%Y"}
+_TIME_AT_END = r"[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$"
+
 #: The formats a column can be read in (``auto`` chooses among the first four).
 FORMATS = (ISO, "DD.MM.YYYY", "DD/MM/YYYY", "DD.MM.YY", "auto")
 _AUTO_ORDER = (ISO, "DD.MM.YYYY", "DD.MM.YY", "DD/MM/YYYY", "MM/DD/YYYY")
+
+
+def _arrow(text: pd.Series) -> pa.Array:
+    """``text`` as one Arrow array of (32-bit offset) strings."""
+    chunked = pa.chunked_array(text.astype("string[pyarrow]").array.__arrow_array__())
+    return chunked.combine_chunks().cast(pa.string())
 
 
 def _iso(text: pd.Series) -> pd.Series:
@@ -52,15 +65,11 @@ def _iso(text: pd.Series) -> pd.Series:
 
 
 def _in_format(text: pd.Series, fmt: str) -> pd.Series:
-    pattern, two_digit_year = _PATTERNS[fmt]
-    parts = text.str.extract(f"^{pattern}$")
-    year = parts["y"]
-    if two_digit_year:
-        short = pd.to_numeric(year, errors="coerce")
-        year = (short + 1900).where(short >= 69, short + 2000).astype("Int64").astype("string")
-    iso = year.str.zfill(4) + "-" + parts["m"].str.zfill(2) + "-" + parts["d"].str.zfill(2)
-    # An impossible day (31.02) or month (13) is no date: NaT, as for any text that is none.
-    return pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    # A time after the date is dropped by one Arrow kernel; pandas' strptime then reads the
+    # days (strictly: 31.02 is no date, 5.1.2024 is 5 January).
+    dates = pc.replace_substring_regex(_arrow(text), pattern=_TIME_AT_END, replacement="")
+    days = pd.to_datetime(pd.arrays.ArrowStringArray(dates), format=_STRPTIME[fmt], errors="coerce")
+    return pd.Series(days, index=text.index, copy=False)
 
 
 def parse_dates(text: pd.Series, fmt: str = ISO) -> pd.Series:
@@ -76,12 +85,28 @@ def parse_dates(text: pd.Series, fmt: str = ISO) -> pd.Series:
     Returns
     -------
     pandas.Series of datetime64[ns]
+
+    Notes
+    -----
+    A column of a million dates holds a few thousand different days: each distinct text
+    is read once (Arrow's dictionary encoding) and the days are spread back by index.
     """
-    iso = _iso(text)
-    if fmt == ISO or not len(text):
-        return iso.astype("datetime64[ns]")
-    other = _in_format(text, fmt)
-    return iso.where(iso.notna(), other).astype("datetime64[ns]")
+    if not len(text):
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    encoded = pc.dictionary_encode(_arrow(text))
+    distinct = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary))
+    days = _iso(distinct) if fmt == ISO else _in_format(distinct, fmt)
+    if fmt != ISO:
+        # ISO dates (date cells of a workbook among text dates, for one) are read in every format.
+        unread = days.isna().to_numpy()
+        if unread.any():
+            days.iloc[unread] = _iso(distinct[unread]).to_numpy()
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    missing = pd.isna(indices)
+    positions = np.where(missing, 0, indices).astype(np.int64)
+    values = days.to_numpy("datetime64[ns]")[positions] if len(days) else np.full(len(positions), "NaT", "datetime64[ns]")
+    values[missing] = np.datetime64("NaT")
+    return pd.Series(values, index=text.index)
 
 
 def detect_format(text: pd.Series) -> tuple[str | None, tuple[str, str, str] | None]:

@@ -71,6 +71,12 @@ def _why_not_a_workbook(path: Path) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _sheet(path: Path, mtime_ns: int, sheet: str):
+    """A worksheet, parsed once (reading it and asking for its merged cells use the same one)."""
+    return _workbook(path, mtime_ns).get_sheet_by_name(sheet)
+
+
 @functools.lru_cache(maxsize=16)
 def _workbook(path: Path, mtime_ns: int):
     from python_calamine import CalamineWorkbook
@@ -116,6 +122,27 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
+def _filled(value) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def _column(values: tuple) -> pa.Array:
+    """One column's cells as Arrow text: at once when every cell is text (most columns are),
+    or every cell a date; cell by cell otherwise."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass
+    cells = [None if value == "" else value for value in values]
+    try:
+        typed = pa.array(cells)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        typed = None
+    if typed is not None and pa.types.is_date(typed.type):
+        return typed.cast(pa.string())  # date32 as text is YYYY-MM-DD
+    return pa.array([_cell_text(value) for value in cells], type=pa.string())
+
+
 def _column_letters(index: int) -> str:
     letters = ""
     index += 1
@@ -143,7 +170,7 @@ def _formulas_without_result(path: Path, sheet: str) -> list[tuple[int, int]]:
         if part is None or part not in archive.namelist():
             return []
         data = archive.read(part)
-    if not _HAS_FORMULA.search(data):
+    if b"</f>" not in data and b"<f " not in data and b":f>" not in data:  # no formula: the usual case
         return []
     found = []
     for match in _FORMULA_CELL.finditer(data):
@@ -168,33 +195,33 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
         violations.append(Violation(path.name, row, column, None, rule, "row", sheet))
 
     try:
-        rows = _open(path).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        _open(path)
+        rows = _sheet(path.resolve(), path.stat().st_mtime_ns, sheet).to_python(skip_empty_area=False)
     except WorkbookProblem as err:
         problem(str(err))
         return None
     except Exception as err:
         problem(f"not readable ({str(err).splitlines()[0] if str(err) else type(err).__name__})")
         return None
-    texts = [[_cell_text(value) for value in row] for row in rows]
-    filled = [i for i, row in enumerate(texts) if any(cell is not None and cell.strip() for cell in row)]
-    if not filled:
+    header_at = next((i for i, row in enumerate(rows) if any(_filled(v) for v in row)), None)
+    if header_at is None:
         problem(f"empty; expected a header row with the columns {', '.join(expected)}")
         return None
-    header_at = filled[0]
     header_row = header_at + 1  # calamine starts at the sheet's first row (A1)
-    header = [(cell or "").strip() for cell in texts[header_at]]
+    header = [(_cell_text(v) or "").strip() for v in rows[header_at]]
     merged = _merged_header_cells(path, sheet, header_at)
     if merged:
         problem(f"the header has merged cells ({', '.join(merged)}); unmerge them so that every "
                 "column has a header of its own", header_row)
         return None
-    # Empty rows stay: the table's reader drops (and counts) rows without a value it reads.
-    last = filled[-1]
-    body = [(i + 1, row) for i, row in enumerate(texts[header_at + 1:last + 1], start=header_at + 1)]
+    # Rows below the last one with a value are the sheet's formatted but empty area. Empty rows
+    # among the data stay: the table's reader drops (and counts) rows without a value it reads.
+    last = next((i for i in range(len(rows) - 1, header_at, -1) if any(_filled(v) for v in rows[i])), header_at)
+    body = rows[header_at + 1:last + 1]
     width = len(header)
-    columns = [pa.chunked_array([pa.array([row[j] if j < len(row) else None for _, row in body], pa.string())])
-               for j in range(width)]
-    numbers = np.asarray([number for number, _ in body], dtype=np.int64)
+    columns = [_column(values) for values in zip(*body)] if body else [pa.array([], pa.string())] * width
+    columns = [pa.chunked_array([column]) for column in columns[:width]]
+    numbers = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
     used = {name.casefold() for name in expected}
     missing_results = [(row, column) for row, column in _formulas_without_result(path, sheet)
                        if row > header_row and column < width and header[column].casefold() in used]
@@ -210,7 +237,7 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
 
 def _merged_header_cells(path: Path, sheet: str, header_at: int) -> list[str]:
     try:
-        ranges = _open(path).get_sheet_by_name(sheet).merged_cell_ranges or []
+        ranges = _sheet(path.resolve(), path.stat().st_mtime_ns, sheet).merged_cell_ranges or []
     except Exception:  # an old calamine without merged ranges: the header check below still runs
         return []
     found = []

@@ -77,6 +77,11 @@ def analysis_commands() -> list[str]:
         f"handover user u09 {FIXTURE} --out all/u09.html",
         "handover generate all/region --users 200 --seed 1",
         f"handover pseudonymize {FIXTURE} all/pseudonymised --key-file keys/handover.key",
+        "handover vocabulary",
+        "handover import tables fixtures/norwegian-export/eksport.xlsx all/imported "
+        "--mapping fixtures/norwegian-export/mapping.toml",
+        "handover validate fixtures/norwegian-export/csv --mapping fixtures/norwegian-export/mapping.toml "
+        "--sep ';' --encoding cp1252",
     ]
     return commands
 
