@@ -170,10 +170,14 @@ def translated(values: pa.ChunkedArray, translation: dict[str, str]) -> pa.Chunk
     """
     if not translation:
         return values
+    # A coded column holds a handful of distinct codes: translate those, then spread them back.
+    encoded = pc.dictionary_encode(values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values)
+    codes = encoded.dictionary
     keys = pa.array(list(translation), pa.string())
     targets = pa.array(list(translation.values()), pa.string())
-    at = pc.index_in(pc.utf8_lower(values), value_set=keys)
-    return pc.if_else(pc.is_null(at), values, pc.take(targets, pc.fill_null(at, 0)))
+    at = pc.index_in(pc.utf8_lower(codes), value_set=keys)
+    mapped = pc.if_else(pc.is_null(at), codes, pc.take(targets, pc.fill_null(at, 0)))
+    return pa.chunked_array([pc.take(mapped, encoded.indices)])
 
 
 def stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:

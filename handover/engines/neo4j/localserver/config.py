@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handover.engines.neo4j.localserver.state import StateDir
+from handover.errors import InputError
 
 __all__ = ["neo4j_conf", "write_neo4j_conf"]
 
@@ -21,7 +22,7 @@ def neo4j_conf(state: StateDir, port: int) -> str:
     (True, True)
     """
     if "\n" in str(state.root) or "\r" in str(state.root):
-        raise ValueError(f"a state directory path must not contain a line break: {state.root!r}")
+        raise InputError(f"--state-dir: a state directory path must not contain a line break: {state.root!r}")
     settings = {
         # Every connector, now or added by a later Neo4j, defaults to loopback.
         "server.default_listen_address": "127.0.0.1",
