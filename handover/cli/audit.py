@@ -15,17 +15,18 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg,
-    OutDirOpt, SepOpt, SinceOpt, UntilOpt, check_at_least, choice_option, DateFormatOpt, MappingOpt,
-    read_options,
+    AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, OutDirOpt,
+    SinceOpt, UntilOpt, check_at_least, choice_option, reads_data,
 )
 from handover.engines.session import open_engine
 from handover.findings.discharge_follow_up import FINDING as DISCHARGES
+from handover.io.options import ReadOptions
 from handover.reports.audit import write_audit
 
 __all__ = ["audit"]
 
 
+@reads_data
 def audit(
     data_dir: OptionalDataDirArg,
     out: OutDirOpt,
@@ -47,10 +48,7 @@ def audit(
     no_suppress: Annotated[bool, typer.Option(
         "--no-suppress",
         help="Show every number, including counts of 1 to 4 (internal use only; the page says so).")] = False,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Audit follow-up after discharge from treatment, for quality advisers.
@@ -73,7 +71,7 @@ def audit(
     --no-suppress for internal use. The worklist is never suppressed.
     """
     with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri,
-                     reading=read_options(sep, encoding, date_format, mapping),
+                     reading=reading,
                      allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:

@@ -17,9 +17,8 @@ import typer
 
 from handover.cli.framework import command, new_app
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, FormatOpt, Neo4jUriOpt,
-    OptionalDataDirArg, OutFileOpt, OutputFormat, SepOpt, check_at_least, choice_option, date_option,
-    DateFormatOpt, MappingOpt, read_options,
+    READING_OPTIONS, AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, FormatOpt, Neo4jUriOpt,
+    OptionalDataDirArg, OutFileOpt, OutputFormat, check_at_least, choice_option, date_option, read_options,
 )
 from handover.engines.session import open_engine
 from handover.findings import FINDINGS, Finding, Option, find
@@ -38,11 +37,8 @@ _SHARED = [
     ("as_of", AsOfOpt, None),
     ("fmt", FormatOpt, OutputFormat.table),
     ("out", OutFileOpt, None),
-    ("sep", SepOpt, ","),
-    ("encoding", EncodingOpt, "utf-8"),
-    ("date_format", DateFormatOpt, None),
-    ("mapping", MappingOpt, None),
     ("allow_identifiers", AllowIdentifiersOpt, False),
+    *READING_OPTIONS,
 ]
 
 
@@ -83,7 +79,7 @@ def finding_command(finding: Finding) -> None:
     def run(**given: Any) -> None:
         common = {name: given.pop(name) for name, _, _ in _SHARED}
         options = {name: (value or None) if isinstance(value, list) else value for name, value in given.items()}
-        reading = read_options(common["sep"], common["encoding"], common["date_format"], common["mapping"])
+        reading = read_options(*(common[name] for name, _, _ in READING_OPTIONS))
         with open_engine(common["engine"].value, common["data_dir"], neo4j_uri=common["neo4j_uri"],
                          reading=reading, allow_identifiers=common["allow_identifiers"]) as engine:
             rows = find(engine, finding.name, as_of=common["as_of"], **options)

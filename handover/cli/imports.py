@@ -11,10 +11,9 @@ from typing import Annotated
 import typer
 
 from handover.cli.framework import HandoverCommand, new_app
-from handover.cli.options import (
-    AllowIdentifiersOpt, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, choice_option, read_options,
-)
+from handover.cli.options import AllowIdentifiersOpt, choice_option, reads_data
 from handover.datasets.imports import REPORT, import_tables
+from handover.io.options import ReadOptions
 from handover.io.write import FORMATS
 
 __all__ = ["app"]
@@ -24,6 +23,7 @@ app = new_app(help="Bring data from other systems in as a contract dataset, writ
 
 
 @app.command("tables", cls=HandoverCommand)
+@reads_data
 def tables(
     source: Annotated[Path, typer.Argument(
         help="The export: a folder of .csv, .parquet or .xlsx files, or one .xlsx workbook.",
@@ -31,12 +31,9 @@ def tables(
     out_dir: Annotated[Path, typer.Argument(
         help="The folder to write the dataset into: a new folder, or one holding only a dataset "
              "(it is replaced).", show_default=False)],
-    mapping: MappingOpt = None,
-    date_format: DateFormatOpt = None,
     fmt: Annotated[str, choice_option("--format", FORMATS, "How the tables are written.")] = "csv",
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
     allow_identifiers: AllowIdentifiersOpt = False,
+    reading: ReadOptions = None,
 ) -> None:
     """Read an export (through --mapping) and write it as the contract's tables, with a report.
 
@@ -48,7 +45,7 @@ def tables(
     mapping turned into a contract value, and how text dates were read. Later commands
     then read OUT_DIR directly, without the mapping.
     """
-    summary = import_tables(source, out_dir, reading=read_options(sep, encoding, date_format, mapping),
+    summary = import_tables(source, out_dir, reading=reading,
                             fmt=fmt, allow_identifiers=allow_identifiers)
     rows = ", ".join(f"{table} {count}" for table, count in summary.rows.items())
     typer.echo(f"{summary.folder}: imported {rows}; {summary.mapped} values mapped; see "

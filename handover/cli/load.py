@@ -14,16 +14,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from handover.cli.options import (
-    AllowIdentifiersOpt, DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, Neo4jUriOpt, SepOpt, read_options,
-)
+from handover.cli.options import AllowIdentifiersOpt, DataDirArg, Neo4jUriOpt, reads_data
 from handover.engines.neo4j.connection import open_driver
 from handover.engines.neo4j.store import load_dataset
 from handover.io.guarded import read_guarded
+from handover.io.options import ReadOptions
 
 __all__ = ["load"]
 
 
+@reads_data
 def load(
     data_dir: DataDirArg,
     neo4j_uri: Neo4jUriOpt = None,
@@ -35,10 +35,7 @@ def load(
                        "(above about 500,000 rows with the default 2g heap). Loads only into a "
                        "database without handover data (or with --replace); queries refuse "
                        "the data until the load has completed.")] = False,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Load a dataset folder into Neo4j as the graph the Cypher findings query.
@@ -53,7 +50,7 @@ def load(
     stops half-way leaves its data marked incomplete; findings refuse to run on it
     until the dataset is loaded again with --bulk --replace.
     """
-    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+    dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     driver = open_driver(neo4j_uri)
     try:

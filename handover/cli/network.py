@@ -14,10 +14,11 @@ from typing import Annotated, List, Optional, Tuple
 import typer
 
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, DataDirArg, EncodingOpt, OutDirOpt, OutFileOpt, SepOpt, SinceOpt, UntilOpt,
-    check_at_least, choice_option, date_option, DateFormatOpt, MappingOpt, read_options,
+    AllowIdentifiersOpt, AsOfOpt, DataDirArg, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt,
+    check_at_least, choice_option, date_option, reads_data,
 )
 from handover.errors import InputError
+from handover.io.options import ReadOptions
 from handover.model import VOCABULARIES
 from handover.io.atomic import write_text_atomic
 from handover.io.guarded import read_guarded
@@ -67,6 +68,7 @@ def _slice(on, between: Optional[Tuple[str, str]], since, until):
     return (*_dates(since, until), False)
 
 
+@reads_data
 def network(
     kind: Annotated[NetworkKind, typer.Argument(
         help="handover-flows (agency → agency), shared-users (agency — agency) or "
@@ -94,10 +96,7 @@ def network(
                          "with the days each node and edge is active as time intervals.",
         show_default=False)] = None,
     out: OutFileOpt = None,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Build one service network and write its edges (csv), a page (html) or the graph (gexf).
@@ -126,7 +125,7 @@ def network(
     intervals (spells), so Gephi's timeline plays the network.
     """
     since_day, until_day, sliced = _slice(on, between, since, until)
-    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+    dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
                                 timeline=timeline, roles=role or None, since=since_day, until=until_day,
@@ -134,6 +133,7 @@ def network(
     _write(text, out, said)
 
 
+@reads_data
 def metrics(
     data_dir: DataDirArg,
     out: OutDirOpt,
@@ -141,10 +141,7 @@ def metrics(
     until: UntilOpt = None,
     window_days: WindowDaysOpt = 30,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Measure the agency networks; write agency_metrics.csv and care_density.csv into --out.
@@ -161,7 +158,7 @@ def metrics(
     agency_pairs. High values mean the user's agencies often work together.
     """
     since_day, until_day = _dates(since, until)
-    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+    dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     metrics_rows, density_rows = write_metrics(dataset, out, since=since_day, until=until_day,
                                                window_days=window_days, seed=seed)
@@ -169,6 +166,7 @@ def metrics(
                f"written to {out}", err=True)
 
 
+@reads_data
 def caseload(
     data_dir: DataDirArg,
     as_of: AsOfOpt = None,
@@ -179,10 +177,7 @@ def caseload(
         "--out", metavar="DIR", show_default=False,
         help="The folder to write caseload_staff.csv and caseload_agencies.csv into (made if "
              "needed); default: both tables on standard output.")] = None,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Caseloads on one day: users per staff member and role, and users nobody is responsible for.
@@ -194,7 +189,7 @@ def caseload(
     on --as-of: its users (with an active plan, episode or responsibility there), those
     without any active responsible person at that agency, and their share.
     """
-    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+    dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     if out is None:
         sys.stdout.write(caseload_text(dataset, as_of=as_of, max_users=max_users))

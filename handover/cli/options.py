@@ -16,6 +16,8 @@ are parsed the same way (:func:`date_option`), so commands receive ``pandas.Time
 
 from __future__ import annotations
 
+import functools
+import inspect
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional, Sequence
@@ -31,7 +33,7 @@ __all__ = [
     "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
     "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
     "UntilOpt", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt", "choice_option", "date_option",
-    "check_choice", "check_choices", "check_at_least", "read_options",
+    "check_choice", "check_choices", "check_at_least", "read_options", "reads_data", "READING_OPTIONS",
 ]
 
 
@@ -174,3 +176,34 @@ def read_options(sep: str = ",", encoding: str = "utf-8", date_format: str | Non
         When the mapping file is missing or wrong (every problem named).
     """
     return ReadOptions.of(sep, encoding, date_format, mapping)
+
+
+#: How to read a dataset, as (parameter, annotation, default): every command that reads data has them.
+READING_OPTIONS = (("sep", SepOpt, ","), ("encoding", EncodingOpt, "utf-8"), ("date_format", DateFormatOpt, None),
+            ("mapping", MappingOpt, None))
+
+
+def reads_data(command: Callable) -> Callable:
+    """Give ``command`` the options of how to read a dataset, declared once for every command.
+
+    ``command`` takes a parameter ``reading`` (a :class:`~handover.io.options.ReadOptions`);
+    its command line gets ``--sep``, ``--encoding``, ``--date-format`` and ``--mapping``
+    in its place, read into that one object before ``command`` runs.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "reading"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+             for name, annotation, default in READING_OPTIONS]
+    params = [p if p.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD or p.default is inspect.Parameter.empty
+              else p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+    positional = [p for p in params if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    keyword = [p for p in params if p.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD]
+
+    @functools.wraps(command)
+    def run(*args, **given):
+        options = {name: given.pop(name) for name, _, _ in READING_OPTIONS}
+        return command(*args, reading=read_options(**options), **given)
+
+    run.__signature__ = inspect.Signature(positional + keyword + added)
+    run.__annotations__ = {p.name: p.annotation for p in positional + keyword + added}
+    return run

@@ -11,12 +11,14 @@ from typing import Annotated
 
 import typer
 
-from handover.cli.options import DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, read_options
+from handover.cli.options import DataDirArg, reads_data
 from handover.datasets.pseudonymize import pseudonymize_folder
+from handover.io.options import ReadOptions
 
 __all__ = ["pseudonymize"]
 
 
+@reads_data
 def pseudonymize(
     data_dir: DataDirArg,
     out_dir: Annotated[Path, typer.Argument(
@@ -31,10 +33,7 @@ def pseudonymize(
     keep_text: Annotated[bool, typer.Option(
         "--keep-text",
         help="Keep responsibilities.reason, users.municipality and staff.profession.")] = False,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
 ) -> None:
     """Replace user ids (and with --staff, staff ids) by keyed pseudonyms.
 
@@ -67,7 +66,7 @@ def pseudonymize(
     that look like national identity numbers without --staff.
     """
     summary = pseudonymize_folder(data_dir, out_dir, key_file, staff=staff, keep_text=keep_text,
-                                  reading=read_options(sep, encoding, date_format, mapping))
+                                  reading=reading)
     if summary.key_created:
         typer.echo(f"made a new key in {key_file} (readable by you only); keep it safe and apart "
                    "from the pseudonymised data: the same key gives the same pseudonyms", err=True)

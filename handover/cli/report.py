@@ -12,26 +12,25 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, EncodingOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg,
-    OutDirOpt, SepOpt, DateFormatOpt, MappingOpt, read_options,
+    AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, OutDirOpt,
+    reads_data,
 )
 from handover.engines.session import open_engine
 from handover.findings import FINDINGS
+from handover.io.options import ReadOptions
 from handover.reports.summary import write_report
 
 __all__ = ["report"]
 
 
+@reads_data
 def report(
     data_dir: OptionalDataDirArg,
     out: OutDirOpt,
     as_of: AsOfOpt = None,
     engine: EngineOpt = EngineName.memory,
     neo4j_uri: Neo4jUriOpt = None,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Write every finding as CSV plus one HTML summary page that opens offline.
@@ -43,7 +42,7 @@ def report(
     tables the dataset lacks is listed on the page as not run.
     """
     with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri,
-                     reading=read_options(sep, encoding, date_format, mapping),
+                     reading=reading,
                      allow_identifiers=allow_identifiers) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:

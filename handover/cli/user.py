@@ -11,15 +11,15 @@ from typing import Annotated
 
 import typer
 
-from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, read_options,
-)
+from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, reads_data
 from handover.io.guarded import read_guarded
+from handover.io.options import ReadOptions
 from handover.reports.user_story import write_user_page
 
 __all__ = ["user"]
 
 
+@reads_data
 def user(
     user_id: Annotated[str, typer.Argument(
         help="The user's id as in users.csv (pseudonymous, e.g. u01).", show_default=False)],
@@ -28,10 +28,7 @@ def user(
         "--out", metavar="FILE", show_default=False,
         help="The HTML page to write (its folder is made if needed).")],
     as_of: AsOfOpt = None,
-    sep: SepOpt = ",",
-    encoding: EncodingOpt = "utf-8",
-    date_format: DateFormatOpt = None,
-    mapping: MappingOpt = None,
+    reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
     """Draw one user's story: who was responsible, when, and where it broke.
@@ -47,7 +44,7 @@ def user(
     The page names the user by id only. An id that is not in users.csv exits with
     code 2.
     """
-    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+    dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     page = write_user_page(dataset, user_id, out, as_of=as_of, source=Path(data_dir).name)
     typer.echo(f"page written to {page}", err=True)  # no id: status lines carry no personal data

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from handover.cli.options import (
-    AllowIdentifiersOpt, DataDirArg, DateFormatOpt, EncodingOpt, MappingOpt, SepOpt, read_options,
-)
+from handover.cli.options import AllowIdentifiersOpt, DataDirArg, reads_data
 from handover.io.guarded import read_guarded
+from handover.io.options import ReadOptions
 
 __all__ = ["validate"]
 
 
-def validate(data_dir: DataDirArg, sep: SepOpt = ",", encoding: EncodingOpt = "utf-8",
-             date_format: DateFormatOpt = None, mapping: MappingOpt = None,
-             allow_identifiers: AllowIdentifiersOpt = False) -> None:
+@reads_data
+def validate(data_dir: DataDirArg, allow_identifiers: AllowIdentifiersOpt = False,
+             reading: ReadOptions = None) -> None:
     """Check a dataset against the data contract, exactly as every analysis command will read it.
 
     Runs every check the other commands run when they read data: the data contract
@@ -24,7 +23,7 @@ def validate(data_dir: DataDirArg, sep: SepOpt = ",", encoding: EncodingOpt = "u
     listing each problem with its file (and sheet), line, column, value and the rule it
     breaks.
     """
-    dataset = read_guarded(data_dir, reading=read_options(sep, encoding, date_format, mapping),
+    dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     typer.echo(f"{data_dir}: valid; every command can read it")
     typer.echo("rows: " + ", ".join(f"{name} {len(frame)}" for name, frame in dataset.tables.items()))
