@@ -199,6 +199,47 @@ class Dataset:
             return self.tables[table]
         return empty_table(table)
 
+    def snapshot(self, as_of: pd.Timestamp) -> "Dataset":
+        """The dataset as it stood on ``as_of`` (docs/findings.md, "as of").
+
+        Nothing dated after ``as_of`` exists yet: a responsibility, employment, plan or
+        episode that starts later, and a contact dated later, are left out. What ends, or
+        is revised, after ``as_of`` is not known yet: such an ``end`` (and an episode's
+        ``discharge_kind``) or ``last_revised`` is missing, so the interval is ongoing on
+        ``as_of``. Tables without dates are kept whole. On the latest date of the dataset
+        (the default ``as_of``) the snapshot is the dataset.
+
+        Examples
+        --------
+        >>> from handover.examples import tiny_dataset
+        >>> past = tiny_dataset().snapshot(pd.Timestamp("2024-02-15"))
+        >>> past["episodes"][["episode_id", "end", "discharge_kind"]].values.tolist()
+        [['e1', NaT, None]]
+        >>> len(past["responsibilities"]), len(tiny_dataset()["responsibilities"])
+        (2, 4)
+        """
+        tables = {}
+        for name, frame in self.tables.items():
+            spec = TABLES[name]
+            first = spec.interval[0] if spec.interval else ("date" if "date" in spec.column_names else None)
+            later = [c.name for c in spec.columns if c.kind is ColumnKind.DATE and c.name != first]
+            if first is None or first not in frame:
+                tables[name] = frame
+                continue
+            seen = frame[first] <= as_of
+            known = frame if seen.all() else frame[seen]  # no copy of a table the day changes nothing
+            if any((known[c] > as_of).any() for c in later if c in known):
+                known = known.copy()
+                for column in later:
+                    if column not in known:
+                        continue
+                    unknown = known[column] > as_of
+                    if column == "end" and "discharge_kind" in known:
+                        known["discharge_kind"] = known["discharge_kind"].where(~unknown, None)
+                    known[column] = known[column].where(~unknown)
+            tables[name] = known.reset_index(drop=True) if len(known) != len(frame) else known
+        return Dataset(tables, source=self.source)
+
     def latest_date(self) -> pd.Timestamp | None:
         """The latest date that appears anywhere in the dataset (the default ``as_of``)."""
         latest = None

@@ -68,14 +68,23 @@ def handover_without_coordinator(dataset, window_days=30, role="coordinator", si
     return sorted(found, key=lambda r: (r["user_id"], r["handover_date"], r["from_episode_id"]))
 
 
-def caseworker_turnover(dataset, roles=("caseworker",), window_days=365, min_changes=3):
+def _runs_in(start, end, since, until) -> bool:
+    """Whether ``[start, end)`` (``end`` None: ongoing) has a day in ``[since, until]``."""
+    first = max(start, since) if since is not None else start
+    if until is not None and first > until:
+        return False
+    return end is None or first < end
+
+
+def caseworker_turnover(dataset, roles=("caseworker",), window_days=365, min_changes=3, since=None, until=None):
     responsibilities = _rows(dataset, "responsibilities")
     found = []
     keys = sorted({(r["user_id"], r["role"]) for r in responsibilities if r["role"] in roles})
     for user, role in keys:
         sequence = sorted((r for r in responsibilities if r["user_id"] == user and r["role"] == role),
                           key=lambda r: (r["start"], r["staff_id"]))
-        change_dates = [b["start"] for a, b in zip(sequence, sequence[1:]) if a["staff_id"] != b["staff_id"]]
+        change_dates = [b["start"] for a, b in zip(sequence, sequence[1:]) if a["staff_id"] != b["staff_id"]
+                        and (since is None or b["start"] >= since) and (until is None or b["start"] <= until)]
         best, best_start = 0, None
         for c in sorted(change_dates):
             count = sum(1 for x in change_dates if c <= x < c + dt.timedelta(days=window_days))
@@ -90,7 +99,7 @@ def caseworker_turnover(dataset, roles=("caseworker",), window_days=365, min_cha
     return found
 
 
-def parallel_plans(dataset, as_of, kinds=None, min_overlap_days=1):
+def parallel_plans(dataset, as_of, kinds=None, min_overlap_days=1, since=None, until=None):
     plans = [p for p in _rows(dataset, "plans") if kinds is None or p["kind"] in kinds]
     found = []
     for p in plans:
@@ -108,7 +117,7 @@ def parallel_plans(dataset, as_of, kinds=None, min_overlap_days=1):
             last = end if end is not None else max(as_of, start)
             days = sum(1 for i in range((last - start).days)
                        if _active(p, start + i * ONE_DAY) and _active(q, start + i * ONE_DAY))
-            if days < min_overlap_days:
+            if days < min_overlap_days or not _runs_in(start, end, since, until):
                 continue
             found.append({
                 "user_id": p["user_id"], "plan_a_id": p["plan_id"], "agency_a_id": p["agency_id"],
@@ -162,7 +171,7 @@ def discharge_follow_up(dataset, follow_up_by="municipal", max_days=30, stay_kin
     return sorted(found, key=lambda r: (r["user_id"], r["discharge_date"], r["episode_id"]))
 
 
-def coordinator_gaps(dataset, as_of, min_gap_days=14):
+def coordinator_gaps(dataset, as_of, min_gap_days=14, since=None, until=None):
     responsibilities = [r for r in _rows(dataset, "responsibilities") if r["role"] == "coordinator"]
     found = []
     for p in _rows(dataset, "plans"):
@@ -184,21 +193,25 @@ def coordinator_gaps(dataset, as_of, min_gap_days=14):
             runs.append((current, end))
         still_open = p["end"] is None or p["end"] > as_of
         for start, stop in runs:
-            if (stop - start).days >= min_gap_days:
+            shown_stop = None if stop == as_of and still_open else stop
+            if (stop - start).days >= min_gap_days and _runs_in(start, shown_stop, since, until):
                 found.append({
                     "user_id": p["user_id"], "plan_id": p["plan_id"], "agency_id": p["agency_id"],
-                    "gap_start": start, "gap_end": None if stop == as_of and still_open else stop,
+                    "gap_start": start, "gap_end": shown_stop,
                     "gap_days": (stop - start).days,
                 })
     return sorted(found, key=lambda r: (r["user_id"], r["plan_id"], r["gap_start"]))
 
 
-def dormant_plans(dataset, as_of, max_age_days=365):
+def dormant_plans(dataset, as_of, max_age_days=365, since=None, until=None):
     found = []
     for p in _rows(dataset, "plans"):
         if p["kind"] != "individual_plan" or not _active(p, as_of):
             continue
         revised = p["last_revised"] or p["start"]
+        dormant_since = revised + dt.timedelta(days=max_age_days + 1)
+        if since is not None and dormant_since < since or until is not None and dormant_since > until:
+            continue
         if (as_of - revised).days > max_age_days:
             found.append({"user_id": p["user_id"], "plan_id": p["plan_id"], "agency_id": p["agency_id"],
                           "last_revised": revised, "days_since_revision": (as_of - revised).days})
@@ -242,3 +255,27 @@ def continuity_of_care(dataset, provider="agency", since=None, until=None):
             "secon": None if secon is None else _round_half_up(secon), "hhi": _round_half_up(hhi),
         })
     return found
+
+
+def snapshot(dataset: Dataset, as_of: dt.date) -> Dataset:
+    """The dataset as it stood on ``as_of``, row by row: what starts (or is dated) later is
+    left out; an end or revision after ``as_of`` is not known yet (an unknown end takes the
+    discharge kind with it)."""
+    from handover.examples import typed_frame
+
+    tables = {}
+    for name in dataset.tables:
+        kept = []
+        for row in _rows(dataset, name):
+            first = row.get("start", row.get("date"))
+            if first is not None and first > as_of:
+                continue
+            if row.get("end") is not None and row["end"] > as_of:
+                row["end"] = None
+                if "discharge_kind" in row:
+                    row["discharge_kind"] = None
+            if row.get("last_revised") is not None and row["last_revised"] > as_of:
+                row["last_revised"] = None
+            kept.append(row)
+        tables[name] = typed_frame(name, kept)
+    return Dataset(tables, source=dataset.source)

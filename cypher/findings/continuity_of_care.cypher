@@ -1,12 +1,13 @@
 // name: continuity_of_care
 // mode: read
-// params: provider, since, until
+// params: provider, since, until, as_of
 // docs/findings.md §5.7. Over each user's contacts with $since <= date <= $until (either may be null),
 // ordered by (date, contact_id), the provider being the contact's agency ($provider =
 // 'agency') or its staff_id ($provider = 'staff', contacts without staff left out): N
 // contacts, n_i with provider i, S = sum n_i^2. upc = max n_i / N; coc = (S - N) / (N (N - 1))
 // (Bice-Boxerman); secon = share of the N - 1 consecutive pairs with the same provider;
 // hhi = S / N^2. coc and secon are null when N < 2. One row per user with a counted contact.
+// Contacts dated after $as_of are not seen (the snapshot of $as_of).
 // Each index is a fraction p / q of integers, rounded half up to 4 decimals in integer
 // arithmetic, (20000 p + q) / (2 q) / 10000.0, exactly as the in-memory engine does: Neo4j's
 // round() rounds decimal halves up while pandas rounds binary halves to even.
@@ -16,7 +17,8 @@
 MATCH (u:ServiceUser)
 CALL (u) {
   MATCH (u)-[:HAD_CONTACT]->(c:Contact)-[:WITH]->(a:Agency)
-  WHERE ($since IS NULL OR c.date >= $since)
+  WHERE c.date <= $as_of
+    AND ($since IS NULL OR c.date >= $since)
     AND ($until IS NULL OR c.date <= $until)
   WITH c, CASE $provider WHEN 'staff' THEN c.staff_id ELSE a.agency_id END AS provider
   WHERE provider IS NOT NULL

@@ -1,10 +1,12 @@
 // name: coordinator_gaps
 // mode: read
-// params: as_of, min_gap_days
+// params: as_of, min_gap_days, since, until
 // docs/findings.md §5.5. Each plan of kind individual_plan, clipped to [start, min(end, $as_of)):
 // the maximal runs of days on which the user has no active coordinator responsibility
 // (any agency) are gaps; report those of at least $min_gap_days. gap_end is exclusive,
 // and null when the gap runs to $as_of on a plan still open then (end absent or > $as_of).
+// $since/$until keep gaps running on some day of [$since, $until] (an open gap on every day
+// from its start). The plan's clipping to $as_of makes this the snapshot of $as_of.
 MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held:Agency)
 WHERE p.kind = 'individual_plan'
 WITH u, p, held, p.start AS plan_start,
@@ -28,12 +30,15 @@ WITH u, p, held, plan_end,
 WITH u, p, held,
      walk.gaps + CASE WHEN walk.reach < plan_end THEN [{start: walk.reach, end: plan_end}] ELSE [] END AS gaps
 UNWIND gaps AS gap
-WITH u, p, held, gap, duration.inDays(gap.start, gap.end).days AS gap_days
+WITH u, p, held, gap, duration.inDays(gap.start, gap.end).days AS gap_days,
+     CASE WHEN gap.end = $as_of AND (p.end IS NULL OR p.end > $as_of) THEN null ELSE gap.end END AS gap_end
 WHERE gap_days >= $min_gap_days
+  AND ($until IS NULL OR gap.start <= $until)
+  AND ($since IS NULL OR gap_end IS NULL OR gap_end > $since)
 RETURN u.user_id AS user_id,
        p.plan_id AS plan_id,
        held.agency_id AS agency_id,
        gap.start AS gap_start,
-       CASE WHEN gap.end = $as_of AND (p.end IS NULL OR p.end > $as_of) THEN null ELSE gap.end END AS gap_end,
+       gap_end,
        gap_days
 ORDER BY user_id, plan_id, gap_start

@@ -1,6 +1,6 @@
 // name: discharge_follow_up
 // mode: read
-// params: follow_up_by, max_days, stay_kinds, since, until
+// params: follow_up_by, max_days, stay_kinds, since, until, as_of
 // docs/findings.md §5.4. Index discharges: episodes with an end at a stay service (kind in $stay_kinds),
 // discharge_kind not death, $since <= end <= $until; a stay followed by another stay of the
 // user starting in [end, end + 1 day] is not an index discharge (a chain counts once, last).
@@ -8,16 +8,17 @@
 // staff_id); the first contact or episode start of the user in [d + 1, d + $max_days] with
 // an agency of level municipal ($follow_up_by 'municipal'), other than A ('other-agency')
 // or any ('any'); follow-up within 7 / 30 days; another stay starting in [d + 2, d + 30].
+// On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
 MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e:Episode)-[:AT]->(stay:Service)<-[:PROVIDES]-(discharging:Agency)
 WHERE stay.kind IN $stay_kinds
-  AND e.end IS NOT NULL
+  AND e.end IS NOT NULL AND e.end <= $as_of
   AND coalesce(e.discharge_kind, '') <> 'death'
   AND ($since IS NULL OR e.end >= $since)
   AND ($until IS NULL OR e.end <= $until)
   AND NOT EXISTS {
     MATCH (u)-[:HAD_EPISODE]->(next:Episode)-[:AT]->(next_service:Service)
     WHERE next <> e AND next_service.kind IN $stay_kinds
-      AND next.start >= e.end AND next.start <= e.end + duration({days: 1})
+      AND next.start >= e.end AND next.start <= e.end + duration({days: 1}) AND next.start <= $as_of
   }
 WITH u, e, discharging, e.end AS d
 CALL (u, d) {
@@ -28,9 +29,11 @@ CALL (u, d) {
 CALL (u, d, discharging) {
   CALL (u) {
     MATCH (u)-[:HAD_CONTACT]->(contact:Contact)-[:WITH]->(by:Agency)
+    WHERE contact.date <= $as_of
     RETURN contact.date AS date, by
     UNION ALL
     MATCH (u)-[:HAD_EPISODE]->(started:Episode)-[:AT]->(:Service)<-[:PROVIDES]-(by:Agency)
+    WHERE started.start <= $as_of
     RETURN started.start AS date, by
   }
   WITH date, by
@@ -49,6 +52,7 @@ WITH u, e, discharging, d, coordinator_staff_id, first_follow_up_date,
        MATCH (u)-[:HAD_EPISODE]->(again:Episode)-[:AT]->(again_service:Service)
        WHERE again <> e AND again_service.kind IN $stay_kinds
          AND again.start >= d + duration({days: 2}) AND again.start <= d + duration({days: 30})
+         AND again.start <= $as_of
      } AS readmitted_30d
 RETURN u.user_id AS user_id,
        e.episode_id AS episode_id,

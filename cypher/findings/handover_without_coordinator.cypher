@@ -1,19 +1,20 @@
 // name: handover_without_coordinator
 // mode: read
-// params: window_days, role, since, until
+// params: window_days, role, since, until, as_of
 // docs/findings.md §5.1. A handover: episode e1 of user u ends on day d (e1.end set) and u's next
 // episode e2 (e2 <> e1, the smallest (start, episode_id) with d <= e2.start <= d + window_days)
 // is at a service of a different agency. Without coordinator: no responsibility of u with
 // role $role is active on d (start <= d < end, an absent end is ongoing).
 // Kept when $since <= d <= $until (either may be null).
+// On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
 MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)
-WHERE e1.end IS NOT NULL
+WHERE e1.end IS NOT NULL AND e1.end <= $as_of
   AND ($since IS NULL OR e1.end >= $since)
   AND ($until IS NULL OR e1.end <= $until)
 CALL (u, e1) {
   MATCH (u)-[:HAD_EPISODE]->(next:Episode)
   WHERE next <> e1
-    AND next.start >= e1.end
+    AND next.start >= e1.end AND next.start <= $as_of
     AND next.start <= e1.end + duration({days: $window_days})
   RETURN next AS e2
   ORDER BY next.start, next.episode_id

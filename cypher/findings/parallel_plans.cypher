@@ -1,26 +1,34 @@
 // name: parallel_plans
 // mode: read
-// params: as_of, kinds, min_overlap_days
+// params: as_of, kinds, min_overlap_days, since, until
 // docs/findings.md §5.3. Two plans p, q of one user, held by different agencies, whose [start, end)
 // intervals overlap: max(p.start, q.start) < min(p.end, q.end), an absent end being open.
 // One row per unordered pair with plan_a_id < plan_b_id. overlap_end is null when both are
 // open; overlap_days counts to overlap_end, or to $as_of when open, never negative.
-// $kinds (null = all) keeps pairs where both plans are of the given kinds.
+// $kinds (null = all) keeps pairs where both plans are of the given kinds; $since/$until keep
+// pairs whose overlap runs on some day of [$since, $until] (an open overlap on every day from
+// its start).
+// On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
 MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held_p:Agency)
-WHERE $kinds IS NULL OR p.kind IN $kinds
+WHERE ($kinds IS NULL OR p.kind IN $kinds) AND p.start <= $as_of
 MATCH (u)-[:HAS_PLAN]->(q:Plan)-[:HELD_BY]->(held_q:Agency)
 WHERE p.plan_id < q.plan_id
   AND held_p <> held_q
-  AND ($kinds IS NULL OR q.kind IN $kinds)
+  AND ($kinds IS NULL OR q.kind IN $kinds) AND q.start <= $as_of
+WITH u, p, q, held_p, held_q,
+     CASE WHEN p.end <= $as_of THEN p.end END AS p_end,
+     CASE WHEN q.end <= $as_of THEN q.end END AS q_end
 WITH u, p, q, held_p, held_q,
      CASE WHEN p.start >= q.start THEN p.start ELSE q.start END AS overlap_start,
      CASE
-       WHEN p.end IS NULL THEN q.end
-       WHEN q.end IS NULL THEN p.end
-       WHEN p.end <= q.end THEN p.end
-       ELSE q.end
+       WHEN p_end IS NULL THEN q_end
+       WHEN q_end IS NULL THEN p_end
+       WHEN p_end <= q_end THEN p_end
+       ELSE q_end
      END AS overlap_end
-WHERE overlap_end IS NULL OR overlap_start < overlap_end
+WHERE (overlap_end IS NULL OR overlap_start < overlap_end)
+  AND ($until IS NULL OR overlap_start <= $until)
+  AND ($since IS NULL OR overlap_end IS NULL OR overlap_end > $since)
 WITH u, p, q, held_p, held_q, overlap_start, overlap_end,
      duration.inDays(overlap_start, coalesce(overlap_end, $as_of)).days AS counted
 WITH u, p, q, held_p, held_q, overlap_start, overlap_end,

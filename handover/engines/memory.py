@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from handover.engines.base import Engine
+from handover.findings import FINDINGS
 from handover.model import Dataset
 
 __all__ = ["MemoryEngine"]
@@ -27,6 +28,7 @@ class MemoryEngine(Engine):
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
+        self._snapshots: dict[pd.Timestamp, Dataset] = {}
 
     def latest_date(self) -> pd.Timestamp | None:
         return self.dataset.latest_date()
@@ -37,7 +39,16 @@ class MemoryEngine(Engine):
     def agency_names(self) -> pd.DataFrame:
         return self.dataset.get("agencies")[["agency_id", "name"]]
 
-    def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
-        from handover.findings import FINDINGS
+    def snapshot(self, as_of: pd.Timestamp) -> Dataset:
+        """The dataset as it stood on ``as_of``, kept for the next finding on the same day."""
+        if as_of not in self._snapshots:
+            self._snapshots = {as_of: self.dataset.snapshot(as_of)}  # one day at a time: memory
+        return self._snapshots[as_of]
 
-        return FINDINGS[finding].memory(self.dataset, **params)
+    def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
+        declared = FINDINGS[finding]
+        options = dict(params)
+        as_of = options.pop("as_of")
+        if declared.uses_as_of:
+            options["as_of"] = as_of
+        return declared.memory(self.snapshot(as_of), **options)

@@ -7,7 +7,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from handover.findings.spec import Finding, choices, count, days
+from handover.findings.events import within
+from handover.findings.spec import Finding, choices, count, date, days
 from handover.model import VOCABULARIES, Dataset
 from handover.timeline import day_number
 
@@ -43,12 +44,15 @@ def caseworker_turnover(
     roles: Iterable[str] = ("caseworker",),
     window_days: int = 365,
     min_changes: int = 3,
+    since: pd.Timestamp | None = None,
+    until: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Users whose responsible person of a role changed ``min_changes`` times in a window.
 
     For each change date ``c`` the changes dated in ``[c, c + window_days)`` are counted;
     the busiest window (earliest on ties) is reported when it holds at least
-    ``min_changes`` changes.
+    ``min_changes`` changes. With ``since``/``until`` only the changes dated in the period
+    count.
 
     Parameters
     ----------
@@ -59,6 +63,8 @@ def caseworker_turnover(
         Length of the sliding window in days.
     min_changes : int
         Flag a user and role when the busiest window has at least this many changes.
+    since, until : Timestamp, optional
+        Count only changes dated ``since <= date <= until``.
 
     Returns
     -------
@@ -73,6 +79,7 @@ def caseworker_turnover(
     """
     roles = list(roles)
     changes = responsibility_changes(dataset, roles)
+    changes = changes[within(changes["change_date"], since, until)].reset_index(drop=True)
     # Changes come sorted by (user, role, date), so the packed keys ascend.
     group = changes.groupby(["user_id", "role"], sort=True).ngroup().to_numpy(np.int64)
     keys = group * _DAYS_PER_GROUP + day_number(changes["change_date"])
@@ -111,5 +118,7 @@ FINDING = Finding(
                 VOCABULARIES["role"], flag="--role"),
         days("window_days", 365, "Length of the sliding window in days."),
         count("min_changes", 3, "Flag when a window holds at least this many changes."),
+        date("since", "Count the changes dated on or after this day."),
+        date("until", "Count the changes dated on or before this day."),
     ),
 )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from handover.findings.events import coverage
-from handover.findings.spec import Finding, days
+from handover.findings.events import coverage, in_period
+from handover.findings.spec import Finding, date, days
 from handover.model import Dataset
 from handover.timeline import days_between, open_end
 
 
 __all__ = ["coordinator_gaps", "FINDING"]
 
-def coordinator_gaps(dataset: Dataset, *, as_of: pd.Timestamp, min_gap_days: int = 14) -> pd.DataFrame:
+def coordinator_gaps(dataset: Dataset, *, as_of: pd.Timestamp, min_gap_days: int = 14,
+                     since: pd.Timestamp | None = None, until: pd.Timestamp | None = None) -> pd.DataFrame:
     """Stretches of an individual plan on which the user had no coordinator.
 
     Each plan of kind ``individual_plan`` is clipped to ``[start, min(end, as_of))``;
@@ -26,6 +27,9 @@ def coordinator_gaps(dataset: Dataset, *, as_of: pd.Timestamp, min_gap_days: int
         Where open plans are cut off.
     min_gap_days : int
         The shortest gap reported.
+    since, until : Timestamp, optional
+        Keep gaps that run on some day from ``since`` to ``until`` (a gap still open on
+        ``as_of`` runs on every day from its start).
 
     Returns
     -------
@@ -64,6 +68,7 @@ def coordinator_gaps(dataset: Dataset, *, as_of: pd.Timestamp, min_gap_days: int
     gaps = gaps[gaps["gap_days"] >= min_gap_days]
     still_open = gaps["end"].isna() | (gaps["end"] > as_of)
     gaps["gap_end"] = gaps["gap_end"].where(~(still_open & (gaps["gap_end"] == as_of)))
+    gaps = gaps[in_period(gaps["gap_start"], gaps["gap_end"], since, until)]
     return gaps[["user_id", "plan_id", "agency_id", "gap_start", "gap_end", "gap_days"]].reset_index(drop=True)
 
 
@@ -77,7 +82,11 @@ FINDING = Finding(
     columns="user_id:str plan_id:str agency_id:str gap_start:date gap_end:date gap_days:int",
     sort_key="user_id plan_id gap_start",
     memory=coordinator_gaps,
-    options=(days("min_gap_days", 14, "Report gaps of at least this many days."),),
+    options=(
+        days("min_gap_days", 14, "Report gaps of at least this many days."),
+        date("since", "Keep gaps running on or after this day."),
+        date("until", "Keep gaps running on or before this day."),
+    ),
     needs=("plans",),
     uses_as_of=True,
 )

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from handover.findings.spec import Finding, days
+from handover.findings.events import within
+from handover.findings.spec import Finding, date, days
 from handover.model import Dataset
 from handover.timeline import active_on, days_between
 
 
 __all__ = ["dormant_plans", "FINDING"]
 
-def dormant_plans(dataset: Dataset, *, as_of: pd.Timestamp, max_age_days: int = 365) -> pd.DataFrame:
+def dormant_plans(dataset: Dataset, *, as_of: pd.Timestamp, max_age_days: int = 365,
+                  since: pd.Timestamp | None = None, until: pd.Timestamp | None = None) -> pd.DataFrame:
     """Individual plans active on ``as_of`` that nobody has revised for too long.
 
     The age is measured from ``last_revised``, or from ``start`` when the plan was
     never revised; a plan is dormant when that date lies more than ``max_age_days``
-    before ``as_of``.
+    before ``as_of``. It fell dormant on the day after: ``last_revised + max_age_days +
+    1``; with ``since``/``until`` only plans that fell dormant in the period are kept.
 
     Returns
     -------
@@ -35,7 +38,9 @@ def dormant_plans(dataset: Dataset, *, as_of: pd.Timestamp, max_age_days: int = 
     revised = plans["last_revised"].fillna(plans["start"])
     age = days_between(revised, pd.Series(as_of, index=plans.index))
     out = plans.assign(last_revised=revised, days_since_revision=age)
-    return out.loc[age > max_age_days, ["user_id", "plan_id", "agency_id", "last_revised", "days_since_revision"]]
+    dormant_since = revised + pd.Timedelta(days=max_age_days + 1)
+    keep = (age > max_age_days) & within(dormant_since, since, until)
+    return out.loc[keep, ["user_id", "plan_id", "agency_id", "last_revised", "days_since_revision"]]
 
 
 FINDING = Finding(
@@ -47,7 +52,11 @@ FINDING = Finding(
     columns="user_id:str plan_id:str agency_id:str last_revised:date days_since_revision:int",
     sort_key="user_id plan_id",
     memory=dormant_plans,
-    options=(days("max_age_days", 365, "Flag plans not revised for more than this many days."),),
+    options=(
+        days("max_age_days", 365, "Flag plans not revised for more than this many days."),
+        date("since", "Keep plans that fell dormant on or after this day."),
+        date("until", "Keep plans that fell dormant on or before this day."),
+    ),
     needs=("plans",),
     uses_as_of=True,
 )

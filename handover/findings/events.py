@@ -14,7 +14,7 @@ import pandas as pd
 from handover.model import Dataset
 from handover.timeline import active_on, day_number, days_between, open_end, reopen
 
-__all__ = ["episodes_with_agency", "handovers", "responsible_on", "coverage", "within"]
+__all__ = ["episodes_with_agency", "handovers", "responsible_on", "coverage", "within", "in_period"]
 
 # Composite sort keys pack (user, day) into one int64; days since 1970 fit well below this.
 _DAYS_PER_USER = 1 << 22
@@ -157,4 +157,25 @@ def within(dates: pd.Series, since: pd.Timestamp | None, until: pd.Timestamp | N
         keep &= dates >= since
     if until is not None:
         keep &= dates <= until
+    return keep
+
+
+def in_period(start: pd.Series, end: pd.Series, since: pd.Timestamp | None,
+              until: pd.Timestamp | None) -> pd.Series:
+    """Whether each ``[start, end)`` interval runs on some day of ``[since, until]``.
+
+    A missing ``end`` is ongoing: the interval runs on every day from ``start``.
+
+    Examples
+    --------
+    >>> d = lambda *xs: pd.Series(pd.to_datetime(list(xs)))
+    >>> in_period(d("2024-01-01", "2024-03-01"), d("2024-02-01", None),
+    ...           pd.Timestamp("2024-02-01"), None).tolist()
+    [False, True]
+    """
+    keep = pd.Series(True, index=start.index)
+    if until is not None:
+        keep &= start <= until
+    if since is not None:
+        keep &= end.isna() | (end > since)
     return keep

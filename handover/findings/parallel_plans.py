@@ -6,7 +6,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from handover.findings.spec import Finding, choices, days
+from handover.findings.events import in_period
+from handover.findings.spec import Finding, choices, date, days
 from handover.model import VOCABULARIES, Dataset
 from handover.timeline import days_between, overlap
 
@@ -19,6 +20,8 @@ def parallel_plans(
     as_of: pd.Timestamp,
     kinds: Iterable[str] | None = None,
     min_overlap_days: int = 1,
+    since: pd.Timestamp | None = None,
+    until: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """Pairs of one user's plans, held by different agencies, whose intervals overlap.
 
@@ -31,6 +34,9 @@ def parallel_plans(
         Keep pairs where both plans are of one of these kinds (default: all kinds).
     min_overlap_days : int
         Keep pairs overlapping at least this many days.
+    since, until : Timestamp, optional
+        Keep pairs whose overlap runs on some day from ``since`` to ``until`` (an open
+        overlap runs on every day from its start).
 
     Returns
     -------
@@ -52,7 +58,7 @@ def parallel_plans(
     pairs = pairs[(pairs["plan_id_a"] < pairs["plan_id_b"]) & (pairs["agency_id_a"] != pairs["agency_id_b"])]
     start, end, overlaps = overlap(pairs["start_a"], pairs["end_a"], pairs["start_b"], pairs["end_b"])
     days = days_between(start, end.fillna(as_of)).clip(lower=0)
-    keep = overlaps & (days >= min_overlap_days)
+    keep = overlaps & (days >= min_overlap_days) & in_period(start, end, since, until)
     return pd.DataFrame({
         "user_id": pairs["user_id"],
         "plan_a_id": pairs["plan_id_a"],
@@ -81,6 +87,8 @@ FINDING = Finding(
     options=(
         choices("kinds", None, "Keep pairs where both plans are of these kinds.", VOCABULARIES["plan_kind"], flag="--kind"),
         days("min_overlap_days", 1, "Keep pairs overlapping at least this many days."),
+        date("since", "Keep pairs whose plans overlap on or after this day."),
+        date("until", "Keep pairs whose plans overlap on or before this day."),
     ),
     needs=("plans",),
     uses_as_of=True,

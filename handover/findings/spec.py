@@ -175,8 +175,9 @@ class Finding:
         Tables the finding reads besides the required ones (agencies, users,
         responsibilities).
     uses_as_of : bool
-        Whether the finding is measured on the snapshot day: ``as_of`` is then passed to
-        both implementations.
+        Whether the in-memory implementation measures on the snapshot day and so takes
+        ``as_of`` (every finding is answered on the snapshot; the Cypher query always
+        takes ``$as_of``).
     """
 
     name: str
@@ -208,16 +209,18 @@ class Finding:
 
     @property
     def params(self) -> tuple[str, ...]:
-        """The parameters both implementations take: the options, and ``as_of`` when used."""
-        return tuple(o.name for o in self.options) + (("as_of",) if self.uses_as_of else ())
+        """The parameters of the Cypher query: the options and ``as_of``, the snapshot day.
+
+        Every finding is answered on the data as they stood on ``as_of``; the in-memory
+        implementation gets the snapshot (:meth:`handover.model.Dataset.snapshot`) and
+        ``as_of`` itself only when it measures on that day (``uses_as_of``).
+        """
+        return tuple(o.name for o in self.options) + ("as_of",)
 
     @property
     def defaults(self) -> dict[str, Any]:
-        """Every parameter with its default (``as_of`` is filled in at run time)."""
-        values = {o.name: o.default for o in self.options}
-        if self.uses_as_of:
-            values["as_of"] = None
-        return values
+        """Every option with its default (``as_of`` is filled in at run time)."""
+        return {o.name: o.default for o in self.options}
 
     def option(self, name: str) -> Option:
         """The option called ``name``."""
@@ -242,6 +245,5 @@ class Finding:
         since, until = params.get("since"), params.get("until")
         if since is not None and until is not None and since > until:
             raise InputError(f"--since {since.date()} is after --until {until.date()}")
-        if self.uses_as_of:
-            params["as_of"] = as_of
+        params["as_of"] = as_of
         return params

@@ -25,7 +25,8 @@ def engine(neo4j_driver, neo4j_server):
 def test_run_query_returns_the_return_columns_with_timestamps(engine):
     engine.load(tiny_dataset())
     rows = engine.run_query("parallel_plans", {"as_of": pd.Timestamp("2024-08-01"), "kinds": ("individual_plan",
-                                               "treatment_plan"), "min_overlap_days": 1})
+                                               "treatment_plan"), "min_overlap_days": 1,
+                                               "since": None, "until": None})
     assert list(rows.columns) == ["user_id", "plan_a_id", "agency_a_id", "kind_a", "plan_b_id", "agency_b_id",
                                   "kind_b", "overlap_start", "overlap_end", "overlap_days"]
     assert rows.iloc[0]["overlap_start"] == pd.Timestamp("2024-06-01")
@@ -35,12 +36,12 @@ def test_run_query_returns_the_return_columns_with_timestamps(engine):
 def test_an_empty_answer_still_has_the_columns(engine):
     engine.load(tiny_dataset())
     rows = engine.run_query("parallel_plans", {"as_of": dt.date(2024, 8, 1), "kinds": ["crisis_plan"],
-                                               "min_overlap_days": 1})
+                                               "min_overlap_days": 1, "since": None, "until": None})
     assert rows.empty and list(rows.columns)[:2] == ["user_id", "plan_a_id"]
 
 
 def test_params_must_match_the_declaration(engine):
-    with pytest.raises(QueryError, match=r"parallel_plans.cypher: params missing min_overlap_days; not declared x"):
+    with pytest.raises(QueryError, match=r"parallel_plans.cypher: params missing min_overlap_days, since, until; not declared x"):
         engine.run_query("parallel_plans", {"as_of": dt.date(2024, 8, 1), "kinds": None, "x": 1})
 
 

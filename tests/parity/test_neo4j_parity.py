@@ -75,27 +75,31 @@ def test_options_agree_on_fixture(graph, scenario):
                          find(graph, name, as_of=as_of, **options))
 
 
+SINCE = st.none() | st.builds(day, st.integers(0, 30))
+UNTIL = st.none() | st.builds(day, st.integers(31, 70))
 OPTIONS = {
     "handover_without_coordinator": st.fixed_dictionaries({
         "window_days": st.integers(0, 12), "role": st.sampled_from(["coordinator", "caseworker"]),
-        "since": st.none() | st.builds(day, st.integers(0, 30)),
+        "since": SINCE, "until": UNTIL,
     }),
     "caseworker_turnover": st.fixed_dictionaries({
         "roles": st.sampled_from([("caseworker",), ("coordinator", "caseworker")]),
-        "window_days": st.integers(1, 40), "min_changes": st.integers(1, 3),
+        "window_days": st.integers(1, 40), "min_changes": st.integers(1, 3), "since": SINCE, "until": UNTIL,
     }),
     "parallel_plans": st.fixed_dictionaries({
         "kinds": st.none() | st.just(("individual_plan",)), "min_overlap_days": st.integers(0, 5),
+        "since": SINCE, "until": UNTIL,
     }),
     "discharge_follow_up": st.fixed_dictionaries({
         "follow_up_by": st.sampled_from(["municipal", "other-agency", "any"]),
         "max_days": st.integers(0, 35),
         "stay_kinds": st.sampled_from([("inpatient", "residential", "detox"), ("detox", "outpatient")]),
+        "since": SINCE, "until": UNTIL,
     }),
-    "coordinator_gaps": st.fixed_dictionaries({"min_gap_days": st.integers(0, 20)}),
-    "dormant_plans": st.fixed_dictionaries({"max_age_days": st.integers(0, 40)}),
+    "coordinator_gaps": st.fixed_dictionaries({"min_gap_days": st.integers(0, 20), "since": SINCE, "until": UNTIL}),
+    "dormant_plans": st.fixed_dictionaries({"max_age_days": st.integers(0, 40), "since": SINCE, "until": UNTIL}),
     "continuity_of_care": st.fixed_dictionaries({
-        "provider": st.sampled_from(["agency", "staff"]), "since": st.none() | st.builds(day, st.integers(0, 30)),
+        "provider": st.sampled_from(["agency", "staff"]), "since": SINCE, "until": UNTIL,
     }),
 }
 
