@@ -76,7 +76,7 @@ def resolve_options(name: str, options: dict[str, Any], as_of: pd.Timestamp | No
     Examples
     --------
     >>> resolve_options("caseworker_turnover", {"roles": ["coordinator"]}, None)
-    {'roles': ('coordinator',), 'window_days': 365, 'min_changes': 3, 'as_of': None}
+    {'roles': ('coordinator',), 'window_days': 365, 'min_changes': 3, 'since': None, 'until': None, 'as_of': None}
     >>> resolve_options("caseworker_turnover", {"roles": ["boss"]}, None)
     Traceback (most recent call last):
     ...

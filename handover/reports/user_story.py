@@ -129,7 +129,7 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
     as_of = to_day(as_of) if as_of is not None else dataset.latest_date()
     if as_of is None:
         as_of = pd.Timestamp.today().normalize()
-    one = _one_user(dataset, user_id)
+    one = _one_user(dataset.snapshot(as_of), user_id)  # the story as it stood on as_of
     agencies = one.get("agencies")
     episodes = episodes_with_agency(one)
     services = one.get("services")[["service_id", "name"]].rename(columns={"name": "service_name"})
