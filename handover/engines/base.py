@@ -29,6 +29,10 @@ class Engine(ABC):
     def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
         """Run one finding with fully resolved parameters and return its raw rows."""
 
+    @abstractmethod
+    def run_population(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run one population (:mod:`handover.findings.populations`) with resolved parameters."""
+
     def tables_present(self) -> set[str] | None:
         """Names of the tables the dataset has, or ``None`` when the engine cannot tell."""
         return None

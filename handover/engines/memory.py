@@ -8,6 +8,7 @@ import pandas as pd
 
 from handover.engines.base import Engine
 from handover.findings import FINDINGS
+from handover.findings.populations import POPULATIONS
 from handover.model import Dataset
 
 __all__ = ["MemoryEngine"]
@@ -52,3 +53,8 @@ class MemoryEngine(Engine):
         if declared.uses_as_of:
             options["as_of"] = as_of
         return declared.memory(self.snapshot(as_of), **options)
+
+    def run_population(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        options = dict(params)
+        as_of = options.pop("as_of")
+        return POPULATIONS[name].memory(self.snapshot(as_of), **options)

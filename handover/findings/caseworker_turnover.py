@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from handover.findings.events import within
-from handover.findings.spec import Finding, choices, count, date, days
+from handover.findings.indicators import Context, counted
+from handover.findings.spec import Finding, Measure, choices, count, date, days
 from handover.model import VOCABULARIES, Dataset
 from handover.timeline import day_number
 
@@ -103,6 +104,15 @@ def caseworker_turnover(
     return out[["user_id", "role", "changes", "window_start", "window_end", "distinct_staff"]]
 
 
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.2: the share of a role's holders in the period flagged for turnover."""
+    holders = context.population("role_holders", roles=context.params["roles"], since=context.since,
+                                 until=context.until)
+    flagged = set(zip(rows["user_id"], rows["role"]))
+    holders = holders.assign(flagged=[key in flagged for key in zip(holders["user_id"], holders["role"])])
+    return counted("turnover", holders, "flagged", agency="agency_id")
+
+
 FINDING = Finding(
     name="caseworker_turnover",
     section="5.2",
@@ -121,4 +131,8 @@ FINDING = Finding(
         date("since", "Count the changes dated on or after this day."),
         date("until", "Count the changes dated on or before this day."),
     ),
+    measures=(Measure("turnover", "Users with caseworker turnover",
+                      "users whose caseworker changed at least 3 times within 365 days",
+                      "users with a caseworker in the period"),),
+    indicator=indicator,
 )

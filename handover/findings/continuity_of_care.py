@@ -7,7 +7,8 @@ import pandas as pd
 
 from handover.errors import InputError
 from handover.findings.rounding import round_ratio
-from handover.findings.spec import Finding, choice, date
+from handover.findings.indicators import Context, counted, tidy
+from handover.findings.spec import Finding, Measure, choice, date
 from handover.model import Dataset
 
 
@@ -143,6 +144,19 @@ def _in_visit_order(users: np.ndarray, days: np.ndarray, contact_ids: np.ndarray
     return order
 
 
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.7: the share of users with fragmented care (upc below 0.5), and the
+    quartiles of upc and coc, among users with at least 2 contacts."""
+    several = rows[rows["contacts"] >= 2]
+    parts = [counted("fragmented", several.assign(fragmented=several["upc"] < 0.5), "fragmented")]
+    for measure in ("upc", "coc"):
+        values = several[measure].astype(float)
+        for key, q in (("p25", 0.25), ("median", 0.5), ("p75", 0.75)):
+            stat = tidy(measure, "distribution", [key], [len(values)], [len(values)])
+            parts.append(stat.assign(value=round(float(values.quantile(q)), 4) if len(values) else np.nan))
+    return pd.concat(parts, ignore_index=True)
+
+
 FINDING = Finding(
     name="continuity_of_care",
     section="5.7",
@@ -162,4 +176,8 @@ FINDING = Finding(
         date("until", "Count contacts dated on or before this day."),
     ),
     needs=("contacts",),
+    measures=(Measure("fragmented", "Users with fragmented care",
+                      "users with no provider holding half of their contacts (upc below 0.5)",
+                      "users with at least 2 contacts"),),
+    indicator=indicator,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from handover.findings.events import coverage, in_period
-from handover.findings.spec import Finding, date, days
+from handover.findings.indicators import Context, days_inside, tidy
+from handover.findings.spec import Finding, Measure, date, days
 from handover.model import Dataset
 from handover.timeline import days_between, open_end
 
@@ -72,6 +73,31 @@ def coordinator_gaps(dataset: Dataset, *, as_of: pd.Timestamp, min_gap_days: int
     return gaps[["user_id", "plan_id", "agency_id", "gap_start", "gap_end", "gap_days"]].reset_index(drop=True)
 
 
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.5: the share of individual-plan days inside the period that lie in a gap."""
+    plans = context.population("plan_intervals")
+    plans = plans[plans["kind"] == "individual_plan"]
+    plan_end = open_end(plans["end"]).clip(upper=context.as_of)
+    gap_end = rows["gap_end"].fillna(context.as_of)
+    first = context.since if context.since is not None else (plans["start"].min() if len(plans) else context.as_of)
+    stop = context.last + pd.Timedelta(days=1)
+
+    def sums(start, end, agencies, lo, hi):
+        days = pd.Series(days_inside(start, end, lo, hi), index=start.index)
+        return days.sum(), days.groupby(agencies).sum()
+
+    gap_total, gap_by = sums(rows["gap_start"], gap_end, rows["agency_id"], first, stop)
+    plan_total, plan_by = sums(plans["start"], plan_end, plans["agency_id"], first, stop)
+    gap_by = gap_by.reindex(plan_by.index, fill_value=0)
+    parts = [tidy("days_without_coordinator", "overall", "", [gap_total], [plan_total]),
+             tidy("days_without_coordinator", "agency", plan_by.index.to_numpy(object), gap_by, plan_by)]
+    for key, lo, hi in context.periods(first):
+        gaps, _ = sums(rows["gap_start"], gap_end, rows["agency_id"], lo, hi)
+        days, _ = sums(plans["start"], plan_end, plans["agency_id"], lo, hi)
+        parts.append(tidy("days_without_coordinator", "period", [key], [gaps], [days]))
+    return pd.concat(parts, ignore_index=True)
+
+
 FINDING = Finding(
     name="coordinator_gaps",
     section="5.5",
@@ -89,4 +115,8 @@ FINDING = Finding(
     ),
     needs=("plans",),
     uses_as_of=True,
+    measures=(Measure("days_without_coordinator", "Individual-plan days without a coordinator",
+                      "days in gaps of at least 14 days without a coordinator",
+                      "days on an individual plan in the period"),),
+    indicator=indicator,
 )

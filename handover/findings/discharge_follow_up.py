@@ -7,7 +7,8 @@ from typing import Iterable
 import pandas as pd
 
 from handover.findings.events import episodes_with_agency, responsible_on, within
-from handover.findings.spec import Finding, choice, choices, date, days
+from handover.findings.indicators import Context, counted
+from handover.findings.spec import Finding, Measure, choice, choices, date, days
 from handover.model import STAY_SERVICE_KINDS, VOCABULARIES, Dataset
 from handover.timeline import DAY, days_between
 
@@ -140,6 +141,15 @@ def discharge_follow_up(
     return out.reset_index(drop=True)
 
 
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.4: follow-up within 7 and 30 days, and a coordinator at discharge, among
+    index discharges."""
+    units = rows.assign(coordinator=rows["coordinator_staff_id"].notna())
+    return pd.concat([counted(measure, units, column, agency="agency_id", date="discharge_date", context=context)
+                      for measure, column in (("follow_up_7d", "follow_up_7d"), ("follow_up_30d", "follow_up_30d"),
+                                              ("coordinator_at_discharge", "coordinator"))], ignore_index=True)
+
+
 FINDING = Finding(
     name="discharge_follow_up",
     section="5.4",
@@ -163,4 +173,13 @@ FINDING = Finding(
         date("until", "Keep discharges on or before this day."),
     ),
     needs=("episodes", "services"),
+    measures=(
+        Measure("follow_up_7d", "Followed up within 7 days", "discharges followed up on days 1 to 7",
+                "discharges from a stay (deaths left out)"),
+        Measure("follow_up_30d", "Followed up within 30 days", "discharges followed up on days 1 to 30",
+                "discharges from a stay (deaths left out)"),
+        Measure("coordinator_at_discharge", "Coordinator in place at discharge",
+                "discharges with a coordinator on the discharge day", "discharges from a stay (deaths left out)"),
+    ),
+    indicator=indicator,
 )

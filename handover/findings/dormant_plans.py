@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from handover.findings.events import within
-from handover.findings.spec import Finding, date, days
+from handover.findings.indicators import Context, counted, tidy
+from handover.findings.spec import Finding, Measure, date, days
 from handover.model import Dataset
 from handover.timeline import active_on, days_between
 
@@ -43,6 +44,26 @@ def dormant_plans(dataset: Dataset, *, as_of: pd.Timestamp, max_age_days: int = 
     return out.loc[keep, ["user_id", "plan_id", "agency_id", "last_revised", "days_since_revision"]]
 
 
+def _dormant_on(plans: pd.DataFrame, day: pd.Timestamp, max_age_days: int) -> pd.DataFrame:
+    """The individual plans active on ``day``, flagged when dormant on that day's snapshot."""
+    active = plans[active_on(plans["start"], plans["end"], day)]
+    revised = active["last_revised"].where(active["last_revised"] <= day).fillna(active["start"])
+    return active.assign(dormant=days_between(revised, pd.Series(day, index=active.index)) > max_age_days)
+
+
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.6: the share of active individual plans that are dormant, on ``as_of``
+    and on the last day of each period."""
+    plans = context.population("plan_intervals")
+    plans = plans[plans["kind"] == "individual_plan"]
+    max_age = context.params["max_age_days"]
+    parts = [counted("dormant", _dormant_on(plans, context.as_of, max_age), "dormant", agency="agency_id")]
+    for key, _, stop in context.periods(plans["start"].min() if len(plans) else None):
+        on = _dormant_on(plans, min(stop - pd.Timedelta(days=1), context.as_of), max_age)
+        parts.append(tidy("dormant", "period", [key], [int(on["dormant"].sum())], [len(on)]))
+    return pd.concat(parts, ignore_index=True)
+
+
 FINDING = Finding(
     name="dormant_plans",
     section="5.6",
@@ -59,4 +80,7 @@ FINDING = Finding(
     ),
     needs=("plans",),
     uses_as_of=True,
+    measures=(Measure("dormant", "Dormant individual plans", "active individual plans not revised for over 365 days",
+                      "active individual plans"),),
+    indicator=indicator,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from handover.findings.events import handovers, responsible_on, within
-from handover.findings.spec import Finding, choice, date, days
+from handover.findings.indicators import Context, counted
+from handover.findings.spec import Finding, Measure, choice, date, days
 from handover.model import VOCABULARIES, Dataset
 
 
@@ -48,6 +49,14 @@ def handover_without_coordinator(
     return found[~found.index.isin(covered)].reset_index(drop=True)
 
 
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.1: the share of handovers without a coordinator, among every handover."""
+    every = context.population("handovers", window_days=context.params["window_days"],
+                               role=context.params["role"], since=context.since, until=context.until)
+    return counted("without_coordinator", every.assign(without=~every["covered"]), "without",
+                   agency="from_agency_id", date="handover_date", context=context)
+
+
 FINDING = Finding(
     name="handover_without_coordinator",
     section="5.1",
@@ -67,4 +76,8 @@ FINDING = Finding(
         date("until", "Keep handovers dated on or before this day."),
     ),
     needs=("episodes", "services"),
+    measures=(Measure("without_coordinator", "Handovers without a coordinator",
+                      "handovers with nobody in the coordinator role on the day",
+                      "handovers: an episode ended and the next, within 30 days, was at another agency"),),
+    indicator=indicator,
 )

@@ -7,7 +7,8 @@ from typing import Iterable
 import pandas as pd
 
 from handover.findings.events import in_period
-from handover.findings.spec import Finding, choices, date, days
+from handover.findings.indicators import Context, counted, tidy
+from handover.findings.spec import Finding, Measure, choices, date, days
 from handover.model import VOCABULARIES, Dataset
 from handover.timeline import days_between, overlap
 
@@ -73,6 +74,29 @@ def parallel_plans(
     })[keep].reset_index(drop=True)
 
 
+def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
+    """docs/findings.md §6.3: the share of users with a plan in the period who hold parallel plans."""
+    plans = context.population("plan_intervals")
+    kinds = context.params["kinds"]
+    if kinds is not None:
+        plans = plans[plans["kind"].isin(list(kinds))]
+    plans = plans[in_period(plans["start"], plans["end"], context.since, context.until)]
+    holders = plans[["user_id"]].drop_duplicates()
+    parallel = set(rows["user_id"])
+    parts = [counted("parallel_plans", holders.assign(flag=holders["user_id"].isin(parallel)), "flag")
+             .query("scope == 'overall'")]
+    at = set(zip(rows["user_id"], rows["agency_a_id"])) | set(zip(rows["user_id"], rows["agency_b_id"]))
+    by_agency = plans[["user_id", "agency_id"]].drop_duplicates()
+    by_agency = by_agency.assign(flag=[key in at for key in zip(by_agency["user_id"], by_agency["agency_id"])])
+    parts.append(counted("parallel_plans", by_agency, "flag", agency="agency_id").query("scope == 'agency'"))
+    for key, first, stop in context.periods(plans["start"].min() if len(plans) else None):
+        last = stop - pd.Timedelta(days=1)
+        users = set(plans.loc[in_period(plans["start"], plans["end"], first, last), "user_id"])
+        pairs = set(rows.loc[in_period(rows["overlap_start"], rows["overlap_end"], first, last), "user_id"])
+        parts.append(tidy("parallel_plans", "period", [key], [len(pairs & users)], [len(users)]))
+    return pd.concat(parts, ignore_index=True)
+
+
 FINDING = Finding(
     name="parallel_plans",
     section="5.3",
@@ -92,4 +116,8 @@ FINDING = Finding(
     ),
     needs=("plans",),
     uses_as_of=True,
+    measures=(Measure("parallel_plans", "Users with parallel plans",
+                      "users with plans at two agencies running at the same time",
+                      "users with a plan in the period"),),
+    indicator=indicator,
 )

@@ -31,7 +31,7 @@ from handover.errors import InputError
 from handover.findings.schema import ResultSchema
 from handover.timeline import parse_option_date, to_day
 
-__all__ = ["Option", "Finding", "OPTION_KINDS", "days", "count", "date", "choice", "choices"]
+__all__ = ["Option", "Measure", "Finding", "OPTION_KINDS", "days", "count", "date", "choice", "choices"]
 
 #: What an option holds: ``days`` (a whole number >= 0), ``count`` (a whole number >= 1),
 #: ``date`` (a day, optional), ``choice`` (one allowed value) and ``choices`` (several).
@@ -146,6 +146,26 @@ def choices(name: str, default: tuple[str, ...] | None, help: str, allowed: tupl
 
 
 @dataclass(frozen=True)
+class Measure:
+    """One rate of a finding's indicator (docs/findings.md §6): what it counts, among what.
+
+    Parameters
+    ----------
+    key : str
+        The measure's name in the indicator table (``without_coordinator``).
+    title : str
+        A heading (``Handovers without a coordinator``).
+    numerator, denominator : str
+        What is counted, and among what, in plain words for the page.
+    """
+
+    key: str
+    title: str
+    numerator: str
+    denominator: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """Everything the system knows about one finding, declared once in its module.
 
@@ -178,6 +198,11 @@ class Finding:
         Whether the in-memory implementation measures on the snapshot day and so takes
         ``as_of`` (every finding is answered on the snapshot; the Cypher query always
         takes ``$as_of``).
+    measures : tuple of Measure
+        The rates of its indicator (docs/findings.md §6).
+    indicator : callable, optional
+        ``indicator(rows, context) -> DataFrame``: counts the measures from the finding's
+        rows and the populations of :class:`handover.findings.indicators.Context`.
     """
 
     name: str
@@ -190,6 +215,8 @@ class Finding:
     options: tuple[Option, ...] = ()
     needs: tuple[str, ...] = ()
     uses_as_of: bool = False
+    measures: tuple[Measure, ...] = ()
+    indicator: Callable[..., pd.DataFrame] | None = None
 
     @cached_property
     def schema(self) -> ResultSchema:

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from handover.engines import MemoryEngine
 from handover.engines.neo4j import Neo4jEngine
 from handover.findings import FINDINGS, find
+from handover.findings.indicators import indicators
+from handover.findings.populations import POPULATIONS, population
 from handover.io import read_dataset
 from handover.render.results import render
 from tests.datasets import FIXTURES, SCENARIOS
@@ -33,6 +35,26 @@ def assert_same_rows(name: str, memory: pd.DataFrame, neo4j: pd.DataFrame) -> No
     assert list(neo4j.columns) == schema.column_names
     assert list(neo4j.dtypes) == list(memory.dtypes), name
     assert render(neo4j, schema, "csv") == render(memory, schema, "csv"), name
+
+
+def assert_same_population(name: str, memory: pd.DataFrame, neo4j: pd.DataFrame) -> None:
+    schema = POPULATIONS[name].schema
+    assert list(neo4j.columns) == schema.column_names and list(neo4j.dtypes) == list(memory.dtypes), name
+    assert render(neo4j, schema, "csv") == render(memory, schema, "csv"), name
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_populations_and_indicators_agree_on_fixture(graph, scenario):
+    dataset = read_dataset(FIXTURES / scenario)
+    graph.load(dataset, replace=True)
+    memory = MemoryEngine(dataset)
+    for name in POPULATIONS:
+        assert_same_population(name, population(memory, name), population(graph, name))
+    for by in (None, "month"):
+        on_memory, skipped = indicators(memory, by=by)
+        on_neo4j, skipped_neo4j = indicators(graph, by=by)
+        pd.testing.assert_frame_equal(on_neo4j, on_memory)
+        assert skipped == skipped_neo4j
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -117,3 +139,11 @@ def test_random_datasets_agree(graph, dataset, as_of, options):
     for name in FINDINGS:
         assert_same_rows(name, find(memory, name, as_of=as_of, **options[name]),
                          find(graph, name, as_of=as_of, **options[name]))
+    period = {"since": options["handover_without_coordinator"]["since"],
+              "until": options["handover_without_coordinator"]["until"]}
+    for name, params in (("handovers", {"window_days": options["handover_without_coordinator"]["window_days"],
+                                        **period}),
+                         ("role_holders", {"roles": options["caseworker_turnover"]["roles"], **period}),
+                         ("plan_intervals", {})):
+        assert_same_population(name, population(memory, name, as_of=as_of, **params),
+                               population(graph, name, as_of=as_of, **params))

@@ -102,6 +102,12 @@ class Neo4jEngine(Engine):
     def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:
         return self.run_query(finding, params)
 
+    def run_population(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run ``cypher/populations/<name>.cypher`` (see :mod:`handover.findings.populations`)."""
+        query = load_query(f"populations/{name}")
+        self._markers()
+        return self._read(query, params)
+
     def latest_date(self) -> pd.Timestamp | None:
         """The latest date anywhere in the loaded dataset (``cypher/meta/latest_date.cypher``)."""
         self._markers()

@@ -1,0 +1,32 @@
+// name: handovers
+// mode: read
+// params: window_days, role, since, until, as_of
+// Every handover of docs/findings.md §5.1 (with or without coordinator) with $since <= d <= $until
+// (either may be null), on the snapshot of $as_of, and whether a responsibility of $role was
+// active on its day d: the population the share of handovers without a coordinator counts among.
+MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)
+WHERE e1.end IS NOT NULL AND e1.end <= $as_of
+  AND ($since IS NULL OR e1.end >= $since)
+  AND ($until IS NULL OR e1.end <= $until)
+CALL (u, e1) {
+  MATCH (u)-[:HAD_EPISODE]->(next:Episode)
+  WHERE next <> e1
+    AND next.start >= e1.end AND next.start <= $as_of
+    AND next.start <= e1.end + duration({days: $window_days})
+  RETURN next AS e2
+  ORDER BY next.start, next.episode_id
+  LIMIT 1
+}
+MATCH (e1)-[:AT]->(:Service)<-[:PROVIDES]-(from:Agency)
+MATCH (e2)-[:AT]->(:Service)<-[:PROVIDES]-(to:Agency)
+WITH u, e1, from, to
+WHERE from <> to
+RETURN u.user_id AS user_id,
+       e1.episode_id AS from_episode_id,
+       from.agency_id AS from_agency_id,
+       e1.end AS handover_date,
+       EXISTS {
+         MATCH (u)<-[r:RESPONSIBLE_FOR]-(:Staff)
+         WHERE r.role = $role AND r.start <= e1.end AND (r.end IS NULL OR e1.end < r.end)
+       } AS covered
+ORDER BY user_id, handover_date, from_episode_id

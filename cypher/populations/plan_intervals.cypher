@@ -1,0 +1,15 @@
+// name: plan_intervals
+// mode: read
+// params: as_of
+// Every plan on the snapshot of $as_of (started by then; an end or revision after it not
+// known yet): the population parallel plans, coordinator gaps and dormant plans count among.
+MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held:Agency)
+WHERE p.start <= $as_of
+RETURN p.plan_id AS plan_id,
+       u.user_id AS user_id,
+       held.agency_id AS agency_id,
+       p.kind AS kind,
+       p.start AS start,
+       CASE WHEN p.end <= $as_of THEN p.end END AS end,
+       CASE WHEN p.last_revised <= $as_of THEN p.last_revised END AS last_revised
+ORDER BY plan_id
