@@ -31,3 +31,14 @@ def test_memory_engine_matches_hand_worked_expectation(scenario, name):
     got = render(find(engine, name), FINDINGS[name].schema, "csv")
     expected = (FIXTURES / scenario / "expected" / f"{name}.csv").read_text(encoding="utf-8")
     assert got.splitlines() == expected.strip("\n").splitlines()
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_overall_indicators_are_the_hand_counted_ones(scenario):
+    from handover.findings.indicators import indicators
+
+    table, skipped = indicators(MemoryEngine(read_dataset(FIXTURES / scenario)))
+    assert skipped == {}
+    overall = table[table["scope"] == "overall"][["finding", "measure", "numerator", "denominator"]]
+    got = overall.to_csv(index=False, lineterminator="\n")
+    assert got == (FIXTURES / scenario / "expected" / "indicators.csv").read_text(encoding="utf-8")
