@@ -27,12 +27,13 @@ import typer
 from handover.errors import InputError
 from handover.io.mapping import DATE_FORMATS
 from handover.io.options import ReadOptions
+from handover.locale import LANGUAGES, language_from_environment
 from handover.timeline import parse_option_date
 
 __all__ = [
     "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
     "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
-    "UntilOpt", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt", "choice_option", "date_option",
+    "UntilOpt", "LangOpt", "NoSuppressOpt", "language", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt", "choice_option", "date_option",
     "check_choice", "check_choices", "check_at_least", "read_options", "reads_data", "READING_OPTIONS",
 ]
 
@@ -160,10 +161,21 @@ OutDirOpt = Annotated[Path, typer.Option(
     help="The folder to write the files into (made if needed).")]
 SinceOpt = Annotated[Optional[str], date_option("--since", "The first day of the period reported on.")]
 UntilOpt = Annotated[Optional[str], date_option("--until", "The last day of the period reported on.")]
+LangOpt = Annotated[Optional[str], choice_option(
+    "--lang", LANGUAGES, "The language of pages, charts and workbooks: en (English) or nb (Norwegian bokmål).",
+    show_default=False, default_text="nb when the locale (LANG) is Norwegian, else en")]
+NoSuppressOpt = Annotated[bool, typer.Option(
+    "--no-suppress",
+    help="Show every number, including counts of 1 to 4 (internal use only; the page says so).")]
 AllowIdentifiersOpt = Annotated[bool, typer.Option(
     "--allow-identifiers",
     help="Accept user and staff ids that look like Norwegian national identity numbers "
          "(refused by default; `handover pseudonymize` replaces them).")]
+
+
+def language(lang: str | None) -> str:
+    """The language asked for with ``--lang``, else the locale's (:func:`handover.locale.language_from_environment`)."""
+    return lang if lang is not None else language_from_environment()
 
 
 def read_options(sep: str = ",", encoding: str = "utf-8", date_format: str | None = None,

@@ -20,6 +20,9 @@ class Engine(ABC):
 
     #: Short name used on the command line (``--engine``).
     name: str = ""
+    #: The dataset the engine was opened on, when it is at hand (pages drawn from a user's own
+    #: rows need it); ``None`` for a database queried as it is.
+    source_dataset = None
 
     @abstractmethod
     def latest_date(self) -> pd.Timestamp | None:

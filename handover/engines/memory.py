@@ -29,6 +29,7 @@ class MemoryEngine(Engine):
 
     def __init__(self, dataset: Dataset):
         self.dataset = dataset
+        self.source_dataset = dataset
         self._snapshots: dict[pd.Timestamp, Dataset] = {}
 
     def latest_date(self) -> pd.Timestamp | None:

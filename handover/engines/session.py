@@ -49,6 +49,7 @@ def open_engine(
         with Neo4jEngine(uri=neo4j_uri) as graph:
             if dataset is not None:
                 graph.load(dataset, replace=True)
+                graph.source_dataset = dataset
             yield graph
         return
     raise InputError(f"--engine: {engine} is not one of: memory, neo4j")

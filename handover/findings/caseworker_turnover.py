@@ -116,10 +116,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="caseworker_turnover",
     section="5.2",
-    title="Caseworker turnover",
-    explanation="Users whose caseworker (or another role) changed at least the given number of "
-                "times within one window, so they had to tell their story again and again. "
-                "The row shows the busiest window.",
     columns="user_id:str role:str changes:int window_start:date window_end:date distinct_staff:int",
     sort_key="user_id role",
     memory=caseworker_turnover,
@@ -131,8 +127,6 @@ FINDING = Finding(
         date("since", "Count the changes dated on or after this day."),
         date("until", "Count the changes dated on or before this day."),
     ),
-    measures=(Measure("turnover", "Users with caseworker turnover",
-                      "users whose caseworker changed at least 3 times within 365 days",
-                      "users with a caseworker in the period"),),
+    measures=(Measure("turnover"),),
     indicator=indicator,
 )

@@ -160,12 +160,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="continuity_of_care",
     section="5.7",
-    title="Continuity of care",
-    explanation="For each user, how concentrated their contacts are on one provider (an agency, or "
-                "a staff member): upc is the share of contacts with the most-seen provider, coc "
-                "(Bice-Boxerman) and hhi are 1 when every contact is with one provider and fall "
-                "as contacts spread over more providers, and secon is the share of contacts that "
-                "were with the same provider as the contact before. Low values mean fragmented care.",
     columns="user_id:str contacts:int providers:int upc:float coc:float secon:float hhi:float",
     sort_key="user_id",
     memory=continuity_of_care,
@@ -176,8 +170,6 @@ FINDING = Finding(
         date("until", "Count contacts dated on or before this day."),
     ),
     needs=("contacts",),
-    measures=(Measure("fragmented", "Users with fragmented care",
-                      "users with no provider holding half of their contacts (upc below 0.5)",
-                      "users with at least 2 contacts"),),
+    measures=(Measure("fragmented"),),
     indicator=indicator,
 )

@@ -101,10 +101,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="coordinator_gaps",
     section="5.5",
-    title="Individual plans without a coordinator",
-    explanation="Stretches of at least the given number of days on which a user had an active "
-                "individual plan but nobody held the coordinator role: the law asks for one "
-                "provider with overall responsibility at all times.",
     columns="user_id:str plan_id:str agency_id:str gap_start:date gap_end:date gap_days:int",
     sort_key="user_id plan_id gap_start",
     memory=coordinator_gaps,
@@ -115,8 +111,6 @@ FINDING = Finding(
     ),
     needs=("plans",),
     uses_as_of=True,
-    measures=(Measure("days_without_coordinator", "Individual-plan days without a coordinator",
-                      "days in gaps of at least 14 days without a coordinator",
-                      "days on an individual plan in the period"),),
+    measures=(Measure("days_without_coordinator"),),
     indicator=indicator,
 )

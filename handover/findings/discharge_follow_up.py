@@ -153,11 +153,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="discharge_follow_up",
     section="5.4",
-    title="Follow-up after discharge",
-    explanation="Every discharge from a stay (inpatient, residential, detox; a chain of stays counts "
-                "once, deaths are left out) with the coordinator in place that day, the first "
-                "follow-up contact after the discharge day, whether it came within 7 and 30 days, "
-                "and whether the user was readmitted within 30 days.",
     columns="user_id:str episode_id:str agency_id:str discharge_date:date discharge_kind:str "
             "coordinator_staff_id:str first_follow_up_date:date days_to_follow_up:int "
             "follow_up_7d:bool follow_up_30d:bool readmitted_30d:bool",
@@ -174,12 +169,9 @@ FINDING = Finding(
     ),
     needs=("episodes", "services"),
     measures=(
-        Measure("follow_up_7d", "Followed up within 7 days", "discharges followed up on days 1 to 7",
-                "discharges from a stay (deaths left out)"),
-        Measure("follow_up_30d", "Followed up within 30 days", "discharges followed up on days 1 to 30",
-                "discharges from a stay (deaths left out)"),
-        Measure("coordinator_at_discharge", "Coordinator in place at discharge",
-                "discharges with a coordinator on the discharge day", "discharges from a stay (deaths left out)"),
+        Measure("follow_up_7d", good=True),
+        Measure("follow_up_30d", good=True),
+        Measure("coordinator_at_discharge", good=True),
     ),
     indicator=indicator,
 )

@@ -57,7 +57,8 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
     plans = context.population("plan_intervals")
     plans = plans[plans["kind"] == "individual_plan"]
     max_age = context.params["max_age_days"]
-    parts = [counted("dormant", _dormant_on(plans, context.as_of, max_age), "dormant", agency="agency_id")]
+    # On the last day of the report period (as_of unless --until is earlier), on its own snapshot.
+    parts = [counted("dormant", _dormant_on(plans, context.last, max_age), "dormant", agency="agency_id")]
     for key, _, stop in context.periods(plans["start"].min() if len(plans) else None):
         on = _dormant_on(plans, min(stop - pd.Timedelta(days=1), context.as_of), max_age)
         parts.append(tidy("dormant", "period", [key], [int(on["dormant"].sum())], [len(on)]))
@@ -67,9 +68,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="dormant_plans",
     section="5.6",
-    title="Dormant individual plans",
-    explanation="Individual plans still active that nobody has revised for more than the given "
-                "number of days: plans 'lying in a drawer'.",
     columns="user_id:str plan_id:str agency_id:str last_revised:date days_since_revision:int",
     sort_key="user_id plan_id",
     memory=dormant_plans,
@@ -80,7 +78,6 @@ FINDING = Finding(
     ),
     needs=("plans",),
     uses_as_of=True,
-    measures=(Measure("dormant", "Dormant individual plans", "active individual plans not revised for over 365 days",
-                      "active individual plans"),),
+    measures=(Measure("dormant"),),
     indicator=indicator,
 )

@@ -60,10 +60,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="handover_without_coordinator",
     section="5.1",
-    title="Handovers without a coordinator",
-    explanation="A user's episode at one agency ended and their next episode, starting within "
-                "the window, was at another agency, and on the day of the handover nobody held "
-                "the coordinator role for the user. This is where users 'fall between chairs'.",
     columns="user_id:str from_episode_id:str from_agency_id:str to_episode_id:str "
             "to_agency_id:str handover_date:date next_start_date:date gap_days:int",
     sort_key="user_id handover_date from_episode_id",
@@ -76,8 +72,6 @@ FINDING = Finding(
         date("until", "Keep handovers dated on or before this day."),
     ),
     needs=("episodes", "services"),
-    measures=(Measure("without_coordinator", "Handovers without a coordinator",
-                      "handovers with nobody in the coordinator role on the day",
-                      "handovers: an episode ended and the next, within 30 days, was at another agency"),),
+    measures=(Measure("without_coordinator"),),
     indicator=indicator,
 )

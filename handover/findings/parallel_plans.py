@@ -100,10 +100,6 @@ def indicator(rows: pd.DataFrame, context: Context) -> pd.DataFrame:
 FINDING = Finding(
     name="parallel_plans",
     section="5.3",
-    title="Parallel plans at different agencies",
-    explanation="Two plans of one user, held by different agencies, that run at the same time. "
-                "The law expects one individual plan per user; partners often know nothing of "
-                "each other's plans.",
     columns="user_id:str plan_a_id:str agency_a_id:str kind_a:str plan_b_id:str "
             "agency_b_id:str kind_b:str overlap_start:date overlap_end:date overlap_days:int",
     sort_key="user_id plan_a_id plan_b_id",
@@ -116,8 +112,6 @@ FINDING = Finding(
     ),
     needs=("plans",),
     uses_as_of=True,
-    measures=(Measure("parallel_plans", "Users with parallel plans",
-                      "users with plans at two agencies running at the same time",
-                      "users with a plan in the period"),),
+    measures=(Measure("parallel_plans"),),
     indicator=indicator,
 )

@@ -1,4 +1,5 @@
-"""The populations a finding's rate is counted among: every handover, every holder of a role, every plan.
+"""The populations a finding's rate is counted among (every handover, every holder of a role, every
+plan), and who is served and by whom on the snapshot day (for the report's worklist).
 
 A finding lists what went wrong; its indicator (:mod:`handover.findings.indicators`) says how
 often, which needs what could have gone wrong: all handovers, not only those without a
@@ -24,6 +25,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from handover.errors import InputError
+from handover.findings.events import episodes_with_agency
 from handover.findings.events import handovers as all_handovers
 from handover.findings.events import responsible_on, within
 from handover.findings.schema import ResultSchema, finalize
@@ -113,6 +115,36 @@ def plan_intervals(dataset: Dataset) -> pd.DataFrame:
     return dataset.get("plans")[["plan_id", "user_id", "agency_id", "kind", "start", "end", "last_revised"]]
 
 
+def responsibilities_on_day(dataset: Dataset) -> pd.DataFrame:
+    """Every responsibility running on the snapshot day: who holds which role for whom, for which agency.
+
+    On the snapshot of ``as_of`` an interval still open on that day has no end
+    (:meth:`handover.model.Dataset.snapshot`), so these are the rows without one.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> day = tiny_dataset().snapshot(pd.Timestamp("2024-03-05"))
+    >>> responsibilities_on_day(day)[["user_id", "role", "staff_id"]].values.tolist()
+    [['u2', 'caseworker', 'st2']]
+    """
+    resp = dataset.get("responsibilities")
+    return resp.loc[resp["end"].isna(), ["user_id", "role", "staff_id", "agency_id", "start"]]
+
+
+def episodes_on_day(dataset: Dataset) -> pd.DataFrame:
+    """Every episode running on the snapshot day, with the agency of its service.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> episodes_on_day(tiny_dataset().snapshot(pd.Timestamp("2024-03-05")))["episode_id"].tolist()
+    ['e2']
+    """
+    episodes = episodes_with_agency(dataset)
+    return episodes.loc[episodes["end"].isna(), ["user_id", "episode_id", "agency_id", "start"]]
+
+
 #: Every population, by name.
 POPULATIONS: dict[str, Population] = {p.name: p for p in (
     Population("handovers", "user_id:str from_episode_id:str from_agency_id:str handover_date:date covered:bool",
@@ -122,6 +154,10 @@ POPULATIONS: dict[str, Population] = {p.name: p for p in (
                {"roles": ("caseworker",), "since": None, "until": None}),
     Population("plan_intervals", "plan_id:str user_id:str agency_id:str kind:str start:date end:date "
                "last_revised:date", "plan_id", plan_intervals, {}, ("plans",)),
+    Population("responsibilities_on_day", "user_id:str role:str staff_id:str agency_id:str start:date",
+               "user_id role staff_id agency_id start", responsibilities_on_day, {}),
+    Population("episodes_on_day", "user_id:str episode_id:str agency_id:str start:date", "user_id episode_id",
+               episodes_on_day, {}, ("episodes", "services")),
 )}
 
 

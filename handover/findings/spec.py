@@ -29,6 +29,7 @@ import pandas as pd
 
 from handover.errors import InputError
 from handover.findings.schema import ResultSchema
+from handover.locale import words
 from handover.timeline import parse_option_date, to_day
 
 __all__ = ["Option", "Measure", "Finding", "OPTION_KINDS", "days", "count", "date", "choice", "choices"]
@@ -149,20 +150,20 @@ def choices(name: str, default: tuple[str, ...] | None, help: str, allowed: tupl
 class Measure:
     """One rate of a finding's indicator (docs/findings.md §6): what it counts, among what.
 
+    Its words (a heading, what the numerator and the denominator count, their unit) are in
+    the catalogue (:mod:`handover.locale`) under ``finding.<finding>.measure.<key>``.
+
     Parameters
     ----------
     key : str
         The measure's name in the indicator table (``without_coordinator``).
-    title : str
-        A heading (``Handovers without a coordinator``).
-    numerator, denominator : str
-        What is counted, and among what, in plain words for the page.
+    good : bool
+        Whether the numerator counts what should happen (a follow-up within 7 days), so
+        that a higher share is better; by default it counts what went wrong.
     """
 
     key: str
-    title: str
-    numerator: str
-    denominator: str
+    good: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,10 +179,6 @@ class Finding:
     section : str
         Its section in ``docs/findings.md`` (``"5.1"``), which holds the exact definition;
         findings are listed in this order.
-    title : str
-        A heading for reports.
-    explanation : str
-        What a row means, in plain language, for pages and ``--help``.
     columns : str
         The result columns in order, as ``name:type`` words (types: ``str``, ``date``,
         ``int``, ``bool``, ``float``).
@@ -207,8 +204,6 @@ class Finding:
 
     name: str
     section: str
-    title: str
-    explanation: str
     columns: str
     sort_key: str
     memory: Callable[..., pd.DataFrame]
@@ -223,6 +218,30 @@ class Finding:
         """The result's columns, types and sort key."""
         pairs = tuple(tuple(part.split(":")) for part in self.columns.split())
         return ResultSchema(self.name, pairs, tuple(self.sort_key.split()))
+
+    @property
+    def title(self) -> str:
+        """A heading for reports, in English (:meth:`text` for another language)."""
+        return self.text("title")
+
+    @property
+    def explanation(self) -> str:
+        """What a row means, in plain English, for pages and ``--help``."""
+        return self.text("explanation")
+
+    def text(self, part: str, lang: str = "en", **fields) -> str:
+        """The finding's words from the catalogue (:mod:`handover.locale`): ``title``,
+        ``explanation``, ``sheet`` (a short name for a workbook sheet), or a measure's
+        ``measure.<key>.title``, ``.numerator``, ``.denominator`` or ``.unit``, with the
+        finding's options filled into its ``{fields}``.
+
+        Examples
+        --------
+        >>> from handover.findings import finding
+        >>> finding("dormant_plans").text("measure.dormant.numerator", "nb", max_age_days=365)
+        'aktive individuelle planer som ikke er revidert på over 365 dager'
+        """
+        return words(lang)(f"finding.{self.name}.{part}", **fields)
 
     @property
     def cli_name(self) -> str:

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from handover.locale import words
 from handover.privacy.suppression import SMALL
 from handover.render.colours import HIDDEN_FILL, HIDDEN_STROKE, PALETTE
 from handover.render.html import escape
@@ -121,6 +122,7 @@ def bar_chart(
     divider_after: int | None = None,
     divider_label: str = "",
     ident: str | None = None,
+    lang: str = "en",
 ) -> str:
     """A bar chart as an inline ``<svg>``, one ``<rect class="bar">`` per bar.
 
@@ -151,6 +153,8 @@ def bar_chart(
         labelled ``divider_label`` (e.g. the 7-day limit of a follow-up measure).
     ident : str, optional
         Prefix of the element ids; default derived from ``title``.
+    lang : {"en", "nb"}
+        The language of the chart's own words (a bar without data).
 
     Returns
     -------
@@ -166,6 +170,7 @@ def bar_chart(
     if not bars:
         return ""
     ident = _ident(title, ident)
+    no_data = words(lang)("chart.no_data")
     values = [b.value for b in bars if b.value is not None]
     top = max_value if max_value is not None else max(max(values, default=1), 1)
     top = top or 1
@@ -179,7 +184,7 @@ def bar_chart(
         for i, b in enumerate(bars):
             y = 4 + i * step
             text = b.text if b.text is not None else ("" if b.value is None else _number(b.value))
-            tip = b.tooltip or f"{b.label}: {text or 'no data'}"
+            tip = b.tooltip or f"{b.label}: {text or no_data}"
             length = plot * (min(b.value, top) / top) if b.value is not None else (12.0 if b.hidden else 0.0)
             marks.append(_text(label_width - 8, y + step / 2 + font_size * 0.35, b.label, size=font_size,
                                anchor="end"))
@@ -201,7 +206,7 @@ def bar_chart(
     plot = height - 2 * pad
     for i, b in enumerate(bars):
         text = b.text if b.text is not None else ("" if b.value is None else _number(b.value))
-        tip = b.tooltip or f"{b.label}: {text or 'no data'}"
+        tip = b.tooltip or f"{b.label}: {text or no_data}"
         h = plot * (min(b.value, top) / top) if b.value is not None else (plot * 0.08 if b.hidden else 0.0)
         x, y = pad + i * slot, height - pad - h
         if b.value is not None or b.hidden:
@@ -287,13 +292,15 @@ def line_chart(
     font_size: float = 11,
     width: float | None = None,
     ident: str | None = None,
+    lang: str = "en",
 ) -> str:
     """Lines over categories (e.g. rates by month), one ``<circle class="point">`` per value.
 
     A line breaks where a value is missing (``None``). A hidden value (a string such as
     ``"<5"``) is drawn as a hollow grey ``<circle class="point hidden">`` on the baseline.
     The y axis runs from 0 to ``max_value`` with grid lines at quarters. The chart is
-    ``width`` pixels wide, or ``step`` per category (at least 480).
+    ``width`` pixels wide, or ``step`` per category (at least 480). ``lang`` sets the
+    chart's own words and its decimal mark.
 
     Examples
     --------
@@ -305,6 +312,7 @@ def line_chart(
     if not categories:
         return ""
     ident = _ident(title, ident)
+    w = words(lang)
     left, right, top_pad, bottom = 44.0, 16.0, 34.0, 40.0
     width = width or max(480.0, left + right + step * len(categories))
     slot = (width - left - right) / len(categories)
@@ -347,18 +355,14 @@ def line_chart(
             if isinstance(value, str):
                 marks.append(f'<circle class="point hidden" cx="{x:.1f}" cy="{base - 6 - 11 * n:.1f}" r="4.5" '
                              f'fill="{HIDDEN_FILL}" stroke="{colour}" stroke-dasharray="2 1.5">'
-                             f'<title>{escape(label)}: {escape(value)} (small numbers, hidden)</title></circle>')
+                             f'<title>{escape(label)}: {escape(value)} ({escape(w("chart.hidden_point"))})</title></circle>')
             elif value is not None:
                 y = base - plot * min(value, max_value) / max_value
                 marks.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}">'
-                             f'<title>{escape(label)}: {escape(_number_decimal(value))}{escape(space)}</title></circle>')
+                             f'<title>{escape(label)}: {escape(w.number(value))}{escape(space)}</title></circle>')
     markers = sorted({v for s in series for v in s.values if isinstance(v, str)})
     if markers:
         marks.append(f'<circle cx="{legend_x + 6:.1f}" cy="14" r="4.5" fill="{HIDDEN_FILL}" '
                      f'stroke="{HIDDEN_STROKE}" stroke-dasharray="2 1.5"/>')
-        marks.append(_text(legend_x + 16, 18, f"hidden ({', '.join(markers)})", size=font_size, anchor="start"))
+        marks.append(_text(legend_x + 16, 18, w("chart.hidden_key", markers=", ".join(markers)), size=font_size, anchor="start"))
     return _open(ident, title, desc, width, height) + "".join(marks) + "</svg>"
-
-
-def _number_decimal(value: float) -> str:
-    return f"{value:.1f}"

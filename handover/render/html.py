@@ -65,7 +65,7 @@ def asset(name: str) -> str:
 
     Examples
     --------
-    >>> asset("summary.css").splitlines()[0][:20]
+    >>> asset("report.css").splitlines()[0][:20]
     'body{font-family:sys'
     """
     text = (resources.files("handover.render") / "assets" / name).read_text(encoding="utf-8")

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
 from handover.engines import MemoryEngine
 from handover.errors import InputError
 from handover.findings import FINDINGS, find
-from handover.findings.events import episodes_with_agency, handovers
+from handover.findings.events import episodes_with_agency, handovers, responsible_on
 from handover.io.atomic import write_text_atomic
 from handover.model import Dataset
 from handover.render.user_page import user_html
 from handover.timeline import to_day
 
-__all__ = ["UserStory", "user_story", "write_user_page"]
+__all__ = ["UserStory", "user_story", "user_stories", "write_user_page"]
 
 _USER_TABLES = ("users", "responsibilities", "plans", "episodes", "contacts")
 
@@ -47,6 +48,8 @@ class UserStory:
         For every finding, in registry order, its rows for this user, or why it was not run.
     source : str
         The dataset's name.
+    since, until : Timestamp or None
+        The period the findings were counted in (``handover report --since/--until``).
     """
 
     user_id: str
@@ -58,6 +61,8 @@ class UserStory:
     handovers: pd.DataFrame
     findings: dict = field(default_factory=dict)
     source: str = ""
+    since: pd.Timestamp | None = None
+    until: pd.Timestamp | None = None
 
     def first_day(self) -> pd.Timestamp | None:
         """The earliest date in the story."""
@@ -130,6 +135,74 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
     if as_of is None:
         as_of = pd.Timestamp.today().normalize()
     one = _one_user(dataset.snapshot(as_of), user_id)  # the story as it stood on as_of
+    engine = MemoryEngine(one)
+    findings: dict = {}
+    for name in FINDINGS:
+        try:
+            findings[name] = find(engine, name, as_of=as_of)
+        except InputError as error:  # a table the finding needs is missing
+            findings[name] = str(error)
+    return _story(one, user_id, as_of, findings, source)
+
+
+def user_stories(dataset: Dataset, user_ids: list[str], *, as_of, results: dict, source: str = "",
+                 period: tuple | None = None) -> Iterator[UserStory]:
+    """The stories of many users at once, their findings cut from rows already found.
+
+    ``handover report`` has run every finding on the whole dataset; each user's rows are
+    those rows of the user (every finding is a property of one user's own rows), so
+    nothing is run again. Each table is split by user once, not searched once per user.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    user_ids : list of str
+        Users of ``dataset``, in the order the stories are wanted.
+    as_of : Timestamp
+    results : dict
+        Finding → its rows on ``dataset`` (or why it was not run), as ``handover report`` found them.
+    source : str
+    period : (Timestamp or None, Timestamp or None), optional
+        The report's ``--since``/``--until``, shown on the page when set.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> from handover.engines import MemoryEngine
+    >>> data = tiny_dataset()
+    >>> rows = {name: find(MemoryEngine(data), name) for name in FINDINGS if name != "continuity_of_care"}
+    >>> [s.user_id for s in user_stories(data, ["u3", "u1"], as_of=data.latest_date(), results=rows)]
+    ['u3', 'u1']
+    """
+    snapshot = dataset.snapshot(as_of)
+    chosen = pd.Index(user_ids)
+    split = {}
+    for name, frame in snapshot.tables.items():
+        if name in _USER_TABLES:
+            mine = frame[frame["user_id"].isin(chosen)]
+            split[name] = (frame.iloc[0:0], dict(tuple(mine.groupby("user_id", sort=False))))
+    found = {}
+    for name, rows in results.items():
+        if isinstance(rows, pd.DataFrame):
+            mine = rows[rows["user_id"].isin(chosen)]
+            found[name] = (rows.iloc[0:0], dict(tuple(mine.groupby("user_id", sort=False))))
+    for user_id in user_ids:
+        tables = dict(snapshot.tables)
+        for name, (empty, by_user) in split.items():
+            tables[name] = by_user.get(user_id, empty).reset_index(drop=True)
+        findings = {}
+        for name, rows in results.items():
+            if isinstance(rows, pd.DataFrame):
+                empty, by_user = found[name]
+                findings[name] = by_user.get(user_id, empty).reset_index(drop=True)
+            else:
+                findings[name] = rows
+        yield _story(Dataset(tables, source=dataset.source), user_id, as_of, findings, source, period)
+
+
+def _story(one: Dataset, user_id: str, as_of: pd.Timestamp, findings: dict, source: str,
+           period: tuple | None = None) -> UserStory:
+    """The story of ``user_id`` from the dataset cut to them (on its snapshot) and their finding rows."""
     agencies = one.get("agencies")
     episodes = episodes_with_agency(one)
     services = one.get("services")[["service_id", "name"]].rename(columns={"name": "service_name"})
@@ -139,23 +212,17 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
     profession = staff[["staff_id", "profession"]] if "profession" in staff else staff[["staff_id"]]
     responsibilities = responsibilities.merge(profession, on="staff_id", how="left")
     found = handovers(one).sort_values(["handover_date", "from_episode_id"]).reset_index(drop=True)
-    engine = MemoryEngine(one)
-    findings: dict = {}
-    for name, finding in FINDINGS.items():
-        try:
-            findings[name] = find(engine, name, as_of=as_of)
-        except InputError as error:  # a table the finding needs is missing
-            findings[name] = str(error)
-    without = findings.get("handover_without_coordinator")
-    flagged = set(without["from_episode_id"]) if isinstance(without, pd.DataFrame) else set()
-    found["with_coordinator"] = ~found["from_episode_id"].isin(flagged)
+    # A handover is covered when a coordinator held the role on its day (docs/findings.md §5.1).
+    covered = set(responsible_on(one, "coordinator", found, "handover_date")["event"])
+    found["with_coordinator"] = found.index.isin(covered)
+    since, until = period if period is not None else (None, None)
     return UserStory(
         user_id=user_id, as_of=as_of,
         episodes=episodes.sort_values(["start", "episode_id"]).reset_index(drop=True),
         plans=_with_agency(one.get("plans"), agencies).sort_values(["start", "plan_id"]).reset_index(drop=True),
         responsibilities=responsibilities.sort_values(["start", "staff_id"]).reset_index(drop=True),
         contacts=_with_agency(one.get("contacts"), agencies).sort_values(["date", "contact_id"]).reset_index(drop=True),
-        handovers=found, findings=findings, source=source)
+        handovers=found, findings=findings, source=source, since=since, until=until)
 
 
 def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, source: str = "") -> Path:

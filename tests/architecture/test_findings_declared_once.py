@@ -20,16 +20,18 @@ from handover.findings import FINDINGS
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if (p / "expected").is_dir())
 
-# Features built on one finding in particular (the audit on discharges, the report's monthly
-# chart of handovers, the user page's marks and cards, the generator's realism check); every
-# other use goes through the registry.
+# Features built on one finding in particular (the audit on discharges, today's worklist on
+# turnover and dormant plans, the report's distribution of continuity, the user page's marks
+# and cards, the generator's realism check); every other use goes through the registry.
 CONSUMERS = {
-    "handover_without_coordinator": {"handover/generate/realism.py", "handover/render/summary_page.py",
-                                     "handover/reports/user_story.py"},
+    "handover_without_coordinator": {"handover/generate/realism.py"},
+    "caseworker_turnover": {"handover/findings/worklist.py"},
+    "continuity_of_care": {"handover/render/report_site.py", "handover/render/finding_page.py",
+                           "handover/reports/summary.py"},
     "discharge_follow_up": {"handover/cli/audit.py", "handover/generate/realism.py", "handover/render/user_page.py",
                             "handover/reports/audit.py"},
     "coordinator_gaps": {"handover/render/user_page.py"},
-    "dormant_plans": {"handover/render/user_page.py"},
+    "dormant_plans": {"handover/render/user_page.py", "handover/findings/worklist.py"},
 }
 
 

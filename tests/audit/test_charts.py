@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
-import pandas as pd
 
 from handover.render.charts import Bar, Series, bar_chart, histogram, line_chart
-from handover.reports.summary import report_html
-from handover.findings import SCHEMAS
-from handover.findings.schema import finalize
 
 
 def parse(svg: str) -> ET.Element:
@@ -59,16 +54,3 @@ def test_charts_carry_their_own_colours_and_nothing_external():
     svg = histogram([1, 2], low=1, high=2, title="x") + line_chart(["a"], [Series("s", [1.0])], title="y")
     assert "http" not in svg and "<script" not in svg and "style=\"max-width:100%" in svg
     assert 'fill="#0b4f8a"' in svg
-
-
-def test_report_monthly_chart_has_one_bar_per_month_including_empty_ones():
-    dates = ["2024-01-05", "2024-01-20", "2024-03-02"]
-    rows = finalize(pd.DataFrame({
-        "user_id": ["u1", "u2", "u3"], "from_episode_id": ["e1", "e2", "e3"], "from_agency_id": ["a"] * 3,
-        "to_episode_id": ["e4", "e5", "e6"], "to_agency_id": ["b"] * 3, "handover_date": dates,
-        "next_start_date": dates, "gap_days": [0, 0, 0]}), SCHEMAS["handover_without_coordinator"])
-    page = report_html({"handover_without_coordinator": rows}, as_of=pd.Timestamp("2024-04-01"), source="x")
-    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
-    tips = [r.find("title").text for r in parse(svg).findall("rect")]
-    assert tips == ["2024-01: 2", "2024-02: 0", "2024-03: 1"]
-    assert "Handovers without coordinator per month" in page

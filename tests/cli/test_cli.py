@@ -151,7 +151,10 @@ def test_report_writes_csvs_and_an_offline_page(tiny_dir, tmp_path):
     result = invoke("report", tiny_dir, "--out", out)
     assert result.exit_code == 0, result.output
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "Handovers without a coordinator" in page and "u1" in page
-    # Opens offline: nothing is fetched from anywhere.
-    assert "http://" not in page and "https://" not in page and "<script" not in page
+    assert "Handovers without a coordinator" in page and 'href="findings/handover_without_coordinator.html"' in page
+    rows = (out / "findings" / "handover_without_coordinator.html").read_text(encoding="utf-8")
+    assert '<a href="../users/u1.html">u1</a>' in rows and (out / "users" / "u1.html").exists()
+    # Opens offline: nothing is fetched from anywhere; the scripts are in the page.
+    for page in [page, rows]:
+        assert "http://" not in page and "https://" not in page and "<script src" not in page
     assert (out / "parallel_plans.csv").read_text().count("\n") == 2

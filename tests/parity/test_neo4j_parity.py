@@ -144,6 +144,6 @@ def test_random_datasets_agree(graph, dataset, as_of, options):
     for name, params in (("handovers", {"window_days": options["handover_without_coordinator"]["window_days"],
                                         **period}),
                          ("role_holders", {"roles": options["caseworker_turnover"]["roles"], **period}),
-                         ("plan_intervals", {})):
+                         ("plan_intervals", {}), ("responsibilities_on_day", {}), ("episodes_on_day", {})):
         assert_same_population(name, population(memory, name, as_of=as_of, **params),
                                population(graph, name, as_of=as_of, **params))

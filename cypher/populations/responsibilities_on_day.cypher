@@ -1,0 +1,13 @@
+// name: responsibilities_on_day
+// mode: read
+// params: as_of
+// Every responsibility running on $as_of (started by then, not ended by then): who holds
+// which role for which user, for which agency. The report's worklist reads it.
+MATCH (s:Staff)-[r:RESPONSIBLE_FOR]->(u:ServiceUser)
+WHERE r.start <= $as_of AND (r.end IS NULL OR r.end > $as_of)
+RETURN u.user_id AS user_id,
+       r.role AS role,
+       s.staff_id AS staff_id,
+       r.agency_id AS agency_id,
+       r.start AS start
+ORDER BY user_id, role, staff_id, agency_id, start
