@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from handover.errors import InputError
@@ -85,9 +86,17 @@ def _check_replaceable(out_dir: Path) -> None:
                          "which is then replaced")
 
 
+def _iso_dates(values: pd.Series) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text, missing as empty: numpy's formatter, many times faster than strftime."""
+    days = values.to_numpy("datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    text[np.isnat(days)] = None
+    return pd.Series(text, index=values.index)
+
+
 def _table_csv(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in TABLES[name].columns:
         if column.name in out.columns and column.kind is ColumnKind.DATE:
-            out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
+            out[column.name] = _iso_dates(out[column.name])
     return out
