@@ -351,7 +351,7 @@ def _read_parquet(path: Path, columns: LogColumns) -> EventLog:
     for role, name in wanted.items():
         kind = table.schema.field(name).type
         readable = (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind)
-                    or pa.types.is_dictionary(kind) or (role == "timestamp" and (
+                    or pa.types.is_dictionary(kind) or pa.types.is_null(kind) or (role == "timestamp" and (
                         pa.types.is_timestamp(kind) or pa.types.is_date(kind))))
         if not readable:
             raise InputError(f"{path.name} column {name}: holds {kind}, not {_WHAT[role][0]} as text")

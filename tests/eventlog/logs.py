@@ -101,6 +101,11 @@ def _by_case(events) -> dict[str, list[Event]]:
     return cases
 
 
+def in_traces(events) -> list[Event]:
+    """The events in the order an XES file lists them: trace by trace."""
+    return [e for trace in _by_case(events).values() for e in trace]
+
+
 def xes_text(events, *, agency_key: str = "org:group", namespace: bool = False,
              trace_name_last: bool = False) -> str:
     """The events as an XES document, one trace per case (in order of first appearance)."""
