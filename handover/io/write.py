@@ -124,7 +124,8 @@ def _table_csv(name: str, frame: pd.DataFrame, path: Path) -> None:
     """
     header = ",".join(str(c) for c in frame.columns)
     table = None
-    if frame.shape[1] >= 2 and not any(ch in header for ch in ',"\n\r'):
+    plain_names = not any(ch in str(c) for c in frame.columns for ch in ',"\n\r')
+    if frame.shape[1] >= 2 and plain_names:
         try:
             table = _arrow_columns(name, frame)
         except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -25,6 +25,18 @@ def pandas_bytes(table: str, data: pd.DataFrame, path) -> bytes:
     return path.read_bytes()
 
 
+def test_a_table_without_quotes_never_goes_through_pandas(tmp_path, monkeypatch):
+    data = tiny_dataset()["responsibilities"]
+    expected = pandas_bytes("responsibilities", data, tmp_path / "pandas.csv")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("pandas wrote a table Arrow can write")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", refuse)
+    _table_csv("responsibilities", data, tmp_path / "ours.csv")
+    assert (tmp_path / "ours.csv").read_bytes() == expected
+
+
 def test_every_table_of_the_tiny_dataset(tmp_path):
     for name, data in tiny_dataset().tables.items():
         _table_csv(name, data, tmp_path / "ours.csv")
