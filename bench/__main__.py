@@ -71,7 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     exports.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
     exports.add_argument("--data", type=Path, default=HERE / "data")
     exports.add_argument("--out", type=Path, default=HERE / "results")
+    eventlog = commands.add_parser("eventlog", help="importing an event log against pandas.read_csv of it")
+    eventlog.add_argument("--events", type=int, default=1_000_000, help="events in the log (default 1000000)")
+    eventlog.add_argument("--seed", type=int, default=1)
+    eventlog.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
+    eventlog.add_argument("--data", type=Path, default=HERE / "data")
+    eventlog.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
+    if args.command == "eventlog":
+        from bench.eventlog import run_eventlog
+
+        print(run_eventlog(args.events, seed=args.seed, repeat=args.repeat, data=args.data, out=args.out))
+        return 0
     if args.command == "exports":
         from bench.exports import run_exports
 

@@ -20,6 +20,11 @@ Kinds of measurement (``spec["kind"]``):
 ``read_export``
     :func:`handover.io.read_dataset` of a workbook or an export folder, with ``sep``,
     ``encoding`` and ``mapping`` from the spec (``python -m bench exports``).
+``read_csv``
+    ``pandas.read_csv(path)`` of one file with its defaults (``python -m bench eventlog``).
+``import_event_log``
+    :func:`handover.datasets.eventlog.import_event_log` of the log ``data`` into ``out``
+    (with ``agency`` as the agency column), writing the dataset.
 ``handover_of_work``
     ``read_dataset``, then :func:`handover.network.handover_of_work` (``impl="ours"``)
     or ``pm4py.discover_handover_of_work_network(log, beta=0)`` on the event log of
@@ -173,6 +178,19 @@ def _handover_of_work(spec: dict) -> dict:
             "edges_digest": hashlib.sha256(json.dumps(digest).encode()).hexdigest()}
 
 
+def _import_event_log(spec: dict) -> dict:
+    from handover.datasets.eventlog import import_event_log
+    from handover.io.eventlog import LogColumns
+
+    columns = LogColumns(agency=spec.get("agency"))
+    best, samples, done = _timed(lambda: import_event_log(Path(spec["data"]), Path(spec["out"]), columns=columns),
+                                 spec.get("repeat", 1))
+    counts = done.counts
+    return {"seconds": best, "samples": samples,
+            "counts": {"events": counts.events, "responsibilities": counts.responsibilities,
+                       "resources": counts.resources, "cases": counts.cases, "agencies": counts.agencies}}
+
+
 def main(argv: list[str]) -> None:
     spec = json.loads(argv[0])
     kind = spec["kind"]
@@ -191,6 +209,13 @@ def main(argv: list[str]) -> None:
             mapping=spec.get("mapping")), spec.get("repeat", 1))
         result = {"seconds": best, "samples": samples,
                   "rows": int(sum(len(f) for f in dataset.tables.values()))}
+    elif kind == "read_csv":
+        import pandas as pd
+
+        best, samples, _ = _timed(lambda: pd.read_csv(spec["data"]), spec.get("repeat", 1))
+        result = {"seconds": best, "samples": samples}
+    elif kind == "import_event_log":
+        result = _import_event_log(spec)
     elif kind == "find":
         result = _find(spec)
     elif kind == "naive":

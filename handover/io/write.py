@@ -7,7 +7,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from handover.errors import InputError
 from handover.model import TABLES, ColumnKind, Dataset
@@ -56,7 +59,7 @@ def write_dataset_folder(dataset: Dataset, out_dir: Path, *, fmt: str = "csv",
             if fmt == "parquet":
                 frame.to_parquet(staging / f"{name}.parquet", index=False)
             else:
-                _table_csv(name, frame).to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+                _table_csv(name, frame, staging / f"{name}.csv")
         for file, text in (extra or {}).items():
             (staging / file).write_text(text, encoding="utf-8")
         if out_dir.exists():
@@ -85,9 +88,59 @@ def _check_replaceable(out_dir: Path) -> None:
                          "which is then replaced")
 
 
-def _table_csv(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def _iso_dates(values: pd.Series) -> pd.Series:
+    """Dates as ``YYYY-MM-DD`` text, missing as empty; each distinct day formatted once."""
+    codes, days = pd.factorize(values)
+    text = np.datetime_as_string(days.to_numpy("datetime64[D]"), unit="D").astype(object)
+    out = np.empty(len(codes), dtype=object)
+    present = codes >= 0
+    out[present] = text[codes[present]]
+    return pd.Series(out, index=values.index)
+
+
+def _arrow_columns(name: str, frame: pd.DataFrame) -> pa.Table | None:
+    """The table as Arrow text, dates and integers, or ``None`` when a column is anything else."""
+    dates = {c.name for c in TABLES[name].columns if c.kind is ColumnKind.DATE} if name in TABLES else set()
+    arrays = []
+    for column in frame.columns:
+        values = frame[column]
+        if column in dates and pd.api.types.is_datetime64_dtype(values.dtype):
+            arrays.append(pa.array(values.to_numpy("datetime64[D]"), type=pa.date32(), from_pandas=True))
+        elif pd.api.types.is_object_dtype(values.dtype):
+            arrays.append(pa.array(values.to_numpy(), type=pa.string(), from_pandas=True))
+        elif str(values.dtype) in ("Int64", "int64", "int32", "Int32"):
+            arrays.append(pa.array(values, type=pa.int64(), from_pandas=True))
+        else:
+            return None
+    return pa.Table.from_arrays(arrays, names=[str(c) for c in frame.columns])
+
+
+def _table_csv(name: str, frame: pd.DataFrame, path: Path) -> None:
+    """Write one table as CSV: UTF-8, ``,``, ``YYYY-MM-DD``, missing values empty, quotes where needed.
+
+    Arrow's writer is many times faster than pandas'; it writes the same bytes when no value
+    needs quotes (a table of two or more columns, every value text, a date or an integer).
+    Otherwise, and when a value holds a comma, a quote or a line break, pandas writes it.
+    """
+    header = ",".join(str(c) for c in frame.columns)
+    table = None
+    plain_names = not any(ch in str(c) for c in frame.columns for ch in ',"\n\r')
+    if frame.shape[1] >= 2 and plain_names:
+        try:
+            table = _arrow_columns(name, frame)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            table = None  # a value that is not text where text is expected
+    if table is not None:
+        try:
+            with open(path, "wb") as handle:
+                handle.write((header + "\n").encode("utf-8"))
+                pacsv.write_csv(table, handle, write_options=pacsv.WriteOptions(
+                    include_header=False, quoting_style="none"))
+            return
+        except pa.ArrowInvalid:
+            pass  # a value needs quotes; pandas quotes exactly those
     out = frame.copy()
-    for column in TABLES[name].columns:
+    for column in TABLES[name].columns if name in TABLES else ():
         if column.name in out.columns and column.kind is ColumnKind.DATE:
-            out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
-    return out
+            out[column.name] = _iso_dates(out[column.name])
+    out.to_csv(path, index=False, lineterminator="\n")

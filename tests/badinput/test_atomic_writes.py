@@ -13,11 +13,11 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from handover.cli import app
+from handover.io import write as dataset_writer
 from tests.badinput.corpus import write_base
 
 runner = CliRunner()
@@ -143,17 +143,17 @@ def test_an_interrupted_generate_leaves_no_table(tmp_path, monkeypatch):
 
 def test_an_interrupted_pseudonymize_leaves_no_dataset(tmp_path, monkeypatch):
     data = write_base(tmp_path / "data")
-    original = pd.DataFrame.to_csv
+    original = dataset_writer._table_csv  # every table file of a dataset is written by it
     calls = {"n": 0}
 
-    def to_csv(self, path=None, *args, **kwargs):
+    def table_csv(name, frame, path):
         calls["n"] += 1
-        if calls["n"] == 3 and path is not None:
+        if calls["n"] == 3:
             Path(path).write_text("user_id\n", encoding="utf-8")  # a table cut short
             raise OSError(errno.ENOSPC, "No space left on device")
-        return original(self, path, *args, **kwargs)
+        return original(name, frame, path)
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", to_csv)
+    monkeypatch.setattr(dataset_writer, "_table_csv", table_csv)
     result = invoke(["pseudonymize", data, tmp_path / "out", "--key-file", tmp_path / "key"])
     monkeypatch.undo()
     assert result.exit_code == 1
