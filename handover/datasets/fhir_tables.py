@@ -579,12 +579,11 @@ class TableBuilder:
         users = [s[1] if s[1] in users_ok else self._user(s, w, "Encounter.subject")
                  for s, w in zip(rows.user, rows.where)]
         agencies = []
-        for provider, codes_, where in zip(rows.provider, rows.service_codes, rows.where):
+        for provider, codes_, member, where in zip(rows.provider, rows.service_codes, rows.staff, rows.where):
             if provider is not None:
                 agencies.append(self.org_cache(provider, where, "Encounter.serviceProvider"))
             else:
-                service = self._service_of(codes_, None, False)
-                agencies.append(self.service_agency.get(service) if service else None)
+                agencies.append(self._contact_agency(codes_, member))
         services_cache: dict[tuple, str | None] = {}
         services = []
         for codes_, agency, where in zip(rows.service_codes, agencies, rows.where):
@@ -632,7 +631,8 @@ class TableBuilder:
         keep = [i for i in range(n) if users[i] is not None and agencies[i] is not None]
         no_agency = sum(1 for i in range(n) if agencies[i] is None and rows.provider[i] is None)
         if no_agency:
-            r.skipped["Encounter", "a contact without serviceProvider (nor a service telling the agency)"] += no_agency
+            r.skipped["Encounter", "a contact without serviceProvider (nor a service or a staff member telling "
+                                   "the agency)"] += no_agency
         if len(keep) < n:
             def take(column: list) -> list:
                 return [column[i] for i in keep]
@@ -648,6 +648,19 @@ class TableBuilder:
         self.made_from["contacts"]["Encounter (every other class)"] = len(wheres)
         self.used["Encounter"] = self.made_from["episodes"]["Encounter (stay classes)"] + len(wheres)
         return columns, wheres
+
+    def _contact_agency(self, codes: tuple, member) -> str | None:
+        """A contact's agency without serviceProvider: its service's, else its staff member's only one."""
+        service = self._service_of(codes, None, False)
+        if service is not None:
+            return self.service_agency.get(service)
+        if member is None:
+            return None
+        if member[0] == "PractitionerRole":
+            at = self.role_index.get(member[1])
+            return self.role_agency[at] if at is not None else None
+        agencies = self.practitioner_agencies.get(member[1], ())
+        return next(iter(agencies)) if len(agencies) == 1 else None
 
     def _count_contact_kinds(self, keys: list, kinds: list) -> None:
         for (key, kind), n in Counter(zip(keys, kinds)).items():
