@@ -287,7 +287,7 @@ class FhirReader:
                     return got
             got, why = fhir_day(text)
             if why is not None:
-                problem(f"dates ({why.split(';')[0]})",
+                problem(f"dates ({why.split(',')[0]})",
                         f"{where_of(where)} ({kind} {rid}), {element}: {text!r} is {why}")
                 return None
             days[got] = got

@@ -293,7 +293,7 @@ def fhir_day(text) -> tuple[str | None, str | None]:
     >>> fhir_day("2024-03-01T00:30:00+01:00"), fhir_day("2024-03-01")
     (('2024-03-01', None), ('2024-03-01', None))
     >>> fhir_day("2024-03")[1]
-    'a partial date (YYYY-MM) has no day; an interval needs one (YYYY-MM-DD)'
+    'a partial date (YYYY-MM), but an interval needs a day (YYYY-MM-DD)'
     >>> fhir_day("2024-02-30")[1]
     'not a date (YYYY-MM-DD)'
     """
@@ -303,7 +303,7 @@ def fhir_day(text) -> tuple[str | None, str | None]:
     if not _DAY.fullmatch(day) or (len(text) > 10 and text[10] != "T"):
         if _PARTIAL.fullmatch(text):
             shape = "YYYY" if len(text) == 4 else "YYYY-MM"
-            return None, f"a partial date ({shape}) has no day; an interval needs one (YYYY-MM-DD)"
+            return None, f"a partial date ({shape}), but an interval needs a day (YYYY-MM-DD)"
         return None, "not a date (YYYY-MM-DD)"
     try:
         dt.date.fromisoformat(day)
