@@ -33,7 +33,7 @@ from __future__ import annotations
 from handover.io.mapping import FhirMapping, value_key
 from handover.io.norwegian import guess_value, normalise
 
-__all__ = ["concept_key", "shown_code", "Codes", "DEFAULT_CODES", "EPISODE_CLASSES", "CLASS_CONTACT_KINDS",
+__all__ = ["concept_key", "concept_keyer", "shown_code", "Codes", "DEFAULT_CODES", "EPISODE_CLASSES", "CLASS_CONTACT_KINDS",
            "level_of_kind", "KIND_LEVELS"]
 
 _DISCHARGE = "http://terminology.hl7.org/CodeSystem/discharge-disposition"
@@ -176,6 +176,49 @@ def concept_key(value) -> tuple[str, ...]:
             if type(text) is str and text:
                 texts.append(text)
     return tuple(out + texts)
+
+
+def concept_keyer():
+    """:func:`concept_key`, remembered for the common shapes of coded elements.
+
+    Millions of encounters carry a few dozen distinct codes: a ``Coding``, a
+    ``CodeableConcept`` with one coding (and maybe a text), or a list of one such, is
+    recognised by its four strings, and its key made once.
+
+    Examples
+    --------
+    >>> key = concept_keyer()
+    >>> key([{"coding": [{"code": "AMB"}]}]) == concept_key([{"coding": [{"code": "AMB"}]}]) == ("AMB",)
+    True
+    >>> key({"text": "Telefon"}), key(None)
+    (('Telefon',), ())
+    """
+    cache: dict[tuple, tuple[str, ...]] = {}
+
+    def key(value) -> tuple[str, ...]:
+        if not value:
+            return ()
+        concept = value
+        if type(concept) is list:
+            if len(concept) != 1 or type(concept[0]) is not dict:
+                return concept_key(value)
+            concept = concept[0]
+        elif type(concept) is not dict:
+            return ()
+        codings = concept.get("coding")
+        if codings is None:
+            signature = (concept.get("system"), concept.get("code"), concept.get("display"), concept.get("text"))
+        elif type(codings) is list and len(codings) == 1 and type(codings[0]) is dict:
+            coding = codings[0]
+            signature = (coding.get("system"), coding.get("code"), coding.get("display"), concept.get("text"), 1)
+        else:
+            return concept_key(value)
+        got = cache.get(signature)
+        if got is None:
+            got = cache[signature] = concept_key(value)
+        return got
+
+    return key
 
 
 def shown_code(key: tuple[str, ...]) -> str:

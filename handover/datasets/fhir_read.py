@@ -26,11 +26,15 @@ resolved later (:mod:`handover.datasets.fhir`).
 
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
+import os
 from array import array
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from handover.datasets.fhir_codes import EPISODE_CLASSES, concept_key
+from handover.datasets.fhir_codes import EPISODE_CLASSES, concept_key, concept_keyer
 from handover.errors import InputError
 from handover.io.fhir_source import CONTAINED, FhirSource, fhir_day, parse_reference
 from handover.io.mapping import FhirMapping
@@ -86,6 +90,33 @@ _PLACE_BITS = 40
 MAX_LISTED = 20
 
 
+#: Uncompressed NDJSON from which a read uses worker processes, and the bytes each one reads at a time.
+PARALLEL_BYTES = 64 * 2**20
+CHUNK_BYTES = 16 * 2**20
+_ROW_SETS = ("organizations", "services", "practitioners", "roles", "patients", "participants", "care_managers",
+             "plans", "stays", "contacts")
+
+
+def _workers(source: FhirSource, workers: int | None) -> int:
+    if workers is not None:
+        return workers
+    chunkable = sum(f.path.stat().st_size for i, f in enumerate(source.files) if source.chunkable(i))
+    return min(os.cpu_count() or 1, 4) if chunkable >= PARALLEL_BYTES else 1
+
+
+def _read_range(root, files, mapping, index: int, start: int, end: int, first_line: int) -> "FhirReader":
+    """A worker's part: the resources of one byte range of one NDJSON file, read into a fresh reader."""
+    source = FhirSource(root, files)
+    source.reset()
+    reader = FhirReader(source, mapping)
+    reader._handlers_ = reader._handlers()
+    reader._consume(source.ndjson_range(index, start, end, first_line))
+    reader._handlers_ = None
+    reader._refs = reader._days = reader._key = None
+    reader._ref = reader._period = reader._day = reader._identify = None
+    return reader
+
+
 def _member_skip(member: tuple[str, str]) -> str:
     if member == CONTAINED:
         return "member is a contained resource (no id of its own)"
@@ -122,6 +153,10 @@ class Rows:
         for column in columns:
             setattr(self, column, [])
         self.where = array("q")
+
+    def appenders(self) -> tuple:
+        """The bound ``append`` of ``where`` and of each column, in order (for hot loops)."""
+        return (self.where.append, *(getattr(self, column).append for column in self.columns))
 
     def add(self, where: int, *values) -> None:
         self.where.append(where)
@@ -188,14 +223,36 @@ class FhirReader:
 
     # -- the pass ------------------------------------------------------------------------------
 
-    def run(self) -> "FhirReader":
-        """Read every resource; raise for R5, then for every problem found (all at once)."""
+    def run(self, workers: int | None = None) -> "FhirReader":
+        """Read every resource; raise for R5, then for every problem found (all at once).
+
+        With ``workers`` > 1 (default: the machine's cores, for exports of at least
+        :data:`PARALLEL_BYTES` of uncompressed NDJSON), byte ranges of the NDJSON files are
+        parsed and read in worker processes, and their columns joined in file order: the
+        result is the same as reading in one process.
+        """
         source = self.source
-        handlers = self._handlers()
+        source.reset()
+        self._handlers_ = self._handlers()
+        workers = _workers(source, workers)
+        if workers <= 1:
+            for index in range(len(source.files)):
+                self._consume(source.resources_of(index))
+        else:
+            self._run_parallel(workers)
+        lines = self.problem_lines()
+        if lines:
+            count = sum(self.problem_counts.values())
+            raise InputError(f"{count} problem{'s' if count != 1 else ''} in the FHIR data (nothing was written):\n"
+                             + "\n".join(f"  {line}" for line in lines))
+        return self
+
+    def _consume(self, resources) -> None:
+        handlers = self._handlers_
         read = self.read
-        place_of = source.place
+        place_of = self.source.place
         current_file = -1
-        for file_index, position, resource in source.resources():
+        for file_index, position, resource in resources:
             if file_index != current_file:
                 current_file = file_index
                 self._start_file(file_index)
@@ -206,17 +263,63 @@ class FhirReader:
             if meta and "profile" in meta:
                 self._check_profiles(meta["profile"], kind, resource, place_of(file_index, position))
             if handler is not None:
-                handler(resource, encode_place(file_index, position))
+                handler(resource, (file_index << _PLACE_BITS) | position)
             elif kind in _R5_ONLY_TYPES:
                 self._r5(encode_place(file_index, position), kind, resource, "resourceType", "a type R4 does not have")
             elif kind == "CapabilityStatement":
                 self._capability(resource, place_of(file_index, position))
-        lines = self.problem_lines()
-        if lines:
-            count = sum(self.problem_counts.values())
-            raise InputError(f"{count} problem{'s' if count != 1 else ''} in the FHIR data (nothing was written):\n"
-                             + "\n".join(f"  {line}" for line in lines))
-        return self
+
+    def _run_parallel(self, workers: int) -> None:
+        source = self.source
+        jobs = []  # in file order: (file, None) read here, or (file, (start, end, first line)) by a worker
+        for index in range(len(source.files)):
+            if source.chunkable(index):
+                jobs += [(index, chunk) for chunk in source.chunks(index, CHUNK_BYTES)]
+            else:
+                jobs.append((index, None))
+        window = 2 * workers  # chunks in flight: bounds the memory results wait in
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            pending: deque = deque()
+            upcoming = iter(jobs)
+            while True:
+                while sum(1 for _, future in pending if future is not None) < window:
+                    job = next(upcoming, None)
+                    if job is None:
+                        break
+                    index, chunk = job
+                    future = None if chunk is None else pool.submit(
+                        _read_range, source.root, source.files, self.mapping, index, *chunk)
+                    pending.append((index, future))
+                if not pending:
+                    break
+                index, future = pending.popleft()
+                if future is None:
+                    self._consume(source.resources_of(index))
+                else:
+                    self._merge(future.result(), index)
+
+    def _merge(self, other: "FhirReader", index: int) -> None:
+        """Add the columns and counts another reader made from a byte range of file ``index``."""
+        for name in _ROW_SETS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            mine.where.extend(theirs.where)
+            for column in mine.columns:
+                getattr(mine, column).extend(getattr(theirs, column))
+        self.read.update(other.read)
+        self.skipped.update(other.skipped)
+        self.participants_skipped.update(other.participants_skipped)
+        for kind, listed in other.problems.items():
+            for text in listed:
+                self.problem(kind, text)
+            self.problem_counts[kind] += other.problem_counts[kind] - len(listed)
+        room = MAX_LISTED - len(self.national_ids)
+        self.national_ids += other.national_ids[:max(room, 0)]
+        self.national_id_count += other.national_id_count
+        self.care_teams.update(other.care_teams)
+        self.notes += other.notes
+        self.source.counts[index] += other.source.counts[index]
+        self.source.blank[index] += other.source.blank[index]
 
     def _start_file(self, file_index: int) -> None:
         self._full_urls = self.source.full_urls.get(file_index) or None
@@ -279,10 +382,9 @@ class FhirReader:
             return got
 
         def day(text, where, kind, rid, element):
-            """The contract day of a FHIR date or dateTime in a period, or None (a problem then)."""
-            if type(text) is str and len(text) >= 10:
-                key = text[:10]
-                got = days.get(key)
+            """The contract day of a FHIR date or dateTime, or None (a problem then)."""
+            if type(text) is str:
+                got = days.get(text[:10])
                 if got is not None and (len(text) == 10 or text[10] == "T"):
                     return got
             got, why = fhir_day(text)
@@ -293,29 +395,32 @@ class FhirReader:
             days[got] = got
             return got
 
-        def end_day(text, where, kind, rid, element):
-            got = day(text, where, kind, rid, element)
-            if got is None or not inclusive or len(text) != 10:
-                return got
+        def next_day(got):
             after = ends_inclusive.get(got)
             if after is None:
-                import datetime as dt
-
-                after = (dt.date.fromisoformat(got) + dt.timedelta(days=1)).isoformat()
-                ends_inclusive[got] = after
+                after = ends_inclusive[got] = (dt.date.fromisoformat(got) + dt.timedelta(days=1)).isoformat()
             return after
 
         def period(value, where, kind, rid, element):
+            """``(start, end)`` days of a Period; the days parsed once each (most are seen before)."""
             if type(value) is not dict:
                 return None, None
             start, end = value.get("start"), value.get("end")
             if start is not None:
-                start = day(start, where, kind, rid, f"{element}.start")
+                got = days.get(start[:10]) if type(start) is str else None
+                if got is None or (len(start) > 10 and start[10] != "T"):
+                    got = day(start, where, kind, rid, f"{element}.start")
+                start = got
             if end is not None:
-                end = end_day(end, where, kind, rid, f"{element}.end")
-            if start is not None and end is not None and end < start:
-                problem("periods that end before they start",
-                        f"{where_of(where)} ({kind} {rid}), {element}: ends {end}, before it starts {start}")
+                got = days.get(end[:10]) if type(end) is str else None
+                if got is None or (len(end) > 10 and end[10] != "T"):
+                    got = day(end, where, kind, rid, f"{element}.end")
+                if got is not None and inclusive and len(end) == 10:
+                    got = next_day(got)
+                end = got
+                if start is not None and end is not None and end < start:
+                    problem("periods that end before they start",
+                            f"{where_of(where)} ({kind} {rid}), {element}: ends {end}, before it starts {start}")
             return start, end
 
         def identify(resource, where, kind):
@@ -334,6 +439,7 @@ class FhirReader:
             return False
 
         self._ref, self._period, self._day, self._identify = ref, period, day, identify
+        self._key = concept_keyer()
         return {
             "Organization": self._organization(), "HealthcareService": self._healthcare_service(),
             "Practitioner": self._practitioner(), "PractitionerRole": self._practitioner_role(),
@@ -473,6 +579,8 @@ class FhirReader:
         skipped, participants_skipped = self.skipped, self.participants_skipped
         signs = self._participant_signs
         care_teams = self.care_teams
+        key = self._key
+        w_, user_, member_, role_, start_, end_, behalf_, team_ = rows.appenders()
 
         def care_team(r, where):
             if "reason" in r:
@@ -508,8 +616,14 @@ class FhirReader:
                 if start is None:
                     participants_skipped["no start (neither the participant's period nor the team's)"] += 1
                     continue
-                rows.add(where, subject, member, concept_key(participant.get("role")), start, end,
-                         ref(participant.get("onBehalfOf")), team_organization)
+                w_(where)
+                user_(subject)
+                member_(member)
+                role_(key(participant.get("role")))
+                start_(start)
+                end_(end)
+                behalf_(ref(participant.get("onBehalfOf")))
+                team_(team_organization)
                 made += 1
             if not made:
                 skipped["CareTeam", "no participant made a responsibility (see participants skipped)"] += 1
@@ -541,7 +655,7 @@ class FhirReader:
                 skipped["EpisodeOfCare", "no period.start"] += 1
                 return
             manager = ref(r.get("careManager"))
-            codes = tuple(c for c in concept_key(r.get("type")) if "|" in c)
+            codes = tuple(c for c in self._key(r.get("type")) if "|" in c)
             if manager is not None and manager[0] not in _STAFF_TYPES:
                 manager = None
             rows.add(where, rid, patient, manager, ref(r.get("managingOrganization")), start, end, codes,
@@ -582,7 +696,7 @@ class FhirReader:
                         value = extension.get("valueDate") or extension.get("valueDateTime")
                         if value is not None:
                             last = day(value, where, "CarePlan", rid, f"extension {revised}")
-            rows.add(where, rid, subject, start, end, concept_key(r.get("category")), authors, last)
+            rows.add(where, rid, subject, start, end, self._key(r.get("category")), authors, last)
         return care_plan
 
     def _encounter(self, status_skip):
@@ -600,6 +714,7 @@ class FhirReader:
         skip_status = _SKIP_STATUS["Encounter"]
         codes_cache: dict[tuple, tuple] = {}
         empty = ()
+        key = self._key
 
         def service_codes(value):
             # R4: one CodeableConcept; its codings as system|code, shared between encounters.
@@ -607,10 +722,10 @@ class FhirReader:
                 if type(value) is list:
                     return None  # R5
                 return empty
-            key = concept_key(value)
-            got = codes_cache.get(key)
+            concept = key(value)
+            got = codes_cache.get(concept)
             if got is None:
-                got = codes_cache.setdefault(key, tuple(c for c in key if "|" in c))
+                got = codes_cache.setdefault(concept, tuple(c for c in concept if "|" in c))
             return got
 
         def encounter(r, where):
@@ -651,7 +766,7 @@ class FhirReader:
                 stay_provider(ref(r.get("serviceProvider")))
                 stay_start(start)
                 stay_end(end)
-                stay_discharge(concept_key(hospitalization.get("dischargeDisposition"))
+                stay_discharge(key(hospitalization.get("dischargeDisposition"))
                                if type(hospitalization) is dict and "dischargeDisposition" in hospitalization
                                else None)
                 return
@@ -670,7 +785,7 @@ class FhirReader:
             c_codes(codes)
             c_provider(ref(r.get("serviceProvider")))
             c_date(start)
-            c_type(concept_key(r.get("type")) if "type" in r else empty)
-            c_class(concept_key(klass) if type(klass) is dict else empty)
+            c_type(key(r.get("type")) if "type" in r else empty)
+            c_class(key(klass) if type(klass) is dict else empty)
             c_staff(staff)
         return encounter

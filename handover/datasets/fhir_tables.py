@@ -266,6 +266,15 @@ class TableBuilder:
         self.used["HealthcareService"] = len(ids)
         return ({"service_id": ids, "agency_id": agencies, "name": names, "kind": kinds}, wheres)
 
+    def _staff_lookup(self, member) -> str | None:
+        """The staff id a Practitioner or PractitionerRole reference names, or None (nothing counted)."""
+        if member[0] == "Practitioner":
+            return member[1] if not self.staff_present or member[1] in self.staff_ids else None
+        if member[0] == "PractitionerRole":
+            at = self.role_index.get(member[1])
+            return self.role_practitioner[at] if at is not None else None
+        return None
+
     def _staff(self, member, where: int, element: str, needed: bool) -> tuple[str | None, str | None]:
         """``(staff id, the PractitionerRole's agency or None)`` of a Practitioner or PractitionerRole reference."""
         if member[0] == "Practitioner":
@@ -572,62 +581,46 @@ class TableBuilder:
         return got
 
     def _contacts(self):
-        r, codes = self.reader, self.codes_of
+        r = self.reader
         rows = r.contacts
         n = len(rows)
-        users_ok = self.user_index
-        users = [s[1] if s[1] in users_ok else self._user(s, w, "Encounter.subject")
-                 for s, w in zip(rows.user, rows.where)]
-        agencies = []
-        for provider, codes_, member, where in zip(rows.provider, rows.service_codes, rows.staff, rows.where):
-            if provider is not None:
-                agencies.append(self.org_cache(provider, where, "Encounter.serviceProvider"))
-            else:
-                agencies.append(self._contact_agency(codes_, member))
-        services_cache: dict[tuple, str | None] = {}
-        services = []
-        for codes_, agency, where in zip(rows.service_codes, agencies, rows.where):
-            if not codes_:
-                services.append(None)
-                continue
-            key = (codes_, agency)
-            service = services_cache.get(key, False)
-            if service is False:
-                service = services_cache[key] = self._service_of(codes_, agency, False)
-            if service is None:
-                self.unresolved["Encounter.serviceType", "HealthcareService", "left empty"] += 1
-                self.unresolved_first.setdefault(("Encounter.serviceType", "HealthcareService", "left empty"),
-                                                 f"{self.where(where)}: {', '.join(codes_)}")
-            services.append(service)
-        staff_cache: dict[tuple, str | None] = {}
-        staff = []
-        for member, where in zip(rows.staff, rows.where):
-            if member is None:
-                staff.append(None)
-                continue
-            got = staff_cache.get(member, False)
-            if got is False:
-                got = self._staff(member, where, "Encounter.participant.individual", False)[0]
-                if got is not None:
-                    staff_cache[member] = got
-            staff.append(got)
-        kind_cache: dict[tuple, tuple] = {}
-        kinds, keys = [], []
-        for type_key, class_key in zip(rows.type, rows.class_code):
-            got = kind_cache.get((type_key, class_key))
-            if got is None:
-                kind = codes.find("contact_kind", type_key)
-                key = type_key
-                if kind is None:
-                    key = class_key
-                    kind = next((CLASS_CONTACT_KINDS[c.lower()] for c in class_key
-                                 if c.lower() in CLASS_CONTACT_KINDS), None)
-                    if kind is None:
-                        kind = codes.value("contact_kind", class_key)
-                got = kind_cache[type_key, class_key] = (kind, key)
-            kinds.append(got[0])
-            keys.append(got[1])
-        self._count_contact_kinds(keys, kinds)
+        # A contact table has millions of rows and a few thousand distinct values per column:
+        # each distinct value is resolved once, the rows mapped at C speed, and only the rows of
+        # values that resolve to nothing are looked at one by one (to count and place them).
+        users = [subject[1] for subject in rows.user]
+        missing_users = set(users) - self.user_index.keys()
+        if missing_users:
+            for i in (i for i, user in enumerate(users) if user in missing_users):
+                users[i] = self._user(rows.user[i], rows.where[i], "Encounter.subject")
+        distinct = set(rows.provider)
+        providers = {p: self._org_lookup(p) for p in distinct if p is not None}
+        agencies = list(map(providers.get, rows.provider))
+        if None in providers.values() or None in distinct:
+            for i, provider in enumerate(rows.provider):
+                if provider is None:
+                    agencies[i] = self._contact_agency(rows.service_codes[i], rows.staff[i])
+                elif agencies[i] is None:
+                    self.org_cache(provider, rows.where[i], "Encounter.serviceProvider")
+        pairs = list(zip(rows.service_codes, agencies))
+        found = {pair: (self._service_of(pair[0], pair[1], False) if pair[0] else None) for pair in set(pairs)}
+        services = list(map(found.get, pairs))
+        unresolved = {pair for pair, service in found.items() if service is None and pair[0]}
+        if unresolved:
+            counts = Counter(pairs)
+            key = ("Encounter.serviceType", "HealthcareService", "left empty")
+            self.unresolved[key] += sum(counts[pair] for pair in unresolved)
+            first = next(i for i, pair in enumerate(pairs) if pair in unresolved)
+            self.unresolved_first.setdefault(key, f"{self.where(rows.where[first])}: {', '.join(pairs[first][0])}")
+        members = {m: self._staff_lookup(m) for m in set(rows.staff) if m is not None}
+        staff = list(map(members.get, rows.staff))
+        if None in members.values():
+            for i, member in enumerate(rows.staff):
+                if member is not None and staff[i] is None:
+                    self._staff(member, rows.where[i], "Encounter.participant.individual", False)
+        kind_pairs = list(zip(rows.type, rows.class_code))
+        kind_of = {pair: self._contact_kind(*pair) for pair in set(kind_pairs)}
+        kinds = [kind_of[pair][0] for pair in kind_pairs]
+        self._count_contact_kinds(Counter(kind_pairs), kind_of)
         keep = [i for i in range(n) if users[i] is not None and agencies[i] is not None]
         no_agency = sum(1 for i in range(n) if agencies[i] is None and rows.provider[i] is None)
         if no_agency:
@@ -662,8 +655,20 @@ class TableBuilder:
         agencies = self.practitioner_agencies.get(member[1], ())
         return next(iter(agencies)) if len(agencies) == 1 else None
 
-    def _count_contact_kinds(self, keys: list, kinds: list) -> None:
-        for (key, kind), n in Counter(zip(keys, kinds)).items():
+    def _contact_kind(self, type_key: tuple, class_key: tuple) -> tuple[str, tuple]:
+        """``(contact kind, the key that told it)``: Encounter.type, else Encounter.class."""
+        kind = self.codes_of.find("contact_kind", type_key)
+        if kind is not None:
+            return kind, type_key
+        kind = next((CLASS_CONTACT_KINDS[c.lower()] for c in class_key if c.lower() in CLASS_CONTACT_KINDS), None)
+        return kind or self.codes_of.value("contact_kind", class_key), class_key
+
+    def _count_contact_kinds(self, counts: Counter, kind_of: dict) -> None:
+        told = Counter()
+        for pair, n in counts.items():
+            kind, key = kind_of[pair]
+            told[key, kind] += n
+        for (key, kind), n in told.items():
             if key in ((), None):
                 continue
             how = self._how("contact_kind", key)

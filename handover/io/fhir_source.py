@@ -131,15 +131,29 @@ class FhirSource:
             At the first line that is not JSON, is not a JSON object, or has no
             ``resourceType``, naming the file and the line (or the Bundle entry).
         """
+        self.reset()
+        for index in range(len(self.files)):
+            yield from self.resources_of(index)
+
+    def reset(self) -> None:
+        """Start the counts afresh (:meth:`resources` does)."""
         self.counts = [0] * len(self.files)
         self.blank = [0] * len(self.files)
         self.empty_entries = [0] * len(self.files)
         self.bundles = [False] * len(self.files)
-        for index, file in enumerate(self.files):
-            if file.kind == "ndjson":
-                yield from self._ndjson(index, file)
-            else:
-                yield from self._json(index, file)
+
+    def resources_of(self, index: int) -> Iterator[tuple[int, int, dict]]:
+        """The resources of file ``index`` alone, as :meth:`resources` gives them (after :meth:`reset`)."""
+        file = self.files[index]
+        if file.kind == "ndjson":
+            yield from self._ndjson(index, file)
+        else:
+            yield from self._json(index, file)
+
+    def chunkable(self, index: int) -> bool:
+        """Whether file ``index`` can be read in byte ranges (uncompressed NDJSON)."""
+        file = self.files[index]
+        return file.kind == "ndjson" and not file.path.name.lower().endswith(".gz")
 
     def _ndjson(self, index: int, file: FhirFile) -> Iterator[tuple[int, int, dict]]:
         loads = json.loads
@@ -159,6 +173,51 @@ class FhirSource:
                 count += 1
                 yield index, number, resource
         self.counts[index], self.blank[index] = count, blank
+
+    def chunks(self, index: int, size: int) -> Iterator[tuple[int, int, int]]:
+        """Byte ranges of NDJSON file ``index`` of about ``size`` bytes, cut after a line end:
+        ``(start, end, number of the range's first line)``, in order (read by :meth:`ndjson_range`)."""
+        path = self.files[index].path
+        line = 1
+        with open(path, "rb") as handle:
+            start = 0
+            while True:
+                block = handle.read(size)
+                if not block:
+                    return
+                tail = b"" if block.endswith(b"\n") else handle.readline()
+                end = start + len(block) + len(tail)
+                yield start, end, line
+                line += block.count(b"\n") + tail.count(b"\n")
+                start = end
+
+    def ndjson_range(self, index: int, start: int, end: int, first_line: int) -> Iterator[tuple[int, int, dict]]:
+        """The resources of the lines of NDJSON file ``index`` in bytes ``[start, end)``, as :meth:`resources`."""
+        file = self.files[index]
+        with open(file.path, "rb") as handle:
+            handle.seek(start)
+            data = handle.read(end - start)
+        if start == 0 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        loads = json.loads
+        count = blank = 0
+        for number, line in enumerate(data.split(b"\n"), first_line):
+            try:
+                resource = loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as err:
+                if not line.strip():
+                    blank += 1
+                    continue
+                if isinstance(err, UnicodeDecodeError):
+                    raise InputError(f"{file.name} line {number}: not UTF-8 text (FHIR JSON is UTF-8)") from None
+                raise InputError(f"{file.name} line {number}: not valid JSON ({err.msg} at column "
+                                 f"{err.colno}); each line of an NDJSON file holds one resource") from None
+            if type(resource) is not dict or "resourceType" not in resource:
+                raise InputError(f"{file.name} line {number}: {_not_a_resource(resource)}")
+            count += 1
+            yield index, number, resource
+        self.counts[index] += count
+        self.blank[index] += blank - (1 if data.endswith(b"\n") else 0)
 
     def _json(self, index: int, file: FhirFile) -> Iterator[tuple[int, int, dict]]:
         try:
