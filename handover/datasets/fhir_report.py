@@ -44,6 +44,8 @@ def fhir_report(imported, source: Path, out_dir: Path, fmt: str) -> str:
         f"- Written: {dt.date.today().isoformat()} by handover {__version__}, as {fmt} tables into `{out_dir.name}`",
     ]
     lines += [f"- Note: {note}" for note in imported.notes]
+    lines += [f"- Not read: `{name}` (JSON, but no FHIR resource, such as a Bulk Data manifest)"
+              for name in reader.source.not_fhir]
     lines += ["", "## Files", "", "| file | format | resources | blank lines or empty entries |", "|---|---|---:|---:|"]
     for i, file in enumerate(files):
         form = "NDJSON" if file.kind == "ndjson" else ("Bundle" if reader.source.bundles[i] else "resource")

@@ -83,6 +83,8 @@ class FhirSource:
     blank: list[int] = field(default_factory=list)
     empty_entries: list[int] = field(default_factory=list)
     bundles: list[bool] = field(default_factory=list)
+    #: JSON files of a folder that hold no FHIR resource (such as a Bulk Data manifest): not read.
+    not_fhir: list[str] = field(default_factory=list)
     #: Per file, a Bundle's ``fullUrl`` → ``(type, id)`` of its entry (references may use them).
     full_urls: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
@@ -91,7 +93,8 @@ class FhirSource:
         """The FHIR files of ``source``: one ``.json`` or ``.ndjson`` file, or a folder of them.
 
         A folder is read in the order of its file names (``*.ndjson``, ``*.ndjson.gz``,
-        ``*.jsonl`` and ``*.json``; other files are not read).
+        ``*.jsonl`` and ``*.json``; other files, and JSON files that hold no resource, such
+        as a Bulk Data manifest, are not read).
 
         Raises
         ------
@@ -141,6 +144,7 @@ class FhirSource:
         self.blank = [0] * len(self.files)
         self.empty_entries = [0] * len(self.files)
         self.bundles = [False] * len(self.files)
+        self.not_fhir = []
 
     def resources_of(self, index: int) -> Iterator[tuple[int, int, dict]]:
         """The resources of file ``index`` alone, as :meth:`resources` gives them (after :meth:`reset`)."""
@@ -229,6 +233,9 @@ class FhirSource:
         except UnicodeDecodeError:
             raise InputError(f"{file.name}: not UTF-8 text (FHIR JSON is UTF-8)") from None
         if type(document) is not dict or "resourceType" not in document:
+            if self.root.is_dir():  # such as a Bulk Data export's manifest, beside its NDJSON files
+                self.not_fhir.append(file.name)
+                return
             raise InputError(f"{file.name}: {_not_a_resource(document)}")
         if document["resourceType"] != "Bundle":
             self.counts[index] = 1

@@ -142,3 +142,10 @@ def test_the_hl7_report_lists_what_the_examples_lack(tmp_path):
     assert "| agency_kind | Organization.type | V6 (University Medical Hospital) [urn:oid:2.16.840.1.113883.2.4.15.1060]" \
            " | hospital | mapping: V6 | 1 |" in summary.report
     assert "| agency_level | Organization.type | (none) | private | [fhir] agency_level | 1 |" in summary.report
+
+
+def test_a_json_file_beside_the_export_that_is_no_resource_is_not_read_and_noted(tmp_path):
+    folder = write_ndjson(tmp_path / "in", base())
+    (folder / "manifest.json").write_text('{"transactionTime": "2024-11-29T08:00:00Z", "output": []}')
+    summary = import_fhir(folder, tmp_path / "out")
+    assert "- Not read: `manifest.json` (JSON, but no FHIR resource, such as a Bulk Data manifest)" in summary.report
