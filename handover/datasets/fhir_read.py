@@ -111,9 +111,10 @@ def _read_range(root, files, mapping, index: int, start: int, end: int, first_li
     reader = FhirReader(source, mapping)
     reader._handlers_ = reader._handlers()
     reader._consume(source.ndjson_range(index, start, end, first_line))
-    reader._handlers_ = None
-    reader._refs = reader._days = reader._key = None
-    reader._ref = reader._period = reader._day = reader._identify = None
+    # What goes back is the columns and counts; the reading's closures and caches stay here.
+    for name, value in list(vars(reader).items()):
+        if name.startswith("_") and (callable(value) or isinstance(value, dict)):
+            setattr(reader, name, None)
     return reader
 
 
@@ -423,6 +424,25 @@ class FhirReader:
                             f"{where_of(where)} ({kind} {rid}), {element}: ends {end}, before it starts {start}")
             return start, end
 
+        def quick_period(value):
+            """``(start, end)`` of a Period whose days were all seen before, else None (then use period())."""
+            if type(value) is not dict:
+                return None
+            text = value.get("start")
+            if type(text) is not str or not (len(text) == 10 or len(text) > 10 and text[10] == "T"):
+                return None
+            start = days.get(text[:10])
+            last = value.get("end")
+            if start is None:
+                return None
+            if last is None:
+                return start, None
+            if type(last) is not str or not (len(last) > 10 and last[10] == "T" or len(last) == 10
+                                             and not inclusive):
+                return None
+            end = days.get(last[:10])
+            return (start, end) if end is not None and end >= start else None
+
         def identify(resource, where, kind):
             rid = resource.get("id")
             if type(rid) is not str or not rid:
@@ -439,6 +459,7 @@ class FhirReader:
             return False
 
         self._ref, self._period, self._day, self._identify = ref, period, day, identify
+        self._quick_period = quick_period
         self._key = concept_keyer()
         return {
             "Organization": self._organization(), "HealthcareService": self._healthcare_service(),
@@ -581,6 +602,7 @@ class FhirReader:
         care_teams = self.care_teams
         key = self._key
         w_, user_, member_, role_, start_, end_, behalf_, team_ = rows.appenders()
+        quick_period = self._quick_period
 
         def care_team(r, where):
             if "reason" in r:
@@ -602,7 +624,9 @@ class FhirReader:
             for index, participant in enumerate(r.get("participant") or ()):
                 if type(participant) is not dict:
                     continue
-                signs(participant, r, where)
+                if "coveragePeriod" in participant or "coverageTiming" in participant \
+                        or type(participant.get("role")) is dict:
+                    signs(participant, r, where)
                 member = ref(participant.get("member"))
                 if member is None:
                     participants_skipped["no member"] += 1
@@ -610,7 +634,9 @@ class FhirReader:
                 if member[0] not in _STAFF_TYPES:
                     participants_skipped[_member_skip(member)] += 1
                     continue
-                start, end = period(participant.get("period"), where, "CareTeam", rid, f"participant[{index}].period")
+                value = participant.get("period")
+                quick = quick_period(value) if value is not None else (None, None)
+                start, end = quick or period(value, where, "CareTeam", rid, f"participant[{index}].period")
                 start = start or team_start
                 end = end or team_end
                 if start is None:
@@ -650,7 +676,8 @@ class FhirReader:
             if patient is None or patient[0] != "Patient":
                 skipped["EpisodeOfCare", "no patient"] += 1
                 return
-            start, end = period(r.get("period"), where, "EpisodeOfCare", rid, "period")
+            value = r.get("period")
+            start, end = self._quick_period(value) or period(value, where, "EpisodeOfCare", rid, "period")
             if start is None:
                 skipped["EpisodeOfCare", "no period.start"] += 1
                 return
@@ -677,7 +704,8 @@ class FhirReader:
             if subject is None or subject[0] != "Patient":
                 skipped["CarePlan", "subject is not a Patient" if subject else "no subject"] += 1
                 return
-            start, end = period(r.get("period"), where, "CarePlan", rid, "period")
+            value = r.get("period")
+            start, end = self._quick_period(value) or period(value, where, "CarePlan", rid, "period")
             if start is None and r.get("created") is not None:
                 start = day(r["created"], where, "CarePlan", rid, "created")
             if start is None:
@@ -728,6 +756,16 @@ class FhirReader:
                 got = codes_cache.setdefault(concept, tuple(c for c in concept if "|" in c))
             return got
 
+        refs, days = self._refs, self._days
+        inclusive = self.mapping.period_end == "inclusive"
+        classes: dict[tuple, tuple[bool, tuple]] = {}  # (system, code) -> (a stay?, concept key)
+
+        def fast_ref(value):
+            # The common case, a reference seen before, without a call; else ref().
+            text = value.get("reference") if type(value) is dict else None
+            got = refs.get(text) if type(text) is str else None
+            return got if got is not None else ref(value)
+
         def encounter(r, where):
             klass = r.get("class")
             status = r.get("status")
@@ -739,31 +777,56 @@ class FhirReader:
                         r5(where, "Encounter", r, element, R5_SIGNS["Encounter"][element])
                 if status in _R5_STATUSES:
                     r5(where, "Encounter", r, f"status {status}", R5_SIGNS["Encounter"]["status"])
-            rid = identify(r, where, "Encounter")
-            if rid is None:
+            rid = r.get("id")
+            if type(rid) is not str or not rid:
+                identify(r, where, "Encounter")
                 return
             if status in skip_status:
                 skipped["Encounter", f"status {status}"] += 1
                 return
-            subject = ref(r.get("subject"))
+            subject = fast_ref(r.get("subject"))
             if subject is None or subject[0] != "Patient":
                 skipped["Encounter", "subject is not a Patient" if subject else "no subject"] += 1
                 return
-            start, end = period(r.get("period"), where, "Encounter", rid, "period")
+            # The period's days: seen before (the common case) without a call; else period().
+            value = r.get("period")
+            start = end = None
+            if type(value) is dict:
+                text = value.get("start")
+                if type(text) is str and (len(text) == 10 or (len(text) > 10 and text[10] == "T")):
+                    start = days.get(text[:10])
+                last = value.get("end")
+                if last is None:
+                    if start is None:
+                        start, end = period(value, where, "Encounter", rid, "period")
+                else:
+                    if type(last) is str and (len(last) > 10 and last[10] == "T" or len(last) == 10
+                                              and not inclusive):
+                        end = days.get(last[:10])
+                    if start is None or end is None or end < start:
+                        start, end = period(value, where, "Encounter", rid, "period")
             if start is None:
                 skipped["Encounter", "no period.start"] += 1
                 return
             codes = service_codes(r.get("serviceType"))
             if codes is None:
                 r5(where, "Encounter", r, "serviceType", "one CodeableConcept in R4, a list in R5")
-            code = klass.get("code") if type(klass) is dict else None
-            if type(code) is str and code.upper() in episode_classes:
+            if type(klass) is dict:
+                signature = (klass.get("system"), klass.get("code"))
+                found = classes.get(signature)
+                if found is None:
+                    code = signature[1]
+                    found = classes[signature] = (type(code) is str and code.upper() in episode_classes, key(klass))
+                stay, class_key = found
+            else:
+                stay, class_key = False, empty
+            if stay:
                 hospitalization = r.get("hospitalization")
                 stay_where(where)
                 stay_id(rid)
                 stay_user(subject)
                 stay_codes(codes)
-                stay_provider(ref(r.get("serviceProvider")))
+                stay_provider(fast_ref(r.get("serviceProvider")))
                 stay_start(start)
                 stay_end(end)
                 stay_discharge(key(hospitalization.get("dischargeDisposition"))
@@ -775,7 +838,7 @@ class FhirReader:
                 if type(participant) is dict:
                     if "actor" in participant:
                         r5(where, "Encounter", r, "participant.actor", R5_SIGNS["Encounter"]["participant.actor"])
-                    individual = ref(participant.get("individual"))
+                    individual = fast_ref(participant.get("individual"))
                     if individual is not None and individual[0] in _STAFF_TYPES:
                         staff = individual
                         break
@@ -783,9 +846,9 @@ class FhirReader:
             c_id(rid)
             c_user(subject)
             c_codes(codes)
-            c_provider(ref(r.get("serviceProvider")))
+            c_provider(fast_ref(r.get("serviceProvider")))
             c_date(start)
-            c_type(key(r.get("type")) if "type" in r else empty)
-            c_class(key(klass) if type(klass) is dict else empty)
+            c_type(key(r["type"]) if "type" in r else empty)
+            c_class(class_key)
             c_staff(staff)
         return encounter

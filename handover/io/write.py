@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from handover.errors import InputError
 from handover.model import TABLES, ColumnKind, Dataset
@@ -56,7 +60,7 @@ def write_dataset_folder(dataset: Dataset, out_dir: Path, *, fmt: str = "csv",
             if fmt == "parquet":
                 frame.to_parquet(staging / f"{name}.parquet", index=False)
             else:
-                _table_csv(name, frame).to_csv(staging / f"{name}.csv", index=False, lineterminator="\n")
+                _write_csv(_table_csv(name, frame), staging / f"{name}.csv")
         for file, text in (extra or {}).items():
             (staging / file).write_text(text, encoding="utf-8")
         if out_dir.exists():
@@ -89,5 +93,26 @@ def _table_csv(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in TABLES[name].columns:
         if column.name in out.columns and column.kind is ColumnKind.DATE:
-            out[column.name] = out[column.name].dt.strftime("%Y-%m-%d")
+            # Arrow's strftime: the same text as pandas' .dt.strftime, many times faster.
+            days = pc.strftime(pa.array(out[column.name], pa.timestamp("ns")), format="%Y-%m-%d")
+            out[column.name] = pd.Series(days.to_pylist(), index=out.index, dtype=object)
     return out
+
+
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    """``table`` (dates already text) as CSV with ``,``, ``\\n`` and quotes only where needed.
+
+    Arrow's writer is several times faster than pandas' on millions of rows, but it can
+    only leave every value unquoted; a table with a value that needs quotes (a ``,``, a
+    ``"`` or a line break in a name) is written by pandas. Both give the same bytes.
+    """
+    try:
+        arrow = pa.Table.from_pandas(table, preserve_index=False)
+        body = io.BytesIO()
+        pacsv.write_csv(arrow, body, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        table.to_csv(path, index=False, lineterminator="\n")
+        return
+    table.head(0).to_csv(path, index=False, lineterminator="\n")  # the header, as pandas writes it
+    with open(path, "ab") as handle:
+        handle.write(body.getbuffer())
