@@ -453,6 +453,8 @@ class FhirReader:
 
         def status_skip(resource, kind):
             status = resource.get("status")
+            if type(status) is not str:
+                return False
             if status in _SKIP_STATUS[kind]:
                 skipped[kind, f"status {status}"] += 1
                 return True
@@ -499,6 +501,8 @@ class FhirReader:
             for identifier in r.get("identifier") or ():
                 if type(identifier) is dict:
                     system = identifier.get("system")
+                    if type(system) is not str:
+                        continue
                     if system in ENH_SYSTEMS:
                         enh = identifier.get("value")
                     elif system in RESH_SYSTEMS:
@@ -577,7 +581,8 @@ class FhirReader:
             if rid is None:
                 return
             for identifier in r.get("identifier") or ():
-                if type(identifier) is dict and identifier.get("system") in national:
+                if type(identifier) is dict and type(identifier.get("system")) is str \
+                        and identifier["system"] in national:
                     self.national_id_count += 1
                     if len(self.national_ids) < MAX_LISTED:
                         self.national_ids.append(f"{self.where(where)} (Patient {rid}), identifier with system "
@@ -769,6 +774,8 @@ class FhirReader:
         def encounter(r, where):
             klass = r.get("class")
             status = r.get("status")
+            if type(status) is not str:
+                status = None
             if type(klass) is not dict or "actualPeriod" in r or "admission" in r or status in _R5_STATUSES:
                 if type(klass) is list:
                     r5(where, "Encounter", r, "class", R5_SIGNS["Encounter"]["class"])

@@ -172,7 +172,7 @@ class FhirSource:
                         continue
                     raise InputError(f"{file.name} line {number}: not valid JSON ({err.msg} at column "
                                      f"{err.colno}); each line of an NDJSON file holds one resource") from None
-                if type(resource) is not dict or "resourceType" not in resource:
+                if type(resource) is not dict or type(resource.get("resourceType")) is not str:
                     raise InputError(f"{file.name} line {number}: {_not_a_resource(resource)}")
                 count += 1
                 yield index, number, resource
@@ -216,7 +216,7 @@ class FhirSource:
                     raise InputError(f"{file.name} line {number}: not UTF-8 text (FHIR JSON is UTF-8)") from None
                 raise InputError(f"{file.name} line {number}: not valid JSON ({err.msg} at column "
                                  f"{err.colno}); each line of an NDJSON file holds one resource") from None
-            if type(resource) is not dict or "resourceType" not in resource:
+            if type(resource) is not dict or type(resource.get("resourceType")) is not str:
                 raise InputError(f"{file.name} line {number}: {_not_a_resource(resource)}")
             count += 1
             yield index, number, resource
@@ -262,7 +262,7 @@ class FhirSource:
             if resource is None:
                 empty += 1
                 continue
-            if type(resource) is not dict or "resourceType" not in resource:
+            if type(resource) is not dict or type(resource.get("resourceType")) is not str:
                 url = entry.get("fullUrl")
                 named = f" (fullUrl {url})" if isinstance(url, str) else ""
                 raise InputError(f"{file.name} entry {number}{named}: the resource has no resourceType "
@@ -308,6 +308,8 @@ def _open_text(file: FhirFile):
 
 def _not_a_resource(value) -> str:
     if type(value) is dict:
+        if "resourceType" in value:
+            return "resourceType is not text, so this is not a FHIR resource"
         return "a JSON object without resourceType, not a FHIR resource"
     return f"a JSON {type(value).__name__}, not a FHIR resource (an object with a resourceType)"
 

@@ -198,3 +198,14 @@ def test_a_source_that_is_no_fhir_is_refused(tmp_path):
     refused([tmp_path, tmp_path / "out"], "no FHIR file in the folder")
     refused([tmp_path / "notes.txt", tmp_path / "out"], "notes.txt: not a FHIR file")
     refused([tmp_path / "nowhere", tmp_path / "out"], "not found")
+
+
+def test_values_of_the_wrong_json_type_are_refused_or_skipped_without_a_traceback(tmp_path):
+    resources = base()
+    resources[1]["identifier"] = [{"system": ["not", "text"], "value": "x"}]
+    resources[3]["status"] = ["active"]
+    resources[0]["identifier"] = [{"system": {"a": 1}}]
+    done = invoke("import", "fhir", write_ndjson(tmp_path / "in", resources), tmp_path / "out")
+    assert done.exit_code == 0, done.output
+    (tmp_path / "in" / "Patient.ndjson").write_text('{"resourceType": ["Patient"], "id": "u1"}\n')
+    refused([tmp_path / "in", tmp_path / "out2"], "Patient.ndjson line 1: resourceType is not text")
