@@ -77,11 +77,23 @@ def main(argv: list[str] | None = None) -> int:
     eventlog.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
     eventlog.add_argument("--data", type=Path, default=HERE / "data")
     eventlog.add_argument("--out", type=Path, default=HERE / "results")
+    fhir = commands.add_parser("fhir", help="handover import fhir of an NDJSON export against json.loads of its lines")
+    fhir.add_argument("--users", type=int, nargs="+", default=[10_000],
+                      help="users of the generated regions (default 10000; give two sizes to see memory grow)")
+    fhir.add_argument("--seed", type=int, default=1)
+    fhir.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
+    fhir.add_argument("--data", type=Path, default=HERE / "data")
+    fhir.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
     if args.command == "eventlog":
         from bench.eventlog import run_eventlog
 
         print(run_eventlog(args.events, seed=args.seed, repeat=args.repeat, data=args.data, out=args.out))
+        return 0
+    if args.command == "fhir":
+        from bench.fhir import run_fhir
+
+        print(run_fhir(sorted(args.users), seed=args.seed, repeat=args.repeat, data=args.data, out=args.out))
         return 0
     if args.command == "exports":
         from bench.exports import run_exports

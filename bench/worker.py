@@ -25,6 +25,12 @@ Kinds of measurement (``spec["kind"]``):
 ``import_event_log``
     :func:`handover.datasets.eventlog.import_event_log` of the log ``data`` into ``out``
     (with ``agency`` as the agency column), writing the dataset.
+``fhir_loads``
+    :func:`json.loads` of every line of every ``*.ndjson`` file of ``data``, nothing kept
+    (``python -m bench fhir``).
+``fhir_import``
+    :func:`handover.datasets.fhir.import_fhir` of ``data`` into a new folder ``out``
+    (removed afterwards); also reports the largest peak RSS of its worker processes.
 ``handover_of_work``
     ``read_dataset``, then :func:`handover.network.handover_of_work` (``impl="ours"``)
     or ``pm4py.discover_handover_of_work_network(log, beta=0)`` on the event log of
@@ -148,6 +154,38 @@ def _naive(spec: dict) -> dict:
     return {"seconds": best, "samples": samples, "rows": len(rows)}
 
 
+def _fhir_loads(spec: dict) -> dict:
+    files = sorted(Path(spec["data"]).glob("*.ndjson"))
+
+    def work():
+        loads, lines = json.loads, 0
+        for path in files:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    loads(line)
+                    lines += 1
+        return lines
+
+    began = time.perf_counter()
+    lines = work()
+    return {"seconds": time.perf_counter() - began, "lines": lines}
+
+
+def _fhir_import(spec: dict) -> dict:
+    import shutil
+
+    from handover.datasets.fhir import import_fhir
+
+    out = Path(spec["out"])
+    shutil.rmtree(out, ignore_errors=True)
+    began = time.perf_counter()
+    summary = import_fhir(spec["data"], out, fmt=spec.get("format", "csv"))
+    seconds = time.perf_counter() - began
+    shutil.rmtree(out, ignore_errors=True)
+    return {"seconds": seconds, "resources": summary.resources, "rows": sum(summary.rows.values()),
+            "children_peak_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}
+
+
 def _handover_of_work(spec: dict) -> dict:
     _, _, dataset = _read({**spec, "repeat": 1})
     if spec["impl"] == "ours":
@@ -222,6 +260,10 @@ def main(argv: list[str]) -> None:
         result = _naive(spec)
     elif kind == "handover_of_work":
         result = _handover_of_work(spec)
+    elif kind == "fhir_loads":
+        result = _fhir_loads(spec)
+    elif kind == "fhir_import":
+        result = _fhir_import(spec)
     else:
         raise SystemExit(f"unknown measurement kind {kind!r}")
     result["peak_rss"] = _peak_rss()

@@ -1,9 +1,10 @@
-"""``handover import tables SOURCE OUT_DIR``: an export written once as a contract dataset.
+"""``handover import tables|fhir SOURCE OUT_DIR``: an export written once as a contract dataset.
 
 ``handover import event-log LOG OUT_DIR``: an event log's runs of one resource as
 responsibilities, written once as a contract dataset.
 
-The work is done by :func:`handover.datasets.imports.import_tables` and
+The work is done by :func:`handover.datasets.imports.import_tables`,
+:func:`handover.datasets.fhir.import_fhir` and
 :func:`handover.datasets.eventlog.import_event_log`.
 """
 
@@ -19,6 +20,7 @@ from handover.cli.options import AllowIdentifiersOpt, EncodingOpt, SepOpt, choic
 from handover.datasets.eventlog import (
     DEFAULT_AGENCY, DEFAULT_AGENCY_KIND, DEFAULT_AGENCY_LEVEL, DEFAULT_ROLE, import_event_log,
 )
+from handover.datasets.fhir import import_fhir
 from handover.datasets.imports import REPORT, import_tables
 from handover.io.eventlog import LogColumns
 from handover.io.options import ReadOptions
@@ -118,3 +120,38 @@ def event_log(
     typer.echo(f"{done.folder}: {counts.events} events, {counts.skipped} skipped without a resource; "
                f"{counts.cases} users, {counts.resources} staff, {counts.agencies} agencies, "
                f"{counts.responsibilities} responsibilities; see {done.folder / REPORT}")
+@app.command("fhir", cls=HandoverCommand)
+def fhir(
+    source: Annotated[Path, typer.Argument(
+        help="The FHIR R4 export: a Bundle (.json), an NDJSON Bulk Data file (.ndjson, .ndjson.gz), or a "
+             "folder of them.", show_default=False)],
+    out_dir: Annotated[Path, typer.Argument(
+        help="The folder to write the dataset into: a new folder, or one holding only a dataset "
+             "(it is replaced).", show_default=False)],
+    mapping: Annotated[Optional[Path], typer.Option(
+        "--mapping", metavar="FILE", show_default=False,
+        help="A mapping file (TOML) whose fhir section maps the export's codes to contract values "
+             "(fhir.values.role, fhir.values.agency_kind, ...; see docs/data.md).")] = None,
+    fmt: Annotated[str, choice_option("--format", FORMATS, "How the tables are written.")] = "csv",
+    allow_identifiers: Annotated[bool, typer.Option(
+        "--allow-identifiers",
+        help="Accept Patients that carry national identity numbers (they are never read nor written), and "
+             "ids that look like them.")] = False,
+) -> None:
+    """Read a FHIR R4 export (Bundle or NDJSON) and write it as the contract's tables, with a report.
+
+    Organization, HealthcareService, Practitioner, PractitionerRole, Patient, CareTeam,
+    EpisodeOfCare, CarePlan and Encounter become agencies, services, staff, employments,
+    users, responsibilities, plans, episodes and contacts (docs/data.md, "From FHIR R4").
+    NDJSON is streamed line by line; names, addresses, telecom and free text are never
+    read. Codes are read through the mapping's fhir.values tables (one per vocabulary), then
+    handover's defaults; a code nothing recognises becomes `other` and is listed in
+    import-report.md, with the resources read, used and skipped and the references that
+    did not resolve. R5 data, malformed lines, partial dates in periods, references a row
+    needs that name nothing, and Patients with national identity numbers are refused with
+    their file and line (or Bundle entry); nothing is written then.
+    """
+    summary = import_fhir(source, out_dir, mapping=mapping, fmt=fmt, allow_identifiers=allow_identifiers)
+    rows = ", ".join(f"{table} {count}" for table, count in summary.rows.items())
+    typer.echo(f"{summary.folder}: imported {rows} from {summary.resources} resources ({summary.skipped} "
+               f"skipped, {summary.other_codes} rows with codes read as other); see {summary.folder / REPORT}")

@@ -26,6 +26,13 @@ closed vocabulary that the mapping does not name must already be a contract valu
 The file is checked when it is read: every table, column and contract value it names
 must exist, and every problem is reported with the file, the section and the key.
 
+A ``[fhir]`` section says how ``handover import fhir`` reads FHIR codes
+(:class:`FhirMapping`): ``[fhir.values.<vocabulary>]`` tables of code or display →
+contract value for the vocabularies ``role``, ``agency_kind``, ``agency_level``,
+``service_kind``, ``plan_kind``, ``discharge_kind`` and ``contact_kind``, and a few
+settings (``episode_classes``, ``agency_level``, ``plan_last_revised``, ``period_end``).
+Reading tables ignores it, so one mapping file can serve both imports.
+
 Examples
 --------
 >>> import tempfile, pathlib
@@ -51,12 +58,21 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["DATE_FORMATS", "TableMapping", "Mapping", "read_mapping", "value_key"]
+__all__ = ["DATE_FORMATS", "TableMapping", "FhirMapping", "FHIR_VOCABULARIES", "PERIOD_ENDS", "Mapping", "read_mapping",
+           "value_key"]
 
 #: The ways dates can be written, for ``--date-format`` and a mapping's ``date_format``.
 DATE_FORMATS = ("YYYY-MM-DD", "DD.MM.YYYY", "DD/MM/YYYY", "DD.MM.YY", "auto")
 
 _TABLE_KEYS = ("source", "columns", "values", "constants")
+
+#: The vocabularies whose codes a ``[fhir.values.<vocabulary>]`` table maps.
+FHIR_VOCABULARIES = ("role", "agency_kind", "agency_level", "service_kind", "plan_kind", "discharge_kind",
+                     "contact_kind")
+_FHIR_KEYS = ("values", "episode_classes", "agency_level", "plan_last_revised", "period_end")
+#: How a FHIR Period's end becomes the contract's end: the date as written, or the day after a
+#: date-only end (FHIR counts such an end day in the period).
+PERIOD_ENDS = ("as-written", "inclusive")
 
 
 def value_key(text: str) -> str:
@@ -100,12 +116,45 @@ class TableMapping:
 
 
 @dataclass(frozen=True)
+class FhirMapping:
+    """The ``[fhir]`` section of a mapping file: how FHIR codes become contract values.
+
+    Parameters
+    ----------
+    values : dict
+        Vocabulary (one of :data:`FHIR_VOCABULARIES`) → {code, ``system|code`` or display →
+        contract value}, keys as written in the file.
+    episode_classes : tuple of str, optional
+        The ``Encounter.class`` codes that are stays (episodes); default: handover's list.
+    agency_level : str, optional
+        The level of an organisation whose type (and whose parents' types) tell none.
+    plan_last_revised : str
+        Where a plan's ``last_revised`` comes from: ``meta.lastUpdated`` (the default),
+        ``none``, or the URL of an extension holding a date.
+    period_end : str
+        ``as-written`` (the default) or ``inclusive`` (a date-only end is the period's last
+        day, so the contract's end is the day after).
+    """
+
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    episode_classes: tuple[str, ...] | None = None
+    agency_level: str | None = None
+    plan_last_revised: str = "meta.lastUpdated"
+    period_end: str = "as-written"
+
+    def translation(self, vocabulary: str) -> dict[str, str]:
+        """``value_key(code or display) → contract value`` for ``vocabulary`` (empty when unmapped)."""
+        return {value_key(k): v for k, v in self.values.get(vocabulary, {}).items()}
+
+
+@dataclass(frozen=True)
 class Mapping:
-    """A mapping file as read: its tables, and its date format."""
+    """A mapping file as read: its tables, its date format, and its ``[fhir]`` section."""
 
     path: Path
     tables: dict[str, TableMapping]
     date_format: str | None = None
+    fhir: FhirMapping | None = None
 
     @property
     def name(self) -> str:
@@ -153,10 +202,13 @@ def read_mapping(path: str | Path) -> Mapping:
     date_format = document.pop("date_format", None)
     if date_format is not None and date_format not in DATE_FORMATS:
         problems.append(f"date_format = {date_format!r} is not one of: {', '.join(DATE_FORMATS)}")
+    fhir = document.pop("fhir", None)
+    fhir_mapping = None if fhir is None else _fhir(fhir, problems)
     tables = {}
     for name, section in document.items():
         if name not in TABLES:
-            problems.append(f"[{name}] is not a table of the contract; the tables are: {', '.join(TABLES)}")
+            problems.append(f"[{name}] is not a table of the contract; the tables are: {', '.join(TABLES)} "
+                            "(and [fhir] for `handover import fhir`)")
             continue
         if not isinstance(section, dict):
             problems.append(f"{name} = ... must be a section [{name}]")
@@ -165,7 +217,66 @@ def read_mapping(path: str | Path) -> Mapping:
     if problems:
         raise InputError(f"{path.name} has {len(problems)} problem{'s' if len(problems) > 1 else ''}:\n"
                          + "\n".join(f"  {problem}" for problem in problems))
-    return Mapping(path, tables, date_format)
+    return Mapping(path, tables, date_format, fhir_mapping)
+
+
+def _fhir(section: Any, problems: list[str]) -> FhirMapping | None:
+    """The ``[fhir]`` section, checked: its keys, vocabularies, contract values and settings."""
+    if not isinstance(section, dict):
+        problems.append("fhir = ... must be a section [fhir]")
+        return None
+    for key in section:
+        if key not in _FHIR_KEYS:
+            problems.append(f"[fhir] {key}: not a key of the [fhir] section (they are: {', '.join(_FHIR_KEYS)})")
+    values: dict[str, dict[str, str]] = {}
+    given = section.get("values", {})
+    if not isinstance(given, dict):
+        problems.append("[fhir] values must hold sections [fhir.values.<vocabulary>]")
+        given = {}
+    for vocabulary, codes in given.items():
+        if vocabulary not in FHIR_VOCABULARIES:
+            problems.append(f"[fhir.values.{vocabulary}]: not a vocabulary FHIR codes are mapped to; they are: "
+                            f"{', '.join(FHIR_VOCABULARIES)}")
+            continue
+        if not isinstance(codes, dict):
+            problems.append(f"[fhir.values] {vocabulary} must be a section [fhir.values.{vocabulary}]")
+            continue
+        seen: dict[str, str] = {}
+        mapped = {}
+        for code, value in codes.items():
+            where = f"[fhir.values.{vocabulary}] {code!r}"
+            if not isinstance(value, str):
+                problems.append(f"{where} = {value!r} must be text")
+                continue
+            if value not in VOCABULARIES[vocabulary]:
+                problems.append(f"{where} = {value!r}: {value} is not one of: {', '.join(VOCABULARIES[vocabulary])}")
+                continue
+            key = value_key(code)
+            if key in seen and seen[key] != value:
+                problems.append(f"{where} = {value!r}, but {code!r} is already mapped to {seen[key]!r} "
+                                "(codes match without regard to case)")
+            seen[key] = value
+            mapped[code] = value
+        values[vocabulary] = mapped
+    classes = section.get("episode_classes")
+    if classes is not None and (not isinstance(classes, list) or not all(isinstance(c, str) for c in classes)):
+        problems.append(f"[fhir] episode_classes = {classes!r} must be a list of Encounter.class codes, "
+                        'such as ["IMP", "ACUTE", "NONAC"]')
+        classes = None
+    level = section.get("agency_level")
+    if level is not None and level not in VOCABULARIES["agency_level"]:
+        problems.append(f"[fhir] agency_level = {level!r} is not one of: {', '.join(VOCABULARIES['agency_level'])}")
+        level = None
+    revised = section.get("plan_last_revised", "meta.lastUpdated")
+    if not isinstance(revised, str) or not (revised in ("meta.lastUpdated", "none") or "://" in revised):
+        problems.append(f"[fhir] plan_last_revised = {revised!r} must be meta.lastUpdated, none, or the URL of "
+                        "an extension holding the date")
+        revised = "meta.lastUpdated"
+    period_end = section.get("period_end", "as-written")
+    if period_end not in PERIOD_ENDS:
+        problems.append(f"[fhir] period_end = {period_end!r} is not one of: {', '.join(PERIOD_ENDS)}")
+        period_end = "as-written"
+    return FhirMapping(values, None if classes is None else tuple(classes), level, revised, period_end)
 
 
 def _table(name: str, section: dict[str, Any], problems: list[str]) -> TableMapping:
