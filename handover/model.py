@@ -185,6 +185,12 @@ class Dataset:
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     source: str | None = None
+    #: The agencies the dataset is focused on (:func:`handover.io.focus.focus_on_agencies`):
+    #: only their users' rows are here. Empty: every user.
+    focus: tuple[str, ...] = ()
+    #: The latest date of the whole dataset a focused one was cut from: focusing chooses
+    #: users, not the day the data describe, so this stays the default ``as_of``.
+    whole_latest_date: pd.Timestamp | None = None
 
     def has(self, table: str) -> bool:
         """Whether the dataset has ``table``."""
@@ -238,10 +244,15 @@ class Dataset:
                         known["discharge_kind"] = known["discharge_kind"].where(~unknown, None)
                     known[column] = known[column].where(~unknown)
             tables[name] = known.reset_index(drop=True) if len(known) != len(frame) else known
-        return Dataset(tables, source=self.source)
+        return Dataset(tables, source=self.source, focus=self.focus)
 
     def latest_date(self) -> pd.Timestamp | None:
-        """The latest date that appears anywhere in the dataset (the default ``as_of``)."""
+        """The latest date that appears anywhere in the dataset (the default ``as_of``).
+
+        For a focused dataset, the latest date of the whole dataset it was cut from.
+        """
+        if self.whole_latest_date is not None:
+            return self.whole_latest_date
         latest = None
         for name, frame in self.tables.items():
             for col in TABLES[name].columns:

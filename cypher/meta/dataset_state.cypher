@@ -5,9 +5,11 @@
 // after a successful load) and whether any node of the handover model exists at all (a
 // database loaded by something else has model nodes but no marker). A marker's complete is
 // false while a bulk load runs, and stays false when one stopped half-way; markers written
-// before bulk loads existed have none, and count as complete.
+// before bulk loads existed have none, and count as complete. A focused dataset's marker
+// (--agency) holds its agencies (focus) and the whole dataset's latest date.
 OPTIONAL MATCH (d:HandoverDataset)
 WITH d ORDER BY d.loaded_at
-WITH collect(d {.fingerprint, .source, .tables, .loaded_at, complete: coalesce(d.complete, true)}) AS markers
+WITH collect(d {.fingerprint, .source, .tables, .loaded_at, .focus, .whole_latest_date,
+                complete: coalesce(d.complete, true)}) AS markers
 RETURN markers,
        EXISTS { MATCH (n:Agency|Service|Staff|ServiceUser|Plan|Episode|Contact) } AS has_data

@@ -70,7 +70,8 @@ def load(
         typer.echo(f"{data_dir}: already loaded (fingerprint {summary.fingerprint[:12]}); nothing changed")
         return
     replaced = f", replacing {summary.replaced[:12]}" if summary.replaced else ""
-    typer.echo(f"{data_dir}: loaded {summary.rows} rows in {summary.seconds:.1f} s "
+    focused = f" ({reading.focus_text})" if reading.agencies else ""
+    typer.echo(f"{data_dir}{focused}: loaded {summary.rows} rows in {summary.seconds:.1f} s "
                f"({summary.rows_per_second:,.0f} rows/s; fingerprint {summary.fingerprint[:12]}{replaced})")
     nodes = ", ".join(f"{label} {count}" for label, count in summary.nodes.items() if count)
     relationships = ", ".join(f"{kind} {count}" for kind, count in summary.relationships.items() if count)

@@ -20,7 +20,7 @@ import functools
 import inspect
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional, Sequence
+from typing import Annotated, Any, Callable, List, Optional, Sequence
 
 import typer
 
@@ -33,7 +33,8 @@ from handover.timeline import parse_option_date
 __all__ = [
     "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
     "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
-    "UntilOpt", "LangOpt", "NoSuppressOpt", "language", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt", "choice_option", "date_option",
+    "UntilOpt", "LangOpt", "NoSuppressOpt", "language", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt",
+    "AgencyOpt", "choice_option", "date_option",
     "check_choice", "check_choices", "check_at_least", "read_options", "reads_data", "READING_OPTIONS",
 ]
 
@@ -143,6 +144,12 @@ MappingOpt = Annotated[Optional[Path], typer.Option(
     "--mapping", metavar="FILE", show_default=False,
     help="A mapping file (TOML) for an export whose sheet names, headers, codes or dates differ from "
          "the contract's; `handover mapping init` writes a first one (see docs/data.md).")]
+AgencyOpt = Annotated[Optional[List[str]], typer.Option(
+    "--agency", metavar="ID", show_default=False,
+    help="Focus on the users of this agency (by its agency_id): every row of each user who has "
+         "a responsibility, plan, episode or contact there, or a staff member employed there, "
+         "also their rows at other agencies; other users are left out. Repeat the option for "
+         "several (their users together). Default: every user.")]
 AsOfOpt = Annotated[Optional[str], date_option(
     "--as-of", "The day the data describe; it closes intervals still ongoing then. "
                "Default: the latest date in the dataset.")]
@@ -179,33 +186,39 @@ def language(lang: str | None) -> str:
 
 
 def read_options(sep: str = ",", encoding: str = "utf-8", date_format: str | None = None,
-                 mapping: Path | None = None) -> ReadOptions:
-    """How to read the dataset, from a command's ``--sep``, ``--encoding``, ``--date-format``, ``--mapping``.
+                 mapping: Path | None = None, agency: Sequence[str] | None = None) -> ReadOptions:
+    """How to read the dataset, from a command's ``--sep``, ``--encoding``, ``--date-format``,
+    ``--mapping`` and ``--agency``.
 
     Raises
     ------
     InputError
         When the mapping file is missing or wrong (every problem named).
     """
-    return ReadOptions.of(sep, encoding, date_format, mapping)
+    return ReadOptions.of(sep, encoding, date_format, mapping, agency)
 
 
 #: How to read a dataset, as (parameter, annotation, default): every command that reads data has them.
 READING_OPTIONS = (("sep", SepOpt, ","), ("encoding", EncodingOpt, "utf-8"), ("date_format", DateFormatOpt, None),
-            ("mapping", MappingOpt, None))
+            ("mapping", MappingOpt, None), ("agency", AgencyOpt, None))
 
 
-def reads_data(command: Callable) -> Callable:
+def reads_data(command: Callable | None = None, *, focus: bool = True) -> Callable:
     """Give ``command`` the options of how to read a dataset, declared once for every command.
 
     ``command`` takes a parameter ``reading`` (a :class:`~handover.io.options.ReadOptions`);
-    its command line gets ``--sep``, ``--encoding``, ``--date-format`` and ``--mapping``
-    in its place, read into that one object before ``command`` runs.
+    its command line gets ``--sep``, ``--encoding``, ``--date-format``, ``--mapping``
+    and ``--agency`` in its place, read into that one object before ``command`` runs.
+    ``@reads_data(focus=False)`` leaves ``--agency`` out, for a command about the whole
+    dataset (``validate``).
     """
+    if command is None:
+        return functools.partial(reads_data, focus=focus)
+    reading_options = [o for o in READING_OPTIONS if focus or o[0] != "agency"]
     signature = inspect.signature(command, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "reading"]
     added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
-             for name, annotation, default in READING_OPTIONS]
+             for name, annotation, default in reading_options]
     params = [p if p.kind is not inspect.Parameter.POSITIONAL_OR_KEYWORD or p.default is inspect.Parameter.empty
               else p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
     positional = [p for p in params if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
@@ -213,7 +226,7 @@ def reads_data(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def run(*args, **given):
-        options = {name: given.pop(name) for name, _, _ in READING_OPTIONS}
+        options = {name: given.pop(name) for name, _, _ in reading_options}
         return command(*args, reading=read_options(**options), **given)
 
     run.__signature__ = inspect.Signature(positional + keyword + added)

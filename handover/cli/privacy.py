@@ -18,7 +18,7 @@ from handover.io.options import ReadOptions
 __all__ = ["pseudonymize"]
 
 
-@reads_data
+@reads_data(focus=False)  # a copy of the whole dataset; focus when analysing it
 def pseudonymize(
     data_dir: DataDirArg,
     out_dir: Annotated[Path, typer.Argument(

@@ -11,7 +11,7 @@ from handover.io.options import ReadOptions
 __all__ = ["validate"]
 
 
-@reads_data
+@reads_data(focus=False)  # validation is of the whole export
 def validate(data_dir: DataDirArg, allow_identifiers: AllowIdentifiersOpt = False,
              reading: ReadOptions = None) -> None:
     """Check a dataset against the data contract, exactly as every analysis command will read it.

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from handover import __version__
 from handover.errors import DatasetError
 from handover.io.dataset import read_tables
+from handover.io.focus import focus_on_agencies
 from handover.io.guarded import file_locator
 from handover.io.options import ReadOptions
 from handover.io.raw import RawTable
@@ -54,7 +55,9 @@ def import_tables(source: Path, out_dir: Path, *, reading: ReadOptions | None = 
     out_dir : Path
         Where the dataset goes: a new folder, or one holding only a dataset (replaced).
     reading : ReadOptions, optional
-        How to read the export (separator, encoding, date format, mapping).
+        How to read the export (separator, encoding, date format, mapping). With
+        ``reading.agencies`` only the users of those agencies are written
+        (:func:`handover.io.focus.focus_on_agencies`), and the report says so.
     fmt : {"csv", "parquet"}
         How the tables are written.
     allow_identifiers : bool
@@ -86,13 +89,30 @@ def import_tables(source: Path, out_dir: Path, *, reading: ReadOptions | None = 
     violations, frames, raws, unused = read_tables(source, reading)
     if violations:
         raise DatasetError(violations)
-    dataset = Dataset(frames, source=str(source))
-    refuse_identifiers(dataset, allow_identifiers, locate=file_locator(Path(source), reading))
-    text = import_report(Path(source), raws, unused, reading, fmt, Path(out_dir))
+    whole = Dataset(frames, source=str(source))
+    refuse_identifiers(whole, allow_identifiers, locate=file_locator(Path(source), reading))
+    dataset = focus_on_agencies(whole, reading.agencies)
+    text = import_report(Path(source), raws, unused, reading, fmt, Path(out_dir), focus=_focus_lines(whole, dataset))
     folder = write_dataset_folder(dataset, Path(out_dir), fmt=fmt, extra={REPORT: text})
     mapped = sum(int(pc.sum(pc.not_equal(raw.original[c], raw.cells[c])).as_py() or 0)
                  for raw in raws.values() for c in raw.original)
-    return ImportSummary(folder, {name: len(frame) for name, frame in frames.items()}, mapped, text)
+    return ImportSummary(folder, {name: len(frame) for name, frame in dataset.tables.items()}, mapped, text)
+
+
+def _focus_lines(whole: Dataset, focused: Dataset) -> list[str]:
+    """The report's lines on ``--agency``: whose rows were written, and the day the export describes."""
+    if not focused.focus:
+        return []
+    ids = ", ".join(f"`{agency}`" for agency in focused.focus)
+    latest = whole.latest_date()
+    lines = [f"- Focused on agenc{'y' if len(focused.focus) == 1 else 'ies'} {ids}: "
+             f"{len(focused.get('users'))} of {len(whole.get('users'))} users, with all their rows "
+             "(also at other agencies); the other users' rows were not written"]
+    if latest is not None:
+        lines.append(f"- The whole export describes {latest.date().isoformat()}; give "
+                     f"`--as-of {latest.date().isoformat()}` when reading this dataset, whose own "
+                     "latest date may be earlier")
+    return lines
 
 
 def _cell(text: str) -> str:
@@ -110,8 +130,11 @@ def _mapped_values(raw: RawTable) -> list[tuple[str, str, str, int]]:
 
 
 def import_report(source: Path, raws: dict[str, RawTable], unused: list[str], reading: ReadOptions,
-                  fmt: str, out_dir: Path) -> str:
-    """The text of ``import-report.md``: what was read from where, mapped, skipped and not used."""
+                  fmt: str, out_dir: Path, focus: list[str] | None = None) -> str:
+    """The text of ``import-report.md``: what was read from where, mapped, skipped and not used.
+
+    ``focus`` holds the lines saying which users were written, under ``--agency``.
+    """
     mapping = reading.mapping
     lines = [
         "# Import report",
@@ -121,6 +144,7 @@ def import_report(source: Path, raws: dict[str, RawTable], unused: list[str], re
         f"`{out_dir.name}`",
         f"- Text dates: {reading.dates}" + (" (each column's format told by its dates)"
                                              if reading.dates == "auto" else ""),
+        *(focus or []),
         "",
         "## Tables",
         "",

@@ -27,13 +27,17 @@ def open_engine(
 
     ``memory`` reads and validates ``data_dir``; ``neo4j`` connects, and when
     ``data_dir`` is given loads it first, replacing what the database held. Either
-    way the dataset is read through :func:`handover.io.guarded.read_guarded`.
+    way the dataset is read through :func:`handover.io.guarded.read_guarded`, focused
+    on ``reading.agencies`` when it names any. Without ``data_dir`` the Neo4j engine
+    queries what is loaded, so a focus is accepted only when the loaded dataset was
+    focused on exactly those agencies (``handover load DATA_DIR --agency ...``).
 
     Raises
     ------
     InputError
         When ``data_dir`` is missing for the memory engine, the dataset is broken, or
-        its ids look like national identity numbers without ``allow_identifiers``.
+        its ids look like national identity numbers without ``allow_identifiers``; when
+        a focus is asked of a loaded dataset not focused so.
     """
     options = {"reading": reading, "allow_identifiers": allow_identifiers}
     if engine == "memory":
@@ -50,6 +54,16 @@ def open_engine(
             if dataset is not None:
                 graph.load(dataset, replace=True)
                 graph.source_dataset = dataset
+            elif reading is not None and reading.agencies and graph.focus() != reading.agencies:
+                raise InputError(_focus_refused(reading.agencies, graph.focus()))
             yield graph
         return
     raise InputError(f"--engine: {engine} is not one of: memory, neo4j")
+
+
+def _focus_refused(asked: tuple[str, ...], loaded: tuple[str, ...]) -> str:
+    held = f"is focused on {', '.join(loaded)}" if loaded else "holds every user"
+    flags = " ".join(f"--agency {agency}" for agency in asked)
+    return (f"--agency: without DATA_DIR the query runs on the dataset loaded in Neo4j, which {held}, "
+            f"not on the users of {', '.join(asked)}; give DATA_DIR to load it focused, or load it "
+            f"first with `handover load DATA_DIR {flags} --replace`")

@@ -129,7 +129,8 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
     users = dataset.get("users")["user_id"]
     if user_id not in set(users):
         examples = ", ".join(sorted(users.astype(str))[:3])
-        raise InputError(f"user {user_id} is not in the dataset's users ({len(users)} users"
+        of = f" of {', '.join(dataset.focus)} (--agency)" if dataset.focus else ""
+        raise InputError(f"user {user_id} is not in the dataset's users{of} ({len(users)} users"
                          + (f", e.g. {examples})" if examples else ")"))
     as_of = to_day(as_of) if as_of is not None else dataset.latest_date()
     if as_of is None:

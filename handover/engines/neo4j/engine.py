@@ -109,8 +109,14 @@ class Neo4jEngine(Engine):
         return self._read(query, params)
 
     def latest_date(self) -> pd.Timestamp | None:
-        """The latest date anywhere in the loaded dataset (``cypher/meta/latest_date.cypher``)."""
-        self._markers()
+        """The latest date anywhere in the loaded dataset (``cypher/meta/latest_date.cypher``).
+
+        For a focused dataset (``--agency``), the latest date of the whole dataset it was
+        cut from, as its marker records it (as :meth:`handover.model.Dataset.latest_date`).
+        """
+        markers = self._markers()
+        if len(markers) == 1 and markers[0].get("whole_latest_date") is not None:
+            return markers[0]["whole_latest_date"]
         value = self._read(load_query("meta/latest_date"), {})["latest_date"].iloc[0]
         return None if pd.isna(value) else value
 
@@ -118,6 +124,13 @@ class Neo4jEngine(Engine):
         """Every agency's id and name (``cypher/meta/agency_names.cypher``)."""
         self._markers()
         return self._read(load_query("meta/agency_names"), {})
+
+    def focus(self) -> tuple[str, ...]:
+        """The agencies the loaded dataset is focused on (``--agency``); empty when it is whole."""
+        markers = self._markers()
+        if len(markers) != 1:
+            return ()
+        return tuple(markers[0].get("focus") or ())
 
     def tables_present(self) -> set[str] | None:
         """The tables of the loaded dataset, as recorded at load time; ``None`` when unknown."""

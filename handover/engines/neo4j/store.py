@@ -59,6 +59,7 @@ Values enter every query only as parameters, never as Cypher text.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -202,6 +203,7 @@ def load_dataset(
         # One table's parameters at a time, here and while loading: client memory stays
         # that of the dataset's frames, not of millions of row dicts.
         fingerprint = dataset_fingerprint(dataset)
+    fingerprint = _with_focus(fingerprint, dataset)
     ensure_schema(driver, database=database)
     marker = {
         "fingerprint": fingerprint,
@@ -211,6 +213,7 @@ def load_dataset(
         "rows": [len(dataset[table]) for table in tables],
         "handover_version": __version__,
         "complete": atomic,
+        **_focus_marker(dataset),
     }
     began = time.perf_counter()
     cleared = [0.0]
@@ -226,6 +229,25 @@ def load_dataset(
     written = 0 if unchanged else sum(marker["rows"])
     return LoadSummary(fingerprint, dataset.source, unchanged, replaced, written, seconds,
                        nodes, relationships, cleared[0])
+
+
+def _focus_marker(dataset: Dataset) -> dict:
+    """What the marker records of a focused dataset (``--agency``): its agencies, and the latest
+    date of the whole dataset, which stays the default ``as_of`` of the loaded graph."""
+    if not dataset.focus:
+        return {}
+    latest = dataset.latest_date()
+    return {"focus": list(dataset.focus), **({"whole_latest_date": latest.date()} if latest is not None else {})}
+
+
+def _with_focus(fingerprint: str, dataset: Dataset) -> str:
+    """The fingerprint of a focused dataset also covers its focus and its default ``as_of``
+    (a whole dataset's stays the fingerprint of its content)."""
+    if not dataset.focus:
+        return fingerprint
+    latest = dataset.latest_date()
+    text = f"{fingerprint}|focus={','.join(dataset.focus)}|as_of={latest.date() if latest is not None else ''}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_size: int,
