@@ -40,13 +40,17 @@ READING = {path: command for path, command in COMMANDS.items()
 
 
 def test_every_command_that_reads_data_takes_agency_but_validate_and_pseudonymize():
+    """``import fhir`` has a mapping of its own but reads no dataset: its import is whole, and
+    the focus applies when the dataset it writes is read. ``import event-log``'s ``--agency``
+    is another option: the log's agency column."""
     with_agency = {" ".join(path) for path, command in READING.items()
                    if any("--agency" in p.opts for p in command.params)}
-    assert {" ".join(path) for path in READING} - with_agency == {"validate", "pseudonymize"}
+    assert {" ".join(path) for path in READING} - with_agency == {"validate", "pseudonymize", "import fhir"}
     assert {"find parallel-plans", "report", "audit", "user", "load", "import tables",
             "network", "metrics", "caseload"} <= with_agency
-    assert not any("--agency" in p.opts for path, command in COMMANDS.items() if path not in READING
-                   for p in command.params)
+    # import event-log's --agency names the log's agency column (the issue's own spelling)
+    assert not any("--agency" in p.opts for path, command in COMMANDS.items()
+                   if path not in READING and path != ("import", "event-log") for p in command.params)
 
 
 def test_the_help_explains_agency_in_a_sentence():
