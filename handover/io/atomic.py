@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "write_text_atomic"]
+__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic"]
 
 
 @contextmanager
@@ -33,3 +33,9 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically, byte for byte (a workbook; text whose line ends matter)."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
