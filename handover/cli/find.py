@@ -9,21 +9,22 @@ added once, by :func:`finding_command`.
 from __future__ import annotations
 
 import inspect
-import sys
 from pathlib import Path
 from typing import Annotated, Any, List, Optional
 
 import typer
 
-from handover.cli.framework import command, new_app
+from handover.cli.framework import command, new_app, write_stdout
 from handover.cli.options import (
-    READING_OPTIONS, AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, FormatOpt, Neo4jUriOpt,
-    OptionalDataDirArg, OutFileOpt, OutputFormat, check_at_least, choice_option, date_option, read_options,
+    READING_OPTIONS, AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, EngineName, EngineOpt, FormatOpt,
+    Neo4jUriOpt, OptionalDataDirArg, OutFileOpt, check_at_least, choice_option, csv_dialect_for, date_option,
+    format_for_out, read_options,
 )
 from handover.engines.session import open_engine
-from handover.findings import FINDINGS, Finding, Option, find
-from handover.io.atomic import write_text_atomic
-from handover.render.results import render
+from handover.errors import InputError
+from handover.findings import FINDINGS, Finding, Option
+from handover.io.atomic import write_bytes_atomic, write_text_atomic
+from handover.reports.finding_file import finding_output
 
 __all__ = ["app", "finding_command"]
 
@@ -35,11 +36,16 @@ _SHARED = [
     ("engine", EngineOpt, EngineName.memory),
     ("neo4j_uri", Neo4jUriOpt, None),
     ("as_of", AsOfOpt, None),
-    ("fmt", FormatOpt, OutputFormat.table),
+    ("fmt", FormatOpt, None),
+    ("csv_dialect", CsvDialectOpt, None),
     ("out", OutFileOpt, None),
     ("allow_identifiers", AllowIdentifiersOpt, False),
     *READING_OPTIONS,
 ]
+
+
+#: ``--out`` extensions that name a format (compared in lower case); other files get the table.
+_SUFFIXES = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 
 
 def _parameter(option: Option) -> inspect.Parameter:
@@ -67,7 +73,10 @@ def _parameter(option: Option) -> inspect.Parameter:
 def _help(finding: Finding) -> str:
     columns = ", ".join(finding.schema.column_names)
     return (f"{finding.title}.\n\n{finding.explanation}\n\nColumns: {columns}. The exact definition is "
-            f"in docs/findings.md §{finding.section}.")
+            f"in docs/findings.md §{finding.section}.\n\n"
+            "Output: a table on standard output (as records, one block per row, when the terminal is too "
+            "narrow for it); --format csv or json for scripts; --format xlsx (or --out FILE.xlsx) for Excel, "
+            "with an About sheet; --csv-dialect excel-nb for CSV that Norwegian Excel opens as it is.")
 
 
 def finding_command(finding: Finding) -> None:
@@ -79,16 +88,27 @@ def finding_command(finding: Finding) -> None:
     def run(**given: Any) -> None:
         common = {name: given.pop(name) for name, _, _ in _SHARED}
         options = {name: (value or None) if isinstance(value, list) else value for name, value in given.items()}
+        out = Path(common["out"]) if common["out"] is not None else None
+        fmt = format_for_out(common["fmt"], out, by_suffix=_SUFFIXES,
+                             default="csv" if common["csv_dialect"] is not None else "table")
+        dialect = csv_dialect_for(common["csv_dialect"], fmt)
+        if fmt == "xlsx" and out is None:
+            raise InputError("--format xlsx writes a workbook, which a terminal cannot show; give --out FILE.xlsx")
         reading = read_options(*(common[name] for name, _, _ in READING_OPTIONS))
+        source = Path(common["data_dir"]).name if common["data_dir"] is not None else "the Neo4j database"
         with open_engine(common["engine"].value, common["data_dir"], neo4j_uri=common["neo4j_uri"],
                          reading=reading, allow_identifiers=common["allow_identifiers"]) as engine:
-            rows = find(engine, finding.name, as_of=common["as_of"], **options)
-        text = render(rows, finding.schema, common["fmt"].value)
-        if common["out"] is None:
-            sys.stdout.write(text)
+            written = finding_output(engine, finding.name, fmt=fmt, dialect=dialect, as_of=common["as_of"],
+                                     source=source, engine_name=common["engine"].value, **options)
+        data = written.data
+        if out is None:
+            write_stdout(data if dialect == "standard" else data.encode("utf-8"))
+            return
+        if isinstance(data, str) and dialect == "standard":
+            write_text_atomic(out, data)
         else:
-            write_text_atomic(Path(common["out"]), text)
-            typer.echo(f"{len(rows)} rows written to {common['out']}", err=True)
+            write_bytes_atomic(out, data if isinstance(data, bytes) else data.encode("utf-8"))
+        typer.echo(f"{written.rows} rows written to {out} ({fmt})", err=True)
 
     params = own + shared
     run.__signature__ = inspect.Signature(params)

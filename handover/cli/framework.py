@@ -24,7 +24,8 @@ from typer.core import TyperCommand, TyperGroup
 
 from handover.errors import HandoverError, InputError
 
-__all__ = ["HandoverGroup", "HandoverCommand", "new_app", "command", "sentences", "unexpected_failure"]
+__all__ = ["HandoverGroup", "HandoverCommand", "new_app", "command", "sentences", "unexpected_failure",
+           "write_stdout"]
 
 
 def sentences(text: str | None) -> str | None:
@@ -147,3 +148,13 @@ def command(app: typer.Typer, function: Callable, name: str | None = None) -> Ca
     """Register ``function`` as a command of ``app`` (help from its docstring, as sentences)."""
     app.command(name, cls=HandoverCommand)(function)
     return function
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Write text, or bytes exactly as they are (a BOM and CRLF line ends), to standard output."""
+    if isinstance(data, str):
+        sys.stdout.write(data)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()

@@ -13,9 +13,10 @@ from typing import Annotated, List, Optional, Tuple
 
 import typer
 
+from handover.cli.framework import write_stdout
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, DataDirArg, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt,
-    check_at_least, choice_option, date_option, reads_data,
+    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, DataDirArg, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt,
+    check_at_least, choice_option, csv_dialect_for, date_option, reads_data,
 )
 from handover.errors import InputError
 from handover.io.options import ReadOptions
@@ -141,6 +142,7 @@ def metrics(
     until: UntilOpt = None,
     window_days: WindowDaysOpt = 30,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
+    csv_dialect: CsvDialectOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
@@ -156,14 +158,44 @@ def metrics(
     the period: user_id, agencies, agency_pairs, shared_users (the users each pair of the
     user's agencies shares, summed over the pairs) and care_density = shared_users /
     agency_pairs. High values mean the user's agencies often work together.
+
+    Both files are for spreadsheets (text that would run as a formula gets a leading ');
+    --csv-dialect excel-nb writes them for Excel in Norwegian.
     """
     since_day, until_day = _dates(since, until)
+    dialect = csv_dialect_for(csv_dialect, "csv")
     dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     metrics_rows, density_rows = write_metrics(dataset, out, since=since_day, until=until_day,
-                                               window_days=window_days, seed=seed)
+                                               window_days=window_days, seed=seed, dialect=dialect)
     typer.echo(f"agency_metrics.csv ({metrics_rows} rows) and care_density.csv ({density_rows} rows) "
                f"written to {out}", err=True)
+
+
+CASELOAD_FORMATS = ("table", "csv")
+
+
+def caseload_format(fmt: str | None, dialect: str | None, out, stdout=None) -> str:
+    """The format of ``handover caseload``: as given, else csv for a dialect, a file or a pipe, else table.
+
+    A script that reads the command's standard output (not a terminal) gets the CSV text it
+    always got; a person at a terminal gets tables.
+
+    Examples
+    --------
+    >>> import io
+    >>> caseload_format(None, None, None, io.StringIO()), caseload_format("table", None, None, io.StringIO())
+    ('csv', 'table')
+    """
+    if fmt == "table" and out is not None:
+        raise InputError("--format table shows the tables on the terminal; with --out, caseload writes "
+                         "CSV files (leave out --format)")
+    if fmt is not None:
+        return fmt
+    if dialect is not None or out is not None:
+        return "csv"
+    stdout = stdout if stdout is not None else sys.stdout
+    return "table" if stdout.isatty() else "csv"
 
 
 @reads_data
@@ -173,6 +205,11 @@ def caseload(
     max_users: Annotated[Optional[int], typer.Option(
         "--max-users", callback=check_at_least("--max-users", 1), show_default=False,
         help="Flag staff responsible, in one role, for more than this many users.")] = None,
+    fmt: Annotated[Optional[str], choice_option(
+        "--format", CASELOAD_FORMATS, "table: both tables for reading, as find prints its rows. csv: each "
+        "table as CSV under a # line, for scripts and spreadsheets (defused).", show_default=False,
+        default_text="table on a terminal; csv when the output goes to a file or a pipe, as before")] = None,
+    csv_dialect: CsvDialectOpt = None,
     out: Annotated[Optional[Path], typer.Option(
         "--out", metavar="DIR", show_default=False,
         help="The folder to write caseload_staff.csv and caseload_agencies.csv into (made if "
@@ -188,12 +225,18 @@ def caseload(
     Per agency (caseload_agencies.csv), for each agency with a responsibility or plan active
     on --as-of: its users (with an active plan, episode or responsibility there), those
     without any active responsible person at that agency, and their share.
+
+    On a terminal both are tables (records when the terminal is too narrow); written to a
+    file or a pipe they are the CSV text scripts read (--format picks either).
     """
+    chosen = caseload_format(fmt, csv_dialect, out)
+    dialect = csv_dialect_for(csv_dialect, chosen)
     dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     if out is None:
-        sys.stdout.write(caseload_text(dataset, as_of=as_of, max_users=max_users))
+        text = caseload_text(dataset, as_of=as_of, max_users=max_users, fmt=chosen, dialect=dialect)
+        write_stdout(text if dialect == "standard" else text.encode("utf-8"))
         return
-    staff_rows, agency_rows = write_caseload(dataset, out, as_of=as_of, max_users=max_users)
+    staff_rows, agency_rows = write_caseload(dataset, out, as_of=as_of, max_users=max_users, dialect=dialect)
     typer.echo(f"caseload_staff.csv ({staff_rows} rows) and caseload_agencies.csv ({agency_rows} rows) "
                f"written to {out}", err=True)

@@ -28,26 +28,23 @@ from handover.errors import InputError
 from handover.io.mapping import DATE_FORMATS
 from handover.io.options import ReadOptions
 from handover.locale import LANGUAGES, language_from_environment
+from handover.render.results import CSV_DIALECTS
+from handover.reports.finding_file import OUTPUT_FORMATS
 from handover.timeline import parse_option_date
 
 __all__ = [
-    "EngineName", "OutputFormat", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
-    "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
+    "EngineName", "DataDirArg", "OptionalDataDirArg", "SepOpt", "EncodingOpt",
+    "AsOfOpt", "EngineOpt", "Neo4jUriOpt", "FormatOpt", "CsvDialectOpt", "OutFileOpt", "OutDirOpt", "SinceOpt",
     "UntilOpt", "LangOpt", "NoSuppressOpt", "language", "AllowIdentifiersOpt", "DateFormatOpt", "MappingOpt",
     "AgencyOpt", "choice_option", "date_option",
     "check_choice", "check_choices", "check_at_least", "read_options", "reads_data", "READING_OPTIONS",
+    "format_for_out", "csv_dialect_for",
 ]
 
 
 class EngineName(str, Enum):
     memory = "memory"
     neo4j = "neo4j"
-
-
-class OutputFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def check_choice(flag: str, allowed: Sequence[str]) -> Callable[[Any], Any]:
@@ -159,7 +156,16 @@ Neo4jUriOpt = Annotated[Optional[str], typer.Option(
     "--neo4j-uri", metavar="URI", show_default=False,
     help="Bolt URI of the Neo4j server (default: $NEO4J_URI, else the local server "
          "started with `handover neo4j start`).")]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table for reading, csv or json for scripts.")]
+FormatOpt = Annotated[Optional[str], choice_option(
+    "--format", OUTPUT_FORMATS, "table for reading, csv or json for scripts, xlsx for Excel (a workbook: "
+    "needs --out). Default: the format --out's extension names (.csv, .json, .xlsx), else table.",
+    show_default=False)]
+CsvDialectOpt = Annotated[Optional[str], choice_option(
+    "--csv-dialect", CSV_DIALECTS, "The kind of CSV. standard: the contract's (',', UTF-8, \\n line ends, "
+    "decimal point), byte for byte what scripts expect. excel-nb: for Excel in Norwegian (';', UTF-8 with a "
+    "BOM, CRLF line ends, decimal comma; text a spreadsheet would run as a formula gets a leading '). Ids "
+    "that look like numbers (00123) lose their zeros in any CSV opened in Excel: use --format xlsx for them.",
+    show_default=False, default_text="standard")]
 OutFileOpt = Annotated[Optional[Path], typer.Option(
     "--out", metavar="FILE", show_default=False,
     help="The file to write (its folder is made if needed); default: standard output.")]
@@ -183,6 +189,52 @@ AllowIdentifiersOpt = Annotated[bool, typer.Option(
 def language(lang: str | None) -> str:
     """The language asked for with ``--lang``, else the locale's (:func:`handover.locale.language_from_environment`)."""
     return lang if lang is not None else language_from_environment()
+
+
+def format_for_out(fmt: str | None, out: Path | None, *, by_suffix: dict[str, str], default: str) -> str:
+    """The output format: ``--format`` when given, else the one ``--out``'s extension names, else ``default``.
+
+    Raises
+    ------
+    InputError
+        When ``--format`` contradicts the extension of ``--out`` (naming both).
+
+    Examples
+    --------
+    >>> suffixes = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
+    >>> [format_for_out(None, out, by_suffix=suffixes, default="table")
+    ...  for out in (None, Path("pp.CSV"), Path("pp.xlsx"), Path("pp.txt"))]
+    ['table', 'csv', 'xlsx', 'table']
+    >>> format_for_out("table", Path("pp.csv"), by_suffix=suffixes, default="table")
+    Traceback (most recent call last):
+    ...
+    handover.errors.InputError: --format table contradicts --out pp.csv, a .csv file (csv); give --format csv, or a file name that does not end in .csv
+    """
+    suffix = out.suffix.lower() if out is not None else ""
+    named = by_suffix.get(suffix)
+    if fmt is None:
+        return named or default
+    if named is not None and named != fmt:
+        raise InputError(f"--format {fmt} contradicts --out {out}, a {suffix} file ({named}); give --format "
+                         f"{named}, or a file name that does not end in {suffix}")
+    return fmt
+
+
+def csv_dialect_for(dialect: str | None, fmt: str) -> str:
+    """The CSV dialect, refusing ``--csv-dialect`` with an output that is not CSV.
+
+    Examples
+    --------
+    >>> csv_dialect_for(None, "table"), csv_dialect_for("excel-nb", "csv")
+    ('standard', 'excel-nb')
+    >>> csv_dialect_for("excel-nb", "json")
+    Traceback (most recent call last):
+    ...
+    handover.errors.InputError: --csv-dialect applies to csv output, not to json; give --format csv (or --out FILE.csv)
+    """
+    if dialect is not None and fmt != "csv":
+        raise InputError(f"--csv-dialect applies to csv output, not to {fmt}; give --format csv (or --out FILE.csv)")
+    return dialect or "standard"
 
 
 def read_options(sep: str = ",", encoding: str = "utf-8", date_format: str | None = None,

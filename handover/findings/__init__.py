@@ -23,7 +23,7 @@ from handover.findings.schema import ResultSchema, finalize
 from handover.findings.spec import Finding, Option
 from handover.timeline import to_day
 
-__all__ = ["Finding", "Option", "FINDINGS", "SCHEMAS", "find", "resolve_options", "finding"]
+__all__ = ["Finding", "Option", "FINDINGS", "SCHEMAS", "find", "resolve_options", "finding", "as_of_day"]
 
 
 def _declared() -> dict[str, Finding]:
@@ -85,6 +85,22 @@ def resolve_options(name: str, options: dict[str, Any], as_of: pd.Timestamp | No
     return finding(name).resolve(options, as_of)
 
 
+def as_of_day(engine, as_of=None) -> pd.Timestamp:
+    """The day a finding is measured on: ``as_of``, else the latest date in the engine's data.
+
+    A dataset without a single date has nothing to measure, so any day will do: today.
+
+    Examples
+    --------
+    >>> from handover.engines import MemoryEngine
+    >>> from handover.examples import tiny_dataset
+    >>> str(as_of_day(MemoryEngine(tiny_dataset())).date()), str(as_of_day(None, "2024-05-01").date())
+    ('2024-08-01', '2024-05-01')
+    """
+    day = to_day(as_of) if as_of is not None else engine.latest_date()
+    return day if day is not None else pd.Timestamp.today().normalize()
+
+
 def find(engine, name: str, *, as_of=None, **options) -> pd.DataFrame:
     """Run finding ``name`` on ``engine`` and return its rows (docs/findings.md).
 
@@ -124,8 +140,6 @@ def find(engine, name: str, *, as_of=None, **options) -> pd.DataFrame:
         if missing:
             files = " and ".join(f"{t}.csv" for t in missing)
             raise InputError(f"{declared.name} needs {files} (or .parquet), which the dataset lacks")
-    as_of = to_day(as_of) if as_of is not None else engine.latest_date()
-    if as_of is None:  # a dataset without a single date: nothing to measure, any day will do
-        as_of = pd.Timestamp.today().normalize()
+    as_of = as_of_day(engine, as_of)
     params = declared.resolve(options, as_of)
     return finalize(engine.run_finding(declared.name, params), declared.schema)

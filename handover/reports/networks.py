@@ -13,13 +13,13 @@ import networkx as nx
 import pandas as pd
 
 from handover.errors import InputError
-from handover.io.atomic import write_text_atomic
+from handover.io.atomic import write_bytes_atomic, write_text_atomic
 from handover.model import Dataset
 from handover.network import agency_metrics, care_density, caseload, handover_flows, shared_users
 from handover.network.time import KINDS, add_spells, monthly_networks, network_in_period
 from handover.render.network_files import edges_csv, gexf_text
 from handover.render.network_page import network_html, timeline_html
-from handover.render.results import frame_csv
+from handover.render.results import frame_csv, frame_text, text_table
 
 __all__ = ["KINDS", "RENDERERS", "build_network", "network_output", "metrics_tables", "write_metrics",
            "caseload_text", "write_caseload"]
@@ -106,16 +106,25 @@ def metrics_tables(dataset: Dataset, *, since=None, until=None, window_days: int
     return table, care_density(dataset, shared)
 
 
-def write_metrics(dataset: Dataset, out_dir: Path, **options) -> tuple[int, int]:
+def _write_csv(path: Path, text: str, dialect: str) -> None:
+    # excel-nb's CRLF line ends are written as they are, not translated again.
+    if dialect == "standard":
+        write_text_atomic(path, text)
+    else:
+        write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_metrics(dataset: Dataset, out_dir: Path, *, dialect: str = "standard", **options) -> tuple[int, int]:
     """Write ``agency_metrics.csv`` and ``care_density.csv`` into ``out_dir``; their row counts.
 
     The files are meant for a spreadsheet: text a spreadsheet would run as a formula is
-    defused (:mod:`handover.privacy.spreadsheet`).
+    defused (:mod:`handover.privacy.spreadsheet`). ``dialect`` is ``standard`` or
+    ``excel-nb`` (:mod:`handover.render.results`).
     """
     table, density = metrics_tables(dataset, **options)
     out_dir = Path(out_dir)
-    write_text_atomic(out_dir / "agency_metrics.csv", frame_csv(table, spreadsheet=True))
-    write_text_atomic(out_dir / "care_density.csv", frame_csv(density, spreadsheet=True))
+    _write_csv(out_dir / "agency_metrics.csv", frame_csv(table, spreadsheet=True, dialect=dialect), dialect)
+    _write_csv(out_dir / "care_density.csv", frame_csv(density, spreadsheet=True, dialect=dialect), dialect)
     return len(table), len(density)
 
 
@@ -127,19 +136,63 @@ def _caseload(dataset: Dataset, as_of, max_users) -> tuple[pd.DataFrame, pd.Data
     return per_staff, per_agency, day
 
 
-def caseload_text(dataset: Dataset, *, as_of=None, max_users: int | None = None) -> str:
-    """Both caseload tables as one text: per staff and role, then per agency, each under a ``#`` line."""
+#: Caseload columns of free text, which may wrap in a narrow terminal (ids and numbers never do).
+_FREE_TEXT = ("profession", "name")
+
+
+def caseload_text(dataset: Dataset, *, as_of=None, max_users: int | None = None, fmt: str = "csv",
+                  dialect: str = "standard", width: int | None = None) -> str:
+    """Both caseload tables as one text: per staff and role, then per agency.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : Timestamp, optional
+        Default: the latest date in the dataset.
+    max_users : int, optional
+    fmt : str
+        ``csv``: each table as CSV under a ``#`` line (defused, since it is pasted into
+        spreadsheets), in ``dialect``; ``table``: each as a terminal table with a title,
+        as ``handover find`` prints its rows (records when the terminal is too narrow).
+    dialect : str
+        ``csv`` only: ``standard`` or ``excel-nb``.
+    width : int, optional
+        ``table`` only: the columns available; default: the terminal's.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> text = caseload_text(tiny_dataset(), fmt="table", width=100)
+    >>> print(text.splitlines()[0].strip())
+    caseload per staff and role on 2024-08-01 — 1 row
+    """
     per_staff, per_agency, day = _caseload(dataset, as_of, max_users)
     day = day.date().isoformat()
-    return (f"# caseload per staff and role on {day}\n{frame_csv(per_staff, spreadsheet=True)}\n"
-            f"# users without a responsible person, per agency, on {day}\n"
-            f"{frame_csv(per_agency, spreadsheet=True)}")
+    staff_title = f"caseload per staff and role on {day}"
+    agency_title = f"users without a responsible person, per agency, on {day}"
+    if fmt == "table":
+        return "\n".join(
+            text_table(frame_text(frame), title=f"{title} — {len(frame)} row{'s' if len(frame) != 1 else ''}",
+                       numeric=[c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+                                and not pd.api.types.is_bool_dtype(frame[c])],
+                       free_text=_FREE_TEXT, width=width)
+            for title, frame in ((staff_title, per_staff), (agency_title, per_agency)))
+    if fmt != "csv":
+        raise InputError(f"--format: {fmt} is not one of: table, csv")
+    staff = frame_csv(per_staff, spreadsheet=True, dialect=dialect)
+    agencies = frame_csv(per_agency, spreadsheet=True, dialect=dialect)
+    if dialect == "standard":
+        return f"# {staff_title}\n{staff}\n# {agency_title}\n{agencies}"
+    end = "\r\n"
+    return f"\ufeff# {staff_title}{end}{staff.lstrip(chr(0xfeff))}{end}# {agency_title}{end}{agencies.lstrip(chr(0xfeff))}"
 
 
-def write_caseload(dataset: Dataset, out_dir: Path, *, as_of=None, max_users: int | None = None) -> tuple[int, int]:
+def write_caseload(dataset: Dataset, out_dir: Path, *, as_of=None, max_users: int | None = None,
+                   dialect: str = "standard") -> tuple[int, int]:
     """Write ``caseload_staff.csv`` and ``caseload_agencies.csv`` into ``out_dir``; their row counts."""
     per_staff, per_agency, _ = _caseload(dataset, as_of, max_users)
     out_dir = Path(out_dir)
-    write_text_atomic(out_dir / "caseload_staff.csv", frame_csv(per_staff, spreadsheet=True))
-    write_text_atomic(out_dir / "caseload_agencies.csv", frame_csv(per_agency, spreadsheet=True))
+    _write_csv(out_dir / "caseload_staff.csv", frame_csv(per_staff, spreadsheet=True, dialect=dialect), dialect)
+    _write_csv(out_dir / "caseload_agencies.csv", frame_csv(per_agency, spreadsheet=True, dialect=dialect),
+               dialect)
     return len(per_staff), len(per_agency)

@@ -125,3 +125,19 @@ def test_metrics_and_caseload_csvs_are_defused(hostile, tmp_path):
 def test_network_csv_is_for_scripts_and_exact(hostile):
     printed = invoke("network", "shared-users", hostile, "--format", "csv")
     assert printed.splitlines()[1] == "-a2,a1,2,2" or printed.splitlines()[1] == "a1,-a2,2,2"
+
+
+def test_find_workbook_and_excel_csv_are_defused_but_standard_csv_is_exact(hostile, tmp_path):
+    invoke("find", "parallel-plans", hostile, "--out", tmp_path / "pp.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "pp.xlsx")
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
+    header = [c.value for c in book["parallel_plans"][1]]
+    row = {name: c.value for name, c in zip(header, book["parallel_plans"][2])}
+    assert row["plan_a_id"] == "'=p9" and row["agency_b_id"] == "'-a2" and row["overlap_days"] == 31
+    assert not any(c.data_type == "f" for c in cells)
+    assert not any(isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS) for c in cells)
+    excel = invoke("find", "parallel-plans", hostile, "--csv-dialect", "excel-nb")
+    [pair] = list(csv.DictReader(io.StringIO(excel.lstrip("\ufeff")), delimiter=";"))
+    assert pair["plan_a_id"] == "'=p9" and pair["agency_b_id"] == "'-a2"
+    exact = list(csv.DictReader(io.StringIO(invoke("find", "parallel-plans", hostile, "--format", "csv"))))
+    assert exact[0]["plan_a_id"] == "=p9"

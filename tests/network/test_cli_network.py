@@ -118,6 +118,79 @@ def test_caseload_writes_files(tmp_path):
     assert agencies[0] == "agency_id,name,users,users_without_responsible,share_without_responsible"
 
 
+def test_caseload_format_csv_is_the_text_scripts_read():
+    default = invoke("caseload", TINY, "--as-of", "2024-06-15", "--max-users", "2")
+    explicit = invoke("caseload", TINY, "--as-of", "2024-06-15", "--max-users", "2", "--format", "csv")
+    assert explicit.exit_code == 0, explicit.output
+    assert explicit.stdout == default.stdout     # a pipe or a file gets the CSV text, as before
+
+
+def test_caseload_prints_tables_like_find():
+    result = runner.invoke(app, ["caseload", str(TINY), "--as-of", "2024-06-15", "--max-users", "2",
+                                 "--format", "table"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].strip().startswith("caseload per staff and role on 2024-06-15 — ")
+    assert any(line.strip().startswith("users without a responsible person, per agency, on 2024-06-15 — ")
+               for line in lines)
+    assert "# " not in result.stdout and all(len(line) <= 80 for line in lines)
+    s05 = next(line for line in lines if "│ s05 " in line)
+    assert [cell.strip() for cell in s05.strip("│").split("│")] == [
+        "s05", "substance-use consultant", "coordinator", "5", "true"]
+    csv_text = invoke("caseload", TINY, "--as-of", "2024-06-15", "--format", "csv").stdout
+    staff_ids = {line.split(",")[0] for line in csv_text.split("\n\n")[0].splitlines()[2:]}
+    assert all(any(f"│ {staff} " in line for line in lines) for staff in staff_ids)   # no id cut
+
+
+def test_caseload_tables_on_a_terminal_csv_elsewhere():
+    import io
+
+    from handover.cli.network import caseload_format
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert caseload_format(None, None, None, Terminal()) == "table"
+    assert caseload_format(None, None, None, io.StringIO()) == "csv"
+    assert caseload_format(None, "excel-nb", None, Terminal()) == "csv"   # a dialect asks for CSV
+    assert caseload_format("csv", None, None, Terminal()) == "csv"
+
+
+def test_caseload_refuses_a_table_into_files(tmp_path):
+    result = invoke("caseload", TINY, "--format", "table", "--out", tmp_path / "c")
+    assert result.exit_code == 2
+    assert "with --out, caseload writes CSV files" in result.stderr
+    result = invoke("caseload", TINY, "--format", "table", "--csv-dialect", "excel-nb")
+    assert result.exit_code == 2 and "--csv-dialect applies to csv output, not to table" in result.stderr
+
+
+def test_caseload_and_metrics_write_csv_for_norwegian_excel(tmp_path):
+    assert invoke("caseload", TINY, "--as-of", "2024-06-15", "--csv-dialect", "excel-nb",
+                  "--out", tmp_path / "c").exit_code == 0
+    agencies = (tmp_path / "c" / "caseload_agencies.csv").read_bytes()
+    assert agencies.startswith(b"\xef\xbb\xbfagency_id;name;users;users_without_responsible;"
+                               b"share_without_responsible\r\n")
+    standard = invoke("caseload", TINY, "--as-of", "2024-06-15", "--out", tmp_path / "s")
+    assert standard.exit_code == 0
+    plain = (tmp_path / "s" / "caseload_agencies.csv").read_text(encoding="utf-8")
+    assert b"\r\n".join(line.replace(",", ";").replace(".", ",").encode() for line in plain.splitlines()) + \
+        b"\r\n" == agencies[3:]                                      # the same cells, decimal commas
+    assert "a-nav,NAV Testby,19,6,0.3158" in plain.splitlines()
+    assert b"a-nav;NAV Testby;19;6;0,3158\r\n" in agencies
+    printed = invoke("caseload", TINY, "--as-of", "2024-06-15", "--csv-dialect", "excel-nb")
+    assert printed.stdout_bytes.startswith(b"\xef\xbb\xbf# caseload per staff and role on 2024-06-15\r\n")
+    assert invoke("metrics", TINY, "--csv-dialect", "excel-nb", "--out", tmp_path / "m").exit_code == 0
+    density = (tmp_path / "m" / "care_density.csv").read_bytes().decode("utf-8-sig").split("\r\n")
+    assert density[0] == "user_id;agencies;agency_pairs;shared_users;care_density"
+    assert "u05;3;3;38;12,6667" in density
+
+
+def test_network_csv_stays_for_scripts():
+    result = invoke("network", "shared-users", TINY, "--csv-dialect", "excel-nb")
+    assert result.exit_code == 2 and "No such option" in result.output
+
+
 def test_help_explains_each_command():
     for command in ("network", "metrics", "caseload"):
         result = invoke(command, "--help")
