@@ -1,7 +1,9 @@
 """The one message catalogue: every word a page, chart, sheet or vocabulary shows, in English and bokmål.
 
 The words live in ``handover/locale/en.toml`` and ``handover/locale/nb.toml``, one file per
-language with the same keys (a test holds them equal), so a translator edits text, not code.
+language with the same keys (a test holds them equal), so a translator edits text, not code;
+the words of one kind of page may live beside them in ``en-<page>.toml`` and
+``nb-<page>.toml`` (``en-audit.toml``), read as part of the language's catalogue.
 Keys are dotted paths into the file's tables: ``finding.parallel_plans.title``,
 ``report.title``, ``column.user_id``. A text may hold ``{fields}``, filled in by
 :meth:`Words.__call__`.
@@ -70,7 +72,8 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Every text of ``lang`` by its dotted key, read once from ``handover/locale/<lang>.toml``."""
+    """Every text of ``lang`` by its dotted key, read once from ``handover/locale/<lang>.toml``
+    and ``<lang>-*.toml`` (no key in two files)."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
@@ -78,8 +81,17 @@ def catalogue(lang: str) -> dict[str, str]:
 
     if lang not in LANGUAGES:
         raise InputError(f"--lang: {lang} is not one of: {', '.join(LANGUAGES)}")
-    text = (resources.files("handover.locale") / f"{lang}.toml").read_text(encoding="utf-8")
-    return _flatten(tomllib.loads(text))
+    folder = resources.files("handover.locale")
+    parts = [f"{lang}.toml"] + sorted(entry.name for entry in folder.iterdir()
+                                      if entry.name.startswith(f"{lang}-") and entry.name.endswith(".toml"))
+    merged: dict[str, str] = {}
+    for part in parts:
+        texts = _flatten(tomllib.loads((folder / part).read_text(encoding="utf-8")))
+        twice = sorted(set(texts) & set(merged))
+        if twice:
+            raise HandoverError(f"handover/locale/{part} says again what another {lang} file says: {', '.join(twice)}")
+        merged.update(texts)
+    return merged
 
 
 class Words:
