@@ -99,7 +99,7 @@ def finding_command(finding: Finding) -> None:
         with open_engine(common["engine"].value, common["data_dir"], neo4j_uri=common["neo4j_uri"],
                          reading=reading, allow_identifiers=common["allow_identifiers"]) as engine:
             written = finding_output(engine, finding.name, fmt=fmt, dialect=dialect, as_of=common["as_of"],
-                                     source=source, engine_name=common["engine"].value, **options)
+                                     source=source, **options)
         data = written.data
         if out is None:
             write_stdout(data if dialect == "standard" else data.encode("utf-8"))

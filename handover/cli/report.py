@@ -87,7 +87,8 @@ def report(
         page = write_report(
             opened, Path(out), as_of=as_of, since=since, until=until, by=by, compare=periods,
             max_user_pages=max_user_pages, lang=words_lang, suppress=not no_suppress,
-            source=data_dir.name if data_dir is not None else engine.value, focus=tuple(getattr(reading, "agencies", ()) or ()),
+            source=data_dir.name if data_dir is not None else "Neo4j",
+            focus=tuple(reading.agencies) if reading is not None else (),
             progress=lambda name: bar.update(task, description=name, advance=1))
     state = "off (internal use only)" if no_suppress else "on"
     typer.echo(f"report written: {page} (small-cell suppression {state})")

@@ -50,7 +50,6 @@ def meta_line(report, w: Words) -> str:
         parts.append(w("report.meta.period", since=_day(report.since), until=_day(report.until)))
     if report.focus:
         parts.append(w("report.meta.focus", agencies=", ".join(report.focus)))
-    parts.append(w("report.meta.engine", engine=report.engine))
     parts.append(f"handover {report.version}")
     return " · ".join(parts)
 

@@ -42,8 +42,8 @@ def _shown(option, value) -> str:
     return str(value)
 
 
-def about_lines(name: str, params: dict, as_of: pd.Timestamp, *, rows: int, source: str = "",
-                engine: str = "memory") -> list[tuple[str, str]]:
+def about_lines(name: str, params: dict, as_of: pd.Timestamp, *, rows: int,
+                source: str = "") -> list[tuple[str, str]]:
     """The ``About`` sheet of a finding's workbook: what, how (the options used), when, from what.
 
     Examples
@@ -59,13 +59,13 @@ def about_lines(name: str, params: dict, as_of: pd.Timestamp, *, rows: int, sour
              ("Columns", ", ".join(declared.schema.column_names))]
     # "option --x", not "--x": a cell starting with "-" would be defused into "'--x".
     lines += [(f"option {option.flag}", _shown(option, params.get(option.name))) for option in declared.options]
-    lines += [("As of", f"{as_of:%Y-%m-%d}"), ("Dataset", source or "(not named)"), ("Engine", engine),
+    lines += [("As of", f"{as_of:%Y-%m-%d}"), ("Dataset", source or "(not named)"),
               ("Rows", str(rows)), ("Written by", f"handover {__version__}")]
     return lines
 
 
 def finding_output(engine, name: str, *, fmt: str = "table", dialect: str = "standard", as_of=None,
-                   source: str = "", engine_name: str = "memory", width: int | None = None,
+                   source: str = "", width: int | None = None,
                    **options) -> FindingOutput:
     """Run finding ``name`` on ``engine`` and render its rows as ``fmt``.
 
@@ -108,6 +108,6 @@ def finding_output(engine, name: str, *, fmt: str = "table", dialect: str = "sta
     if fmt != "xlsx":
         return FindingOutput(render(rows, declared.schema, fmt, dialect=dialect, width=width), len(rows))
     params = declared.resolve(options, day)
-    about = about_lines(declared.name, params, day, rows=len(rows), source=source, engine=engine_name)
-    data = finding_workbook(rows, name=declared.name, columns=declared.schema.columns, about=about)
+    about = about_lines(declared.name, params, day, rows=len(rows), source=source)
+    data = finding_workbook(rows, name=declared.name, columns=declared.schema.columns, about=about, as_of=day)
     return FindingOutput(data, len(rows))

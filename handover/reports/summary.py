@@ -104,7 +104,6 @@ class Report:
     source: str = ""
     lang: str = "en"
     suppress: bool = True
-    engine: str = "memory"
     focus: tuple[str, ...] = ()
     user_pages_note: str = ""
     version: str = __version__
@@ -232,7 +231,7 @@ def build_report(
     return Report(as_of=day, since=since, until=until, by=by, results=results, indicators=table, worklist=lists,
                   agencies=agencies, params=params, compared=compare, comparison=compared,
                   user_pages={user: user_page_name(user) for user in chosen}, users_in_findings=in_findings,
-                  source=source, lang=lang, suppress=suppress, engine=engine.name, focus=tuple(focus))
+                  source=source, lang=lang, suppress=suppress, focus=tuple(focus))
 
 
 def write_report(
@@ -299,8 +298,9 @@ def write_report(
         step("user pages")
         from handover.render.user_page import user_html
 
+        period = (report.since, report.until) if report.since is not None or report.until is not None else None
         for story in user_stories(dataset, list(report.user_pages), as_of=report.as_of, results=report.results,
-                                  source=report.source):
+                                  source=report.source, period=period):
             files[f"users/{report.user_pages[story.user_id]}"] = user_html(story)
     out_dir = Path(out_dir)
     for name, content in files.items():

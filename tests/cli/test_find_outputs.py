@@ -149,7 +149,7 @@ def test_text_a_workbook_cannot_hold_is_replaced_not_fatal(tmp_path):
     import pandas as pd
 
     data = finding_workbook(pd.DataFrame({"user_id": ["u\x01x"]}), name="demo", columns=[("user_id", "str")],
-                            about=[("Finding", "demo")])
+                            about=[("Finding", "demo")], as_of=pd.Timestamp("2024-06-30"))
     assert openpyxl.load_workbook(io.BytesIO(data))["demo"]["A2"].value == "u\ufffdx"
 
 
