@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Iterable, Sequence
 
@@ -193,14 +194,17 @@ def workbook_bytes(book, *, created) -> bytes:
     """
     stamp = pd.Timestamp(created).to_pydatetime().replace(tzinfo=None)
     book.properties.created = stamp
-    book.properties.modified = stamp
+    book.properties.creator = "handover"
     raw = io.BytesIO()
     book.save(raw)
     fixed = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
             zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME), source.read(info.filename),
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the clock when saving
+                data = re.sub(rb"(<dcterms:modified\b[^>]*>)[^<]*", rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode(), data)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME), data,
                             compress_type=zipfile.ZIP_DEFLATED)
     return fixed.getvalue()
 
