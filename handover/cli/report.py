@@ -37,8 +37,8 @@ def _periods(values: Optional[tuple[str, str]]):
 
 @reads_data
 def report(
-    data_dir: OptionalDataDirArg,
     out: OutDirOpt,
+    data_dir: OptionalDataDirArg = None,
     as_of: AsOfOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,

@@ -41,7 +41,7 @@ class Engine(ABC):
         return None
 
     def agency_names(self) -> pd.DataFrame | None:
-        """Columns ``agency_id, name`` of every agency, or ``None`` when the engine cannot tell."""
+        """Columns ``agency_id, name`` of every agency in id order, or ``None`` when the engine cannot tell."""
         return None
 
     def close(self) -> None:

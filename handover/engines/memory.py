@@ -39,7 +39,8 @@ class MemoryEngine(Engine):
         return set(self.dataset.tables)
 
     def agency_names(self) -> pd.DataFrame:
-        return self.dataset.get("agencies")[["agency_id", "name"]]
+        names = self.dataset.get("agencies")[["agency_id", "name"]]
+        return names.sort_values("agency_id", kind="stable").reset_index(drop=True)  # as cypher/meta orders them
 
     def snapshot(self, as_of: pd.Timestamp) -> Dataset:
         """The dataset as it stood on ``as_of``, kept for the next finding on the same day."""

@@ -1,0 +1,48 @@
+"""``handover report --engine neo4j`` writes the very files the memory engine writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from handover.cli import app
+from tests.datasets import FIXTURES
+
+pytestmark = pytest.mark.neo4j
+
+runner = CliRunner()
+
+
+def _report(out: Path, *args) -> dict[str, bytes]:
+    result = runner.invoke(app, ["report", *map(str, args), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fixture, options", [
+    ("oslo-nav-district", ()),
+    ("tiny", ("--by", "quarter", "--compare", "2024-Q1", "2024-Q3", "--lang", "nb")),
+    ("trondheim-purchaser-provider", ("--as-of", "2024-06-30", "--since", "2024-01-01", "--no-suppress")),
+])
+def test_both_engines_write_identical_reports(neo4j_driver, neo4j_server, tmp_path, fixture, options):
+    data = FIXTURES / fixture
+    memory = _report(tmp_path / "memory", data, *options)
+    graph = _report(tmp_path / "neo4j", data, *options, "--engine", "neo4j", "--neo4j-uri", neo4j_server.uri)
+    assert sorted(graph) == sorted(memory)
+    assert [name for name in memory if graph[name] != memory[name]] == []
+    assert any(name.startswith("users/") for name in memory) and "report.xlsx" in memory
+
+
+def test_a_report_of_the_loaded_database_has_no_user_pages_and_says_so(neo4j_driver, neo4j_server, tmp_path):
+    loaded = runner.invoke(app, ["load", str(FIXTURES / "tiny"), "--neo4j-uri", neo4j_server.uri])
+    assert loaded.exit_code == 0, loaded.output
+    files = _report(tmp_path / "site", "--engine", "neo4j", "--neo4j-uri", neo4j_server.uri)
+    memory = _report(tmp_path / "memory", FIXTURES / "tiny")
+    assert not any(name.startswith("users/") for name in files)
+    index = files["index.html"].decode("utf-8")
+    assert "Dataset: Neo4j" in index
+    assert "User pages are drawn from the data: give DATA_DIR to draw them" in index
+    # the numbers are those of the memory engine on the same data
+    assert files["indicators.csv"] == memory["indicators.csv"]
