@@ -58,3 +58,19 @@ def test_an_unknown_name_or_format_is_refused_with_the_allowed_values():
     result = invoke("--format", "json")
     assert result.exit_code == 2
     assert "--format: json is not one of: table, csv" in result.output
+
+
+def test_lang_shows_the_table_in_one_language():
+    nb = invoke("role", "--lang", "nb")
+    assert nb.exit_code == 0, nb.output
+    assert "role: Ansvarsrolle" in nb.output and "verdi" in nb.output and "betydning" in nb.output
+    assert "Koordinator: den ene personen" in nb.output and "Coordinator: the one person" not in nb.output
+    en = invoke("role", "--lang", "en")
+    assert "role: Responsibility role" in en.output and "Ansvarsrolle" not in en.output
+    assert "Coordinator: the one person" in " ".join(en.output.replace("│", " ").split())
+    both = invoke("role")
+    assert "Ansvarsrolle" in both.output and "Responsibility role" in both.output
+
+
+def test_the_csv_keeps_both_meanings_whatever_the_language():
+    assert invoke("--format", "csv", "--lang", "nb").output == invoke("--format", "csv").output
