@@ -84,7 +84,18 @@ def main(argv: list[str] | None = None) -> int:
     fhir.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
     fhir.add_argument("--data", type=Path, default=HERE / "data")
     fhir.add_argument("--out", type=Path, default=HERE / "results")
+    site = commands.add_parser("site", help="the whole handover report against reading its CSVs")
+    site.add_argument("--users", type=int, default=100_000, help="users of the region (default 100000)")
+    site.add_argument("--seed", type=int, default=1)
+    site.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
+    site.add_argument("--data", type=Path, default=HERE / "data")
+    site.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
+    if args.command == "site":
+        from bench.site import run_site
+
+        print(run_site(args.users, seed=args.seed, repeat=args.repeat, data=args.data, out=args.out))
+        return 0
     if args.command == "eventlog":
         from bench.eventlog import run_eventlog
 

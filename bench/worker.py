@@ -31,6 +31,10 @@ Kinds of measurement (``spec["kind"]``):
 ``fhir_import``
     :func:`handover.datasets.fhir.import_fhir` of ``data`` into a new folder ``out``
     (removed afterwards); also reports the largest peak RSS of its worker processes.
+``report``
+    ``read_dataset``, then :func:`handover.reports.summary.write_report` into ``out``
+    (replaced first), timed on its own, with the time of each of its steps, the files
+    and bytes written and the user pages drawn (``python -m bench site``).
 ``handover_of_work``
     ``read_dataset``, then :func:`handover.network.handover_of_work` (``impl="ours"``)
     or ``pm4py.discover_handover_of_work_network(log, beta=0)`` on the event log of
@@ -229,6 +233,41 @@ def _import_event_log(spec: dict) -> dict:
                        "resources": counts.resources, "cases": counts.cases, "agencies": counts.agencies}}
 
 
+def _report(spec: dict) -> dict:
+    import shutil
+
+    from handover.engines import MemoryEngine
+    from handover.io import read_dataset
+    from handover.reports.summary import write_report
+
+    dataset = read_dataset(spec["data"])
+    out = Path(spec["out"])
+    steps: dict[str, float] = {}
+    last = [None, None]
+
+    def step(name: str) -> None:
+        now = time.perf_counter()
+        if last[0] is not None:
+            steps[last[0]] = steps.get(last[0], 0.0) + now - last[1]
+        last[0], last[1] = name, now
+
+    def work():
+        if out.exists():
+            shutil.rmtree(out)
+        steps.clear()
+        last[0] = None
+        with MemoryEngine(dataset) as engine:
+            write_report(engine, out, by=spec.get("by"), progress=step)
+        step("")
+        steps.pop("", None)
+
+    best, samples, _ = _timed(work, spec.get("repeat", 1))
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return {"seconds": best, "samples": samples, "steps": {k: round(v, 3) for k, v in steps.items()},
+            "files": len(files), "bytes": sum(p.stat().st_size for p in files),
+            "user_pages": len(list((out / "users").glob("*.html")))}
+
+
 def main(argv: list[str]) -> None:
     spec = json.loads(argv[0])
     kind = spec["kind"]
@@ -264,6 +303,8 @@ def main(argv: list[str]) -> None:
         result = _fhir_loads(spec)
     elif kind == "fhir_import":
         result = _fhir_import(spec)
+    elif kind == "report":
+        result = _report(spec)
     else:
         raise SystemExit(f"unknown measurement kind {kind!r}")
     result["peak_rss"] = _peak_rss()

@@ -14,7 +14,7 @@ import pandas as pd
 
 from handover.errors import QueryError
 
-__all__ = ["ResultSchema", "finalize", "to_text_frame"]
+__all__ = ["ResultSchema", "finalize", "to_text_frame", "text_rows"]
 
 # Column types: "str" (ids, vocab), "date", "int", "bool", "float" (rounded to 4 decimals).
 _DTYPES = {"str": object, "date": "datetime64[ns]", "int": "Int64", "bool": "boolean", "float": "Float64"}
@@ -79,6 +79,37 @@ def finalize(frame: pd.DataFrame, schema: ResultSchema) -> pd.DataFrame:
             out[name] = column.astype(_DTYPES[kind])
     out = out.sort_values(list(schema.sort_key), kind="stable", na_position="first")
     return out.reset_index(drop=True)
+
+
+def _text(value, kind: str) -> str:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if kind == "date":
+        return f"{value:%Y-%m-%d}"
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "float":
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def text_rows(frame: pd.DataFrame, schema: ResultSchema) -> list[tuple[str, ...]]:
+    """The rows of a finalized frame as tuples of the strings the CSV contract shows.
+
+    The same text as :func:`to_text_frame`, made value by value: for the few rows of one
+    user's page, many times quicker than a frame's column operations.
+
+    Examples
+    --------
+    >>> from handover.findings import SCHEMAS
+    >>> f = finalize(pd.DataFrame({"user_id": ["u1"], "role": ["caseworker"],
+    ...     "changes": [3], "window_start": ["2024-01-01"], "window_end": [None],
+    ...     "distinct_staff": [2]}), SCHEMAS["caseworker_turnover"])
+    >>> text_rows(f, SCHEMAS["caseworker_turnover"])
+    [('u1', 'caseworker', '3', '2024-01-01', '', '2')]
+    """
+    columns = [[_text(value, kind) for value in frame[name].tolist()] for name, kind in schema.columns]
+    return list(zip(*columns))
 
 
 def to_text_frame(frame: pd.DataFrame, schema: ResultSchema) -> pd.DataFrame:

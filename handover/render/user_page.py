@@ -19,7 +19,7 @@ import pandas as pd
 
 from handover import __version__
 from handover.findings import FINDINGS
-from handover.findings.schema import to_text_frame
+from handover.findings.schema import text_rows
 from handover.model import STAY_SERVICE_KINDS, VOCABULARIES
 from handover.render.colours import BAD, GOOD, LATE, LEVEL_COLOURS, UNKNOWN
 from handover.render.html import asset, escape
@@ -437,11 +437,11 @@ def _finding_tables(story) -> str:
         if rows.empty:
             empty.append(finding.title)
             continue
-        text = to_text_frame(rows, finding.schema)
-        columns = [c for c in text.columns if c != "user_id"]
-        head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
-        body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>"
-                       for row in text[columns].itertuples(index=False))
+        names = finding.schema.column_names
+        keep = [i for i, c in enumerate(names) if c != "user_id"]
+        head = "".join(f"<th>{escape(names[i].replace('_', ' '))}</th>" for i in keep)
+        body = "".join("<tr>" + "".join(f"<td>{escape(row[i])}</td>" for i in keep) + "</tr>"
+                       for row in text_rows(rows, finding.schema))
         shown.append(f'<section class="finding"><h3>{escape(finding.title)} <span class="count">{len(rows)}</span></h3>'
                      f'<p class="explain">{escape(finding.explanation)}</p><div class="scroll"><table><thead><tr>{head}'
                      f'</tr></thead><tbody>{body}</tbody></table></div></section>')

@@ -15,11 +15,16 @@ Cells are what Excel users expect of them:
 - a count hidden by small-cell suppression stays the text ``<5``; missing values are
   empty cells.
 
-Sheets are written in openpyxl's streaming mode, row by row, so a region's workbook stays
-quick and small in memory. :func:`workbook_bytes` gives the same bytes for the same
-content: the workbook says it was created on the day its data are as of (not the clock),
-and every part of the file carries one fixed time stamp, so the two engines, or two runs,
-write identical files.
+Table sheets have a bold heading row that stays in view (frozen), a filter on every
+column, and columns as wide as their first 500 values.
+
+The file is written here, as the Office Open XML parts themselves (SpreadsheetML, ECMA-376),
+streamed sheet by sheet into the zip: a region's workbook of millions of cells takes
+seconds, where a general spreadsheet library builds an object per cell. openpyxl, which
+reads workbooks elsewhere in handover, reads these back in the tests. The same content
+gives the same bytes: the workbook says it was created on the day its data are as of (not
+the clock), and every part of the file carries one fixed time stamp, so the two engines,
+or two runs, write identical files.
 
 Examples
 --------
@@ -42,18 +47,30 @@ import datetime as dt
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
+from xml.sax.saxutils import escape as _xml_escape
 
 import pandas as pd
 
+from handover import __version__
 from handover.privacy.spreadsheet import neutralise_formula
 from handover.privacy.suppression import SMALL
 
-__all__ = ["new_workbook", "table_sheet", "text_sheet", "workbook_bytes", "sheet_name", "cell_value", "cell_text"]
+__all__ = ["Workbook", "new_workbook", "table_sheet", "text_sheet", "workbook_bytes", "sheet_name", "cell_value",
+           "cell_text"]
 
 _WIDEST = 60
 # The time stamp of every part of the zip file: the earliest a zip can hold.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Excel's day 0 (its serial dates count days from here; 1900's false leap day is before 1900-03-01).
+_EPOCH = dt.date(1899, 12, 30)
+# Characters an XML 1.0 document cannot hold (what openpyxl calls ILLEGAL_CHARACTERS_RE).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ROWS_PER_WRITE = 5000
+
+# Cell styles (indices into cellXfs of styles.xml).
+_PLAIN, _HEADING, _DATE, _TEXT, _WRAP, _HEADING_WRAP = range(6)
 
 
 def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -81,9 +98,7 @@ def cell_text(value) -> str:
     >>> cell_text("=SUM(A1)"), cell_text("a\\x01b")
     ("'=SUM(A1)", 'a\\ufffdb')
     """
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value)))
+    return neutralise_formula(_ILLEGAL.sub("\ufffd", str(value)))
 
 
 def cell_value(value, kind: str):
@@ -118,93 +133,208 @@ def _width(value) -> int:
     return 0 if value is None else len(str(value))
 
 
-def new_workbook():
-    """An empty streaming (write-only) openpyxl workbook."""
-    from openpyxl import Workbook
+def _letters(n: int) -> str:
+    """The column letters of the ``n``-th column (1-based): 1 → A, 27 → AA."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
-    return Workbook(write_only=True)
+
+@dataclass
+class _Sheet:
+    title: str
+    rows: object  # a callable giving the sheet's XML rows, chunk by chunk
+    widths: list[float]
+    table: tuple[int, int] | None = None  # (columns, rows) of a table with a heading and a filter
 
 
-def table_sheet(book, title: str, frame: pd.DataFrame, columns: Sequence[tuple[str, str]],
+@dataclass
+class Workbook:
+    """The sheets of a workbook to be written (:func:`workbook_bytes`)."""
+
+    sheets: list[_Sheet] = field(default_factory=list)
+
+
+def new_workbook() -> Workbook:
+    """An empty workbook: add sheets with :func:`table_sheet` and :func:`text_sheet`."""
+    return Workbook()
+
+
+def _string(ref: str, text: str, style: int) -> str:
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}" t="inlineStr" s="{style}"><is><t{space}>{_xml_escape(text)}</t></is></c>'
+
+
+def _cells(values: list, kind: str, letters: str, first_row: int) -> list[str]:
+    """The XML of each cell of one column from row ``first_row`` on (an empty string for an empty cell)."""
+    out = []
+    for row, value in enumerate(values, first_row):
+        value = cell_value(value, kind)
+        ref = f"{letters}{row}"
+        if value is None:
+            out.append("")
+        elif isinstance(value, str):
+            out.append(_string(ref, value, _TEXT if kind == "str" else _PLAIN))
+        elif isinstance(value, bool):
+            out.append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, dt.date):
+            out.append(f'<c r="{ref}" s="{_DATE}"><v>{(value - _EPOCH).days}</v></c>')
+        else:
+            out.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+    return out
+
+
+def table_sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: Sequence[tuple[str, str]],
                 headings: Sequence[str] | None = None) -> None:
-    """Append a sheet of ``frame``'s ``columns`` (``(name, kind)``) with a bold, frozen heading and a filter.
+    """Add a sheet of ``frame``'s ``columns`` (``(name, kind)``) with a bold, frozen heading and a filter.
 
     ``headings`` are the words of the heading row (default the column names).
     """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     columns = list(columns)
     headings = [name for name, _ in columns] if headings is None else list(headings)
-    sheet = book.create_sheet(title)
-    values = [[cell_value(v, kind) for v in frame[column].astype(object)] for column, kind in columns]
-    for i, (heading, cells) in enumerate(zip(headings, values), start=1):
-        width = max([len(heading)] + [_width(v) for v in cells[:500]]) + 2
-        sheet.column_dimensions[get_column_letter(i)].width = min(width, _WIDEST)
-    sheet.freeze_panes = "A2"
-    if columns:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(frame) + 1}"
-    bold = Font(bold=True)
-    head = []
-    for heading in headings:
-        cell = WriteOnlyCell(sheet, value=cell_text(heading))
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
-    dates = [i for i, (_, kind) in enumerate(columns) if kind == "date"]
-    texts = [i for i, (_, kind) in enumerate(columns) if kind == "str"]
-    for row in zip(*values):
-        row = list(row)
-        for i in dates:
-            if row[i] is not None and row[i] != SMALL:
-                cell = WriteOnlyCell(sheet, value=row[i])
-                cell.number_format = "yyyy-mm-dd"
-                row[i] = cell
-        for i in texts:
-            if row[i] is not None:
-                cell = WriteOnlyCell(sheet, value=row[i])
-                cell.number_format = "@"  # text: what is typed stays as typed
-                row[i] = cell
-        sheet.append(row)
+    head = [cell_text(h) for h in headings]
+    widths = []
+    for (name, kind), heading in zip(columns, head):
+        sample = [cell_value(v, kind) for v in frame[name].head(500).astype(object)]
+        widths.append(min(max([len(heading)] + [_width(v) for v in sample]) + 2, _WIDEST))
+
+    def rows():
+        letters = [_letters(i) for i in range(1, len(columns) + 1)]
+        yield '<row r="1">' + "".join(_string(f"{c}1", h, _HEADING) for c, h in zip(letters, head)) + "</row>"
+        for first in range(0, len(frame), _ROWS_PER_WRITE):
+            part = frame.iloc[first:first + _ROWS_PER_WRITE]
+            cells = [_cells(part[name].astype(object).tolist(), kind, c, first + 2)
+                     for (name, kind), c in zip(columns, letters)]
+            yield "".join(f'<row r="{first + i + 2}">{"".join(row)}</row>' for i, row in enumerate(zip(*cells)))
+
+    book.sheets.append(_Sheet(title, rows, widths, table=(len(columns), len(frame))))
 
 
-def text_sheet(book, title: str, lines: Iterable[tuple[str, str]], *, widths: tuple[int, int] = (28, 110)) -> None:
-    """Append a sheet of ``(what, text)`` lines: the first column bold, both wrapped."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
+def text_sheet(book: Workbook, title: str, lines: Iterable[tuple[str, str]], *,
+               widths: tuple[int, int] = (28, 110)) -> None:
+    """Add a sheet of ``(what, text)`` lines: the first column bold, both wrapped."""
+    lines = [(cell_text(what), cell_text(text)) for what, text in lines]
 
-    sheet = book.create_sheet(title)
-    sheet.column_dimensions["A"].width = widths[0]
-    sheet.column_dimensions["B"].width = widths[1]
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for what, text in lines:
-        first = WriteOnlyCell(sheet, value=cell_text(what))
-        first.font = Font(bold=True)
-        first.alignment = wrap
-        second = WriteOnlyCell(sheet, value=cell_text(text))
-        second.alignment = wrap
-        sheet.append([first, second])
+    def rows():
+        yield "".join(f'<row r="{i}">{_string(f"A{i}", what, _HEADING_WRAP)}{_string(f"B{i}", text, _WRAP)}</row>'
+                      for i, (what, text) in enumerate(lines, start=1))
+
+    book.sheets.append(_Sheet(title, rows, list(widths)))
 
 
-def workbook_bytes(book, *, created) -> bytes:
-    """The bytes of ``book``, the same for the same content (see the module docstring).
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+_STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+def _sheet_parts(sheet: _Sheet):
+    """The XML of one worksheet, chunk by chunk."""
+    frozen = sheet.table is not None
+    last = f"{_letters(sheet.table[0])}{sheet.table[1] + 1}" if frozen and sheet.table[0] else None
+    view = ('<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+            'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>'
+            if frozen else '<sheetView workbookViewId="0"/>')
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(sheet.widths, 1))
+    yield (f'{_HEAD}<worksheet xmlns="{_MAIN}" xmlns:r="{_RELS}">'
+           + (f'<dimension ref="A1:{last}"/>' if last else "")
+           + f'<sheetViews>{view}</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+           + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
+    yield from sheet.rows()
+    yield "</sheetData>" + (f'<autoFilter ref="A1:{last}"/>' if last else "") + "</worksheet>"
+
+
+def _quoted(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+def workbook_bytes(book: Workbook, *, created) -> bytes:
+    """The bytes of ``book``'s ``.xlsx`` file, the same for the same content (see the module docstring).
 
     ``created`` (a day) is what the workbook's properties say it was created and modified on.
     """
-    stamp = pd.Timestamp(created).to_pydatetime().replace(tzinfo=None)
-    book.properties.created = stamp
-    book.properties.creator = "handover"
-    raw = io.BytesIO()
-    book.save(raw)
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the clock when saving
-                data = re.sub(rb"(<dcterms:modified\b[^>]*>)[^<]*", rb"\g<1>" + f"{stamp:%Y-%m-%dT%H:%M:%SZ}".encode(), data)
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
-    return fixed.getvalue()
+    stamp = f"{pd.Timestamp(created):%Y-%m-%dT%H:%M:%SZ}"
+    sheets = book.sheets
+    names = "".join(f'<sheet name="{_xml_escape(s.title, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+                    for i, s in enumerate(sheets, 1))
+    filters = "".join(
+        f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+        f'{_xml_escape(_quoted(s.title))}!$A$1:${_letters(s.table[0])}${s.table[1] + 1}</definedName>'
+        for i, s in enumerate(sheets) if s.table is not None and s.table[0])
+    parts = {
+        "[Content_Types].xml": (
+            f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(1, len(sheets) + 1))
+            + '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'),
+        "_rels/.rels": (
+            f'{_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+            'core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_RELS}/extended-properties" Target="docProps/app.xml"/>'
+            '</Relationships>'),
+        "docProps/core.xml": (
+            f'{_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"'
+            ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>handover</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'),
+        "docProps/app.xml": (
+            f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Application>handover {_xml_escape(__version__)}</Application></Properties>"),
+        "xl/workbook.xml": (
+            f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_RELS}"><bookViews><workbookView/></bookViews>'
+            f"<sheets>{names}</sheets>" + (f"<definedNames>{filters}</definedNames>" if filters else "")
+            + "</workbook>"),
+        "xl/_rels/workbook.xml.rels": (
+            f'{_HEAD}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_RELS}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, len(sheets) + 1))
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_RELS}/styles" Target="styles.xml"/></Relationships>'),
+        "xl/styles.xml": _STYLES,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(_entry(name), text.encode("utf-8"))
+        for i, sheet in enumerate(sheets, 1):
+            with archive.open(_entry(f"xl/worksheets/sheet{i}.xml"), "w") as handle:
+                for chunk in _sheet_parts(sheet):
+                    handle.write(chunk.encode("utf-8"))
+    return buffer.getvalue()
 
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info

@@ -177,53 +177,62 @@ def user_stories(dataset: Dataset, user_ids: list[str], *, as_of, results: dict,
     """
     snapshot = dataset.snapshot(as_of)
     chosen = pd.Index(user_ids)
-    split = {}
-    for name, frame in snapshot.tables.items():
-        if name in _USER_TABLES:
-            mine = frame[frame["user_id"].isin(chosen)]
-            split[name] = (frame.iloc[0:0], dict(tuple(mine.groupby("user_id", sort=False))))
-    found = {}
-    for name, rows in results.items():
-        if isinstance(rows, pd.DataFrame):
-            mine = rows[rows["user_id"].isin(chosen)]
-            found[name] = (rows.iloc[0:0], dict(tuple(mine.groupby("user_id", sort=False))))
+    cut = Dataset({name: frame[frame["user_id"].isin(chosen)].reset_index(drop=True) if name in _USER_TABLES
+                   else frame for name, frame in snapshot.tables.items()}, source=dataset.source)
+    # Every frame of a story is a property of the user's own rows: made once for all the
+    # users, then split, rather than once per user.
+    frames = {name: _by_user(frame) for name, frame in _story_frames(cut).items()}
+    found = {name: _by_user(rows[rows["user_id"].isin(chosen)]) for name, rows in results.items()
+             if isinstance(rows, pd.DataFrame)}
+    since, until = period if period is not None else (None, None)
     for user_id in user_ids:
-        tables = dict(snapshot.tables)
-        for name, (empty, by_user) in split.items():
-            tables[name] = by_user.get(user_id, empty).reset_index(drop=True)
-        findings = {}
-        for name, rows in results.items():
-            if isinstance(rows, pd.DataFrame):
-                empty, by_user = found[name]
-                findings[name] = by_user.get(user_id, empty).reset_index(drop=True)
-            else:
-                findings[name] = rows
-        yield _story(Dataset(tables, source=dataset.source), user_id, as_of, findings, source, period)
+        mine = {name: _rows_of(split, user_id) for name, split in frames.items()}
+        findings = {name: _rows_of(found[name], user_id) if name in found else rows
+                    for name, rows in results.items()}
+        yield UserStory(user_id=user_id, as_of=as_of, findings=findings, source=source, since=since,
+                        until=until, **mine)
+
+
+def _by_user(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``frame``'s empty frame and its rows by user (in ``frame``'s order)."""
+    return frame.iloc[0:0], dict(tuple(frame.groupby("user_id", sort=False))) if len(frame) else {}
+
+
+def _rows_of(split: tuple[pd.DataFrame, dict], user_id: str) -> pd.DataFrame:
+    empty, by_user = split
+    return by_user.get(user_id, empty).reset_index(drop=True)
+
+
+def _story_frames(cut: Dataset) -> dict[str, pd.DataFrame]:
+    """The frames of the stories of every user of ``cut`` (on its snapshot), each in page order."""
+    agencies = cut.get("agencies")
+    episodes = episodes_with_agency(cut)
+    services = cut.get("services")[["service_id", "name"]].rename(columns={"name": "service_name"})
+    episodes = _with_agency(episodes.merge(services, on="service_id", how="left"), agencies)
+    responsibilities = _with_agency(cut.get("responsibilities"), agencies)
+    staff = cut.get("staff")
+    profession = staff[["staff_id", "profession"]] if "profession" in staff else staff[["staff_id"]]
+    responsibilities = responsibilities.merge(profession, on="staff_id", how="left")
+    found = handovers(cut).sort_values(["handover_date", "from_episode_id"]).reset_index(drop=True)
+    # A handover is covered when a coordinator held the role on its day (docs/findings.md §5.1).
+    covered = set(responsible_on(cut, "coordinator", found, "handover_date")["event"])
+    found["with_coordinator"] = found.index.isin(covered)
+    return {
+        "episodes": episodes.sort_values(["start", "episode_id"], kind="stable"),
+        "plans": _with_agency(cut.get("plans"), agencies).sort_values(["start", "plan_id"], kind="stable"),
+        "responsibilities": responsibilities.sort_values(["start", "staff_id"], kind="stable"),
+        "contacts": _with_agency(cut.get("contacts"), agencies).sort_values(["date", "contact_id"], kind="stable"),
+        "handovers": found,
+    }
 
 
 def _story(one: Dataset, user_id: str, as_of: pd.Timestamp, findings: dict, source: str,
            period: tuple | None = None) -> UserStory:
     """The story of ``user_id`` from the dataset cut to them (on its snapshot) and their finding rows."""
-    agencies = one.get("agencies")
-    episodes = episodes_with_agency(one)
-    services = one.get("services")[["service_id", "name"]].rename(columns={"name": "service_name"})
-    episodes = _with_agency(episodes.merge(services, on="service_id", how="left"), agencies)
-    responsibilities = _with_agency(one.get("responsibilities"), agencies)
-    staff = one.get("staff")
-    profession = staff[["staff_id", "profession"]] if "profession" in staff else staff[["staff_id"]]
-    responsibilities = responsibilities.merge(profession, on="staff_id", how="left")
-    found = handovers(one).sort_values(["handover_date", "from_episode_id"]).reset_index(drop=True)
-    # A handover is covered when a coordinator held the role on its day (docs/findings.md §5.1).
-    covered = set(responsible_on(one, "coordinator", found, "handover_date")["event"])
-    found["with_coordinator"] = found.index.isin(covered)
     since, until = period if period is not None else (None, None)
-    return UserStory(
-        user_id=user_id, as_of=as_of,
-        episodes=episodes.sort_values(["start", "episode_id"]).reset_index(drop=True),
-        plans=_with_agency(one.get("plans"), agencies).sort_values(["start", "plan_id"]).reset_index(drop=True),
-        responsibilities=responsibilities.sort_values(["start", "staff_id"]).reset_index(drop=True),
-        contacts=_with_agency(one.get("contacts"), agencies).sort_values(["date", "contact_id"]).reset_index(drop=True),
-        handovers=found, findings=findings, source=source, since=since, until=until)
+    frames = {name: frame.reset_index(drop=True) for name, frame in _story_frames(one).items()}
+    return UserStory(user_id=user_id, as_of=as_of, findings=findings, source=source, since=since, until=until,
+                     **frames)
 
 
 def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, source: str = "") -> Path:
