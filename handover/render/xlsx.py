@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 from xml.sax.saxutils import escape as _xml_escape
 
+import numpy as np
 import pandas as pd
 
 from handover import __version__
@@ -110,10 +111,12 @@ def cell_value(value, kind: str):
     >>> cell_value(pd.Timestamp("2024-03-01"), "date"), cell_value("<5", "int"), cell_value("=1", "str")
     (datetime.date(2024, 3, 1), '<5', "'=1")
     """
-    if value is None or value is pd.NA or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
-        return None
+    if isinstance(value, str) and kind == "str":
+        return cell_text(value)
     if isinstance(value, str) and value == SMALL:
         return SMALL
+    if value is None or value is pd.NA or value is pd.NaT or pd.isna(value):
+        return None
     if kind == "date":
         return pd.Timestamp(value).date()
     if kind == "int":
@@ -167,10 +170,17 @@ def _string(ref: str, text: str, style: int) -> str:
     return f'<c r="{ref}" t="inlineStr" s="{style}"><is><t{space}>{_xml_escape(text)}</t></is></c>'
 
 
-def _cells(values: list, kind: str, letters: str, first_row: int) -> list[str]:
+def _cells(column: pd.Series, kind: str, letters: str, first_row: int) -> list[str]:
     """The XML of each cell of one column from row ``first_row`` on (an empty string for an empty cell)."""
+    rows = range(first_row, first_row + len(column))
+    if kind == "date" and pd.api.types.is_datetime64_any_dtype(column.dtype):
+        # Whole columns of dates at once: the serial day of each, missing ones left empty.
+        days = (column.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+                - np.datetime64(_EPOCH, "D")).astype("int64")
+        return ["" if missing else f'<c r="{letters}{row}" s="{_DATE}"><v>{day}</v></c>'
+                for row, day, missing in zip(rows, days.tolist(), column.isna().tolist())]
     out = []
-    for row, value in enumerate(values, first_row):
+    for row, value in zip(rows, column.astype(object).tolist()):
         value = cell_value(value, kind)
         ref = f"{letters}{row}"
         if value is None:
@@ -205,7 +215,7 @@ def table_sheet(book: Workbook, title: str, frame: pd.DataFrame, columns: Sequen
         yield '<row r="1">' + "".join(_string(f"{c}1", h, _HEADING) for c, h in zip(letters, head)) + "</row>"
         for first in range(0, len(frame), _ROWS_PER_WRITE):
             part = frame.iloc[first:first + _ROWS_PER_WRITE]
-            cells = [_cells(part[name].astype(object).tolist(), kind, c, first + 2)
+            cells = [_cells(part[name], kind, c, first + 2)
                      for (name, kind), c in zip(columns, letters)]
             yield "".join(f'<row r="{first + i + 2}">{"".join(row)}</row>' for i, row in enumerate(zip(*cells)))
 
