@@ -27,7 +27,8 @@ _AGENCY_BARS = 40
 
 
 def _agency_rates(report, name: str, key: str) -> list[tuple[str, Rate]]:
-    """``(agency id, rate)`` of every agency, the worst first (hidden and empty ones last)."""
+    """``(agency id, rate)`` of every agency, the worst first (hidden and empty ones last; on equal
+    shares, the one with more cases first)."""
     rows = measure_rows(report.indicators, name, key, "agency")
     rates = [(k, rate(n, d, report.suppress)) for k, n, d in zip(rows["key"], rows["numerator"], rows["denominator"])]
     good = _good(name, key)
@@ -36,8 +37,9 @@ def _agency_rates(report, name: str, key: str) -> list[tuple[str, Rate]]:
         agency, shown = item
         share = shown.percent
         if share is None:
-            return (1, 0.0, report.agencies.get(agency, agency))
-        return (0, share if good else -share, report.agencies.get(agency, agency))
+            return (1, 0.0, 0, report.agencies.get(agency, agency))
+        # Equal shares: the agency with more cases first (100% of 40 says more than 100% of 5).
+        return (0, share if good else -share, -shown.denominator, report.agencies.get(agency, agency))
 
     return sorted(rates, key=order)
 
@@ -55,7 +57,9 @@ def _agency_section(report, name: str, key: str, w: Words) -> str:
         if shown.hidden:
             bars.append(Bar(label, None, text=SMALL, tooltip=tip, hidden=True))
         else:
-            bars.append(Bar(label, shown.percent, text=shown.text(w), tooltip=tip))
+            bars.append(Bar(label, shown.percent, tooltip=tip, text=w(
+                "report.agency.bar", share=shown.text(w), numerator=shown.numerator_text(w),
+                denominator=shown.denominator_text(w))))
     chart = bar_chart(bars, title=w("report.agency.chart", measure=text["title"]), horizontal=True, max_value=100,
                       width=880, ident=f"agency-{key}", lang=w.lang)
     frame = pd.DataFrame({
