@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from handover.locale import Words
@@ -62,6 +63,28 @@ def _value(value, kind: str, column: str, w: Words):
     if column in CODE_COLUMNS:
         return w.value(CODE_COLUMNS[column], value)
     return str(value)
+
+
+def _column_values(column: pd.Series, kind: str, name: str, w: Words) -> list:
+    """:func:`_value` of every value of ``column``: whole columns at once where the type allows."""
+    if kind == "date" and pd.api.types.is_datetime64_any_dtype(column.dtype):
+        days = np.datetime_as_string(column.to_numpy(dtype="datetime64[ns]"), unit="D").tolist()
+        return [None if missing else day for day, missing in zip(days, column.isna().tolist())]
+    values = column.tolist()
+    if kind == "str" and column.dtype == object:
+        known: dict = {}
+        out = []
+        for value in values:
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+                out.append(None)
+            elif isinstance(value, str) and name not in CODE_COLUMNS:
+                out.append(value)
+            else:
+                if value not in known:
+                    known[value] = _value(value, kind, name, w)
+                out.append(known[value])
+        return out
+    return [_value(v, kind, name, w) for v in values]
 
 
 def _cell(value, kind: str, column: str, w: Words, agencies: dict, users: dict, base: str) -> str:
@@ -115,7 +138,7 @@ def data_table(
     agencies, users = agencies or {}, users or {}
     names = [c for c, _ in columns]
     kinds = [k for _, k in columns]
-    values = [[_value(v, kind, column, w) for v in frame[column].astype(object)] for column, kind in columns]
+    values = [_column_values(frame[column], kind, column, w) for column, kind in columns]
     rows = [list(row) for row in zip(*values)] if values else []
     head = "".join(
         f'<th scope="col" aria-sort="none" data-col="{i}"><button type="button" title="{escape(w("grid.sort"))}">'
