@@ -24,6 +24,16 @@ class Engine(ABC):
     #: rows need it); ``None`` for a database queried as it is.
     source_dataset = None
 
+    def remembered(self, kind: str, name: str, params: dict[str, Any], compute) -> pd.DataFrame:
+        """``compute()``: the answer of finding or population ``name`` with ``params``.
+
+        An engine whose data cannot change under it (:class:`~handover.engines.MemoryEngine`)
+        keeps each answer and gives a copy the next time it is asked (a report asks for the
+        same finding for its rows, its indicators and its worklist); a database may change
+        between two questions, so by default every question is asked again.
+        """
+        return compute()
+
     @abstractmethod
     def latest_date(self) -> pd.Timestamp | None:
         """The latest date anywhere in the dataset: the default ``as_of``."""

@@ -31,6 +31,7 @@ class MemoryEngine(Engine):
         self.dataset = dataset
         self.source_dataset = dataset
         self._snapshots: dict[pd.Timestamp, Dataset] = {}
+        self._answers: dict = {}  # (kind, name, params) -> a finding's or population's frame
 
     def latest_date(self) -> pd.Timestamp | None:
         return self.dataset.latest_date()
@@ -41,6 +42,23 @@ class MemoryEngine(Engine):
     def agency_names(self) -> pd.DataFrame:
         names = self.dataset.get("agencies")[["agency_id", "name"]]
         return names.sort_values("agency_id", kind="stable").reset_index(drop=True)  # as cypher/meta orders them
+
+    def remembered(self, kind: str, name: str, params: dict[str, Any], compute) -> pd.DataFrame:
+        """The answer of ``name`` with ``params``, computed once: the dataset never changes.
+
+        Examples
+        --------
+        >>> from handover.examples import tiny_dataset
+        >>> engine, calls = MemoryEngine(tiny_dataset()), []
+        >>> for _ in range(2):
+        ...     _ = engine.remembered("finding", "x", {"days": 7}, lambda: calls.append(1) or pd.DataFrame())
+        >>> len(calls)
+        1
+        """
+        key = (kind, name, tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())))
+        if key not in self._answers:
+            self._answers[key] = compute()
+        return self._answers[key].copy()
 
     def snapshot(self, as_of: pd.Timestamp) -> Dataset:
         """The dataset as it stood on ``as_of``, kept for the next finding on the same day."""

@@ -142,4 +142,5 @@ def find(engine, name: str, *, as_of=None, **options) -> pd.DataFrame:
             raise InputError(f"{declared.name} needs {files} (or .parquet), which the dataset lacks")
     as_of = as_of_day(engine, as_of)
     params = declared.resolve(options, as_of)
-    return finalize(engine.run_finding(declared.name, params), declared.schema)
+    return engine.remembered("finding", declared.name, params,
+                             lambda: finalize(engine.run_finding(declared.name, params), declared.schema))

@@ -185,4 +185,5 @@ def population(engine, name: str, *, as_of=None, **params: Any) -> pd.DataFrame:
              for key, default in declared.defaults.items()}
     given = {key: to_day(value) if key in ("since", "until") else value for key, value in given.items()}
     given["as_of"] = as_of
-    return finalize(engine.run_population(name, given), declared.schema)
+    return engine.remembered("population", name, given,
+                             lambda: finalize(engine.run_population(name, given), declared.schema))
