@@ -243,12 +243,12 @@ def audit_html(tables, *, title: str, as_of, source: str = "", since=None, until
     agency_table = _table(tables.by_agency, "agency_id", w("audit.table.by_agency"), w)
     month_table = _table(tables.by_month, "month", w("audit.table.by_month"), w)
     overall = tables.overall.iloc[0]
-    links = {f"{name.replace('.', '_')}": f'<a href="{name}">{name}</a>' for name in (
-        "discharges.csv", "discharges.xlsx", "summary_by_agency.csv", "summary_by_month.csv", "summary_overall.csv")}
+    # The text names each file by a field; the links go in once the text is escaped.
+    link = '<a href="{0}">{0}</a>'.format
     files = escape(w("audit.files")).format(
-        discharges_csv=links["discharges_csv"], discharges_xlsx=links["discharges_xlsx"],
-        by_agency_csv=links["summary_by_agency_csv"], by_month_csv=links["summary_by_month_csv"],
-        overall_csv=links["summary_overall_csv"])
+        discharges_csv=link("discharges.csv"), discharges_xlsx=link("discharges.xlsx"),
+        by_agency_csv=link("summary_by_agency.csv"), by_month_csv=link("summary_by_month.csv"),
+        overall_csv=link("summary_overall.csv"))
     return _PAGE.format(
         lang=escape(lang), page_title=escape(w("audit.page_title", title=title)), title=escape(title),
         css=asset("audit.css"), meta=escape(meta), state=state,
