@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, Neo4jUriOpt, OptionalDataDirArg, OutDirOpt,
-    SinceOpt, UntilOpt, check_at_least, choice_option, reads_data,
+    AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, LangOpt, Neo4jUriOpt, OptionalDataDirArg, OutDirOpt,
+    SinceOpt, UntilOpt, check_at_least, choice_option, language, reads_data,
 )
 from handover.engines.session import open_engine
 from handover.findings.discharge_follow_up import FINDING as DISCHARGES
@@ -33,6 +33,7 @@ def audit(
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
     engine: EngineOpt = EngineName.memory,
     neo4j_uri: Neo4jUriOpt = None,
     follow_up_by: Annotated[str, choice_option(
@@ -66,10 +67,14 @@ def audit(
     ids, as discharges.csv and discharges.xlsx (the workbook also holds the
     summaries).
 
+    The page and the workbook's sheet names, headings and About sheet are in English or
+    Norwegian (--lang); the CSV files keep their column names and values in both.
+
     The summaries are meant for sharing, so small-cell suppression is on: counts
     from 1 to 4, and shares and medians computed from them, are shown as <5. Use
     --no-suppress for internal use. The worklist is never suppressed.
     """
+    words_lang = language(lang)
     with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri,
                      reading=reading,
                      allow_identifiers=allow_identifiers) as opened, \
@@ -79,7 +84,7 @@ def audit(
         page = write_audit(
             opened, Path(out), since=since, until=until, as_of=as_of, suppress=not no_suppress,
             follow_up_by=follow_up_by, max_days=max_days, stay_kinds=stay_kind or None,
-            source=str(data_dir or engine.value),
+            source=str(data_dir or engine.value), lang=words_lang,
             progress=lambda step: bar.update(task, description=step, advance=1),
         )
     state = "off (internal use only)" if no_suppress else "on"

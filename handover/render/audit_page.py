@@ -8,6 +8,10 @@ follow-up, coordinator coverage by agency), what each measure means, and the sum
 by agency and by month. Hidden small numbers (:data:`handover.privacy.suppression.SMALL`) are
 shown as they are, in grey; every piece of text is escaped, since agency names come from
 agency systems.
+
+Every word is the catalogue's (:mod:`handover.locale`: the ``audit.*`` keys of
+``<lang>-audit.toml`` and a few shared ones), in English or bokmål; numbers follow the
+language (``38.5 %`` or ``38,5 %``), dates are ISO in both.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from handover import __version__
+from handover.locale import Words, words
 from handover.render.audit_text import measure_explanations, suppression_text
 from handover.privacy.suppression import SMALL
 from handover.render.charts import Bar, Series, bar_chart, histogram, line_chart
@@ -27,21 +32,19 @@ __all__ = ["audit_html"]
 _CHART_WIDTH = 1080
 
 
-def _shown(value, *, percent: bool = False, days: bool = False) -> str:
-    """A summary value for the page: ``<5`` and missing values as they are, numbers formatted."""
+def _shown(value, w: Words, *, percent: bool = False, days: bool = False) -> str:
+    """A summary value for the page: ``<5`` and missing values as they are, numbers in ``w``'s way."""
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
         return "—"
     if isinstance(value, str):
         return value
-    if percent:
-        return f"{value:.1f}"
-    if days:
-        return f"{value:.1f}"
-    return f"{int(value)}"
+    if percent or days:
+        return w.number(value)
+    return w.count(value)
 
 
-def _percent(value) -> str:
-    text = _shown(value, percent=True)
+def _percent(value, w: Words) -> str:
+    text = _shown(value, w, percent=True)
     return f"{text}\u00a0%" if text[0].isdigit() else text
 
 
@@ -52,48 +55,57 @@ def _number(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
-def _cards(overall: pd.Series) -> str:
-    n = overall["discharges"]
-    cards = [("Discharges", _shown(n), "index discharges from stays")]
-    for label, share, count in (
-        ("Coordinator at discharge", "share_with_coordinator", "with_coordinator"),
-        ("Follow-up within 7 days", "share_7d", "followed_up_7d"),
-        ("Follow-up within 30 days", "share_30d", "followed_up_30d"),
-    ):
-        cards.append((label, _percent(overall[share]), f"{_shown(overall[count])} of {_shown(n)}"))
-    cards.append(("Median days to follow-up", _shown(overall["median_days_to_follow_up"], days=True),
-                  "among those followed up"))
-    cards.append(("Readmitted within 30 days", _percent(overall["share_readmitted"]),
-                  f"{_shown(overall['readmitted_30d'])} of {_shown(n)}"))
+def _cards(overall: pd.Series, w: Words) -> str:
+    n = _shown(overall["discharges"], w)
+
+    def rate(label: str, column: str, count: str) -> tuple[str, str, str]:
+        return w(label), _percent(overall[column], w), w("audit.card.of", count=_shown(overall[count], w), total=n)
+
+    cards = [
+        (w("audit.measure.discharges"), n, w("audit.card.discharges")),
+        rate("audit.measure.coordinator", "share_with_coordinator", "with_coordinator"),
+        rate("audit.card.follow_up_7d", "share_7d", "followed_up_7d"),
+        rate("audit.card.follow_up_30d", "share_30d", "followed_up_30d"),
+        (w("audit.measure.median"), _shown(overall["median_days_to_follow_up"], w, days=True),
+         w("audit.card.median")),
+        rate("audit.measure.readmitted", "share_readmitted", "readmitted_30d"),
+    ]
     return "\n".join(
         f'<div class="card"><span class="label">{escape(label)}</span><span class="n">{escape(value)}</span>'
         f'<span class="sub">{escape(sub)}</span></div>' for label, value, sub in cards)
 
 
-# Table columns: (heading, count column, share column); the share is shown beside its count.
+# Table columns: (heading's key, count column, share column); the share is shown beside its count.
 _GROUPS = (
-    ("Coordinator at discharge", "with_coordinator", "share_with_coordinator"),
-    ("Followed up ≤ 7 days", "followed_up_7d", "share_7d"),
-    ("Followed up ≤ 30 days", "followed_up_30d", "share_30d"),
-    ("Readmitted ≤ 30 days", "readmitted_30d", "share_readmitted"),
+    ("audit.measure.coordinator", "with_coordinator", "share_with_coordinator"),
+    ("audit.table.followed_up_7d", "followed_up_7d", "share_7d"),
+    ("audit.table.followed_up_30d", "followed_up_30d", "share_30d"),
+    ("audit.table.readmitted", "readmitted_30d", "share_readmitted"),
 )
 
 
-def _cell(value, **how) -> str:
-    text = _shown(value, **how)
+def _cell(value, w: Words, **how) -> str:
+    text = _shown(value, w, **how)
     return f'<td class="{"hid" if text == SMALL else "v"}">{escape(text)}</td>'
 
 
-def _table(frame: pd.DataFrame, key: str, caption: str) -> str:
+def _lines(text: str) -> str:
+    """``text`` escaped, its line breaks as ``<br>``."""
+    return "<br>".join(escape(line) for line in text.split("\n"))
+
+
+def _table(frame: pd.DataFrame, key: str, caption: str, w: Words) -> str:
     """A summary as an HTML table: each count beside its share, under a two-row header."""
     if frame.empty:
-        return f'<p class="note">{escape(caption)}: no discharges.</p>'
-    heading = "Agency" if key == "agency_id" else "Month"
-    top = (f'<th rowspan="2" class="k">{heading}</th><th rowspan="2" class="v">Discharges</th>'
-           + "".join(f'<th colspan="2" class="g">{escape(name)}</th>' for name, _, _ in _GROUPS[:3])
-           + '<th rowspan="2" class="v">Median days<br>to follow-up</th>'
-           + f'<th colspan="2" class="g">{escape(_GROUPS[3][0])}</th>')
-    sub = '<th class="v">n</th><th class="v">%</th>' * 4
+        return f'<p class="note">{escape(w("audit.table.empty", caption=caption))}</p>'
+    heading = w("audit.table.agency") if key == "agency_id" else w("audit.table.month")
+    top = (f'<th rowspan="2" class="k">{escape(heading)}</th>'
+           f'<th rowspan="2" class="v">{escape(w("audit.measure.discharges"))}</th>'
+           + "".join(f'<th colspan="2" class="g">{escape(w(name))}</th>' for name, _, _ in _GROUPS[:3])
+           + f'<th rowspan="2" class="v">{_lines(w("audit.table.median"))}</th>'
+           + f'<th colspan="2" class="g">{escape(w(_GROUPS[3][0]))}</th>')
+    sub = (f'<th class="v">{escape(w("audit.table.count"))}</th>'
+           f'<th class="v">{escape(w("audit.table.share"))}</th>') * 4
     body = []
     for _, row in frame.iterrows():
         if key == "agency_id":
@@ -102,11 +114,11 @@ def _table(frame: pd.DataFrame, key: str, caption: str) -> str:
                      if row["agency_name"] else escape(str(name)))
         else:
             label = escape(str(row["month"]))
-        cells = [f'<td class="k">{label}</td>', _cell(row["discharges"])]
+        cells = [f'<td class="k">{label}</td>', _cell(row["discharges"], w)]
         for n, (_, count, share) in enumerate(_GROUPS):
             if n == 3:
-                cells.append(_cell(row["median_days_to_follow_up"], days=True))
-            cells += [_cell(row[count]), _cell(row[share], percent=True)]
+                cells.append(_cell(row["median_days_to_follow_up"], w, days=True))
+            cells += [_cell(row[count], w), _cell(row[share], w, percent=True)]
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="scroll"><table><caption>{escape(caption)}</caption>'
             f'<thead><tr>{top}</tr><tr>{sub}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
@@ -116,24 +128,21 @@ def _rate_values(column: pd.Series) -> list[float | str | None]:
     return [value if isinstance(value, str) else _number(value) for value in column]
 
 
-def _charts(tables, max_days: int) -> str:
-    hidden_note = (f" Dashed grey marks are hidden small numbers ({SMALL})." if tables.suppressed else "")
+def _charts(tables, max_days: int, w: Words) -> str:
+    hidden_note = w("audit.chart.hidden", small=SMALL) if tables.suppressed else ""
     months = tables.by_month
     rates = line_chart(
         months["month"].tolist(),
-        [Series("within 7 days", _rate_values(months["share_7d"]), PALETTE[0]),
-         Series("within 30 days", _rate_values(months["share_30d"]), PALETTE[1])],
-        title="Follow-up within 7 and 30 days, percent of discharges, by month of discharge",
-        desc="Line chart: for each month, the percent of that month's discharges followed up within 7 days "
-             "and within 30 days. Months without discharges have no point.",
-        ident="rates-by-month", width=_CHART_WIDTH, height=260, font_size=13,
+        [Series(w("audit.chart.within_7d"), _rate_values(months["share_7d"]), PALETTE[0]),
+         Series(w("audit.chart.within_30d"), _rate_values(months["share_30d"]), PALETTE[1])],
+        title=w("audit.chart.rates_title"), desc=w("audit.chart.rates_desc"),
+        ident="rates-by-month", width=_CHART_WIDTH, height=260, font_size=13, lang=w.lang,
     )
     days = tables.worklist["days_to_follow_up"].dropna().astype(int).tolist()
     spread = histogram(
-        days, low=1, high=max_days, unit="days", hide_small=tables.suppressed,
-        title="Days from discharge to the first follow-up",
-        desc=f"Histogram: the number of discharges whose first follow-up came 1, 2, … {max_days} days after "
-             "discharge.", ident="days-to-follow-up", font_size=12, width=_CHART_WIDTH, mark_after=7,
+        days, low=1, high=max_days, unit=w("audit.chart.days_unit"), hide_small=tables.suppressed,
+        title=w("audit.chart.days_title"), desc=w("audit.chart.days_desc", max_days=max_days),
+        ident="days-to-follow-up", font_size=12, width=_CHART_WIDTH, mark_after=7, lang=w.lang,
     )
     coverage = []
     for _, row in tables.by_agency.iterrows():
@@ -142,43 +151,42 @@ def _charts(tables, max_days: int) -> str:
         share = row["share_with_coordinator"]
         hidden = isinstance(share, str)
         value = _number(share)
-        text = (SMALL if hidden else f"{_percent(share)} ({_shown(row['with_coordinator'])} "
-                f"of {_shown(row['discharges'])})" if value is not None else "no discharges")
+        text = (SMALL if hidden else
+                w("audit.chart.coverage_value", share=_percent(share, w), count=_shown(row["with_coordinator"], w),
+                  total=_shown(row["discharges"], w)) if value is not None else w("audit.chart.coverage_none"))
         coverage.append(Bar(label, value, text=text, hidden=hidden, tooltip=f"{label}: {text}"))
-    cover = bar_chart(coverage, title="Coordinator in place at discharge, percent of discharges, by agency",
-                      desc="Bar chart: for each discharging agency, the percent of its discharges at which "
-                           "the user had a coordinator.", colour=PALETTE[2], max_value=100, horizontal=True,
-                      step=32, font_size=13, width=_CHART_WIDTH, ident="coordinator-by-agency")
+    cover = bar_chart(coverage, title=w("audit.chart.coverage_title"), desc=w("audit.chart.coverage_desc"),
+                      colour=PALETTE[2], max_value=100, horizontal=True, step=32, font_size=13,
+                      width=_CHART_WIDTH, ident="coordinator-by-agency", lang=w.lang)
     all_hidden = tables.suppressed and bool(days) and all(
         1 <= days.count(d) <= 4 for d in set(days) if 1 <= d <= max_days)
     figures = []
     for svg, caption, note in (
-        (rates, "Follow-up within 7 and 30 days after discharge, by month of discharge (percent)", ""),
-        (spread, f"Days from discharge to the first follow-up (discharges followed up within {max_days} days)",
-         " Every day's count is below 5, so no bar is drawn to scale." if all_hidden else ""),
-        (cover, "Coordinator in place on the day of discharge, by discharging agency (percent)", ""),
+        (rates, w("audit.chart.rates_caption"), ""),
+        (spread, w("audit.chart.days_caption", max_days=max_days),
+         w("audit.chart.days_all_hidden") if all_hidden else ""),
+        (cover, w("audit.chart.coverage_caption"), ""),
     ):
         if svg:
-            text = (hidden_note + note).strip()
+            text = " ".join(part for part in (hidden_note, note) if part)
             below = f'<p class="chart-note">{escape(text)}</p>' if text else ""
             figures.append(f"<figure><figcaption>{escape(caption)}</figcaption>{svg}{below}</figure>")
-    return "\n".join(figures) or '<p class="note">No discharges: nothing to draw.</p>'
+    return "\n".join(figures) or f'<p class="note">{escape(w("audit.chart.none"))}</p>'
 
 
-def _late_note(tables, as_of) -> str:
+def _late_note(tables, as_of, w: Words) -> str:
     """Discharges whose 30-day window runs past the end of the data."""
     if as_of is None or tables.worklist.empty:
         return ""
     late = int((pd.to_datetime(tables.worklist["discharge_date"]) > as_of - pd.Timedelta(days=30)).sum())
     if not late:
         return ""
-    count = SMALL if tables.suppressed and late <= 4 else str(late)
-    return (f'<p class="note">{escape(count)} discharge{"s" if count != "1" else ""} came less than '
-            f'30 days before {as_of:%Y-%m-%d}, the end of the data: their follow-up may not be recorded yet.</p>')
+    which = "hidden" if tables.suppressed and late <= 4 else "one" if late == 1 else "many"
+    return f'<p class="note">{escape(w(f"audit.late.{which}", count=w.count(late), day=f"{as_of:%Y-%m-%d}"))}</p>'
 
 
-def audit_html(tables, *, as_of, source: str = "", since=None, until=None,
-               follow_up_by: str = "municipal", max_days: int = 30) -> str:
+def audit_html(tables, *, title: str, as_of, source: str = "", since=None, until=None,
+               follow_up_by: str = "municipal", max_days: int = 30, lang: str = "en") -> str:
     """The audit page for ``tables``: one HTML document with inline CSS and SVG only.
 
     Parameters
@@ -186,6 +194,8 @@ def audit_html(tables, *, as_of, source: str = "", since=None, until=None,
     tables : handover.reports.audit_tables.AuditTables
         Read through its attributes ``worklist``, ``by_agency``, ``by_month``, ``overall``
         and ``suppressed``.
+    title : str
+        The page's heading, in ``lang``: the finding's title.
     as_of : Timestamp or None
         The end of the data: discharges less than 30 days before it are pointed out.
     source : str
@@ -196,6 +206,8 @@ def audit_html(tables, *, as_of, source: str = "", since=None, until=None,
         Who counts as following up (``municipal``, ``other-agency``, ``any``).
     max_days : int
         The last day after discharge on which a follow-up counts.
+    lang : {"en", "nb"}
+        The page's language: its words, ``<html lang>`` and how numbers are written.
 
     Returns
     -------
@@ -206,59 +218,73 @@ def audit_html(tables, *, as_of, source: str = "", since=None, until=None,
     --------
     >>> from handover.reports.audit_tables import audit_tables
     >>> from handover.findings import SCHEMAS
-    >>> page = audit_html(audit_tables(SCHEMAS["discharge_follow_up"].empty()), as_of=None)
+    >>> empty = audit_tables(SCHEMAS["discharge_follow_up"].empty())
+    >>> page = audit_html(empty, title="Follow-up after discharge", as_of=None)
     >>> "suppression is on" in page, "<script" in page, "http" in page
     (True, False, False)
+    >>> nb = audit_html(empty, title="Oppfølging etter utskrivning", as_of=None, lang="nb")
+    >>> '<html lang="nb">' in nb, "<h1>Oppfølging etter utskrivning</h1>" in nb
+    (True, True)
     """
-    period = ("all discharges" if since is None and until is None else
-              f"discharges {since:%Y-%m-%d} to {until:%Y-%m-%d}" if since is not None and until is not None else
-              f"discharges from {since:%Y-%m-%d}" if since is not None else f"discharges until {until:%Y-%m-%d}")
+    w = words(lang)
+    day = "{:%Y-%m-%d}".format
+    period = (w("audit.meta.all") if since is None and until is None else
+              w("audit.meta.between", since=day(since), until=day(until)) if since is not None and until is not None
+              else w("audit.meta.since", since=day(since)) if since is not None
+              else w("audit.meta.until", until=day(until)))
     meta = " · ".join(part for part in (
-        f"Dataset: {source}" if source else "", period,
-        f"as of {as_of:%Y-%m-%d}" if as_of is not None else "",
-        f"follow-up by: {follow_up_by}", f"handover {__version__}") if part)
+        w("report.meta.dataset", source=source) if source else "", period,
+        w("audit.meta.as_of", day=day(as_of)) if as_of is not None else "",
+        w("audit.meta.follow_up_by", who=w.get(f"audit.follow_up_by.{follow_up_by}", follow_up_by)),
+        f"handover {__version__}") if part)
     definitions = "\n".join(f"<dt>{escape(name)}</dt><dd>{escape(text)}</dd>"
-                            for name, text in measure_explanations(follow_up_by, max_days))
+                            for name, text in measure_explanations(follow_up_by, max_days, lang))
     state = "on" if tables.suppressed else "off"
-    agency_table = _table(tables.by_agency, "agency_id", "By discharging agency")
-    month_table = _table(tables.by_month, "month", "By month of discharge")
+    agency_table = _table(tables.by_agency, "agency_id", w("audit.table.by_agency"), w)
+    month_table = _table(tables.by_month, "month", w("audit.table.by_month"), w)
     overall = tables.overall.iloc[0]
+    # The text names each file by a field; the links go in once the text is escaped.
+    link = '<a href="{0}">{0}</a>'.format
+    files = escape(w("audit.files")).format(
+        discharges_csv=link("discharges.csv"), discharges_xlsx=link("discharges.xlsx"),
+        by_agency_csv=link("summary_by_agency.csv"), by_month_csv=link("summary_by_month.csv"),
+        overall_csv=link("summary_overall.csv"))
     return _PAGE.format(
-        css=asset("audit.css"), meta=escape(meta), state=state, suppression=escape(suppression_text(tables.suppressed)),
-        cards=_cards(overall), late=_late_note(tables, as_of), charts=_charts(tables, max_days),
+        lang=escape(lang), page_title=escape(w("audit.page_title", title=title)), title=escape(title),
+        css=asset("audit.css"), meta=escape(meta), state=state,
+        suppression=escape(suppression_text(tables.suppressed, lang)),
+        cards=_cards(overall, w), late=_late_note(tables, as_of, w), charts=_charts(tables, max_days, w),
         definitions=definitions, agency_table=agency_table, month_table=month_table,
+        charts_heading=escape(w("audit.charts")), measures_heading=escape(w("audit.measures")),
+        tables_heading=escape(w("audit.tables")), files_heading=escape(w("report.files.title")), files=files,
     )
 
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Follow-up after discharge — transition audit</title><style>
+<title>{page_title}</title><style>
 {css}</style></head>
 <body><main>
-<h1>Follow-up after discharge</h1>
+<h1>{title}</h1>
 <p class="meta">{meta}</p>
 <p class="banner {state}">{suppression}</p>
 <div class="cards">
 {cards}
 </div>
 {late}
-<h2>Charts</h2>
+<h2>{charts_heading}</h2>
 <div class="charts">
 {charts}
 </div>
-<h2>What the measures mean</h2>
+<h2>{measures_heading}</h2>
 <dl>
 {definitions}
 </dl>
-<h2>Tables</h2>
+<h2>{tables_heading}</h2>
 {agency_table}
 {month_table}
-<h2>Files</h2>
-<p><a href="discharges.csv">discharges.csv</a> and <a href="discharges.xlsx">discharges.xlsx</a>: one row per
-discharge, for following up each one. They hold pseudonymous ids and are never suppressed: keep them inside
-the service. <a href="summary_by_agency.csv">summary_by_agency.csv</a>,
-<a href="summary_by_month.csv">summary_by_month.csv</a> and <a href="summary_overall.csv">summary_overall.csv</a>
-hold the tables above.</p>
+<h2>{files_heading}</h2>
+<p>{files}</p>
 </main></body></html>
 """

@@ -241,13 +241,16 @@ def histogram(
     font_size: float = 10,
     width: float | None = None,
     mark_after: int | None = None,
+    lang: str = "en",
 ) -> str:
     """Counts of whole numbers, one bar per value from ``low`` to ``high`` (both included).
 
     Values outside the range are left out. With ``hide_small`` a count of 1 to 4 is
     drawn as a short dashed outline marked ``<5``: the chart shows that there is
     something, not how much. ``mark_after`` draws a dashed line after that value
-    (``mark_after=7``: the 7-day limit).
+    (``mark_after=7``: the 7-day limit). ``lang`` sets the chart's own words (a hidden
+    bar's tooltip, the divider's label) and how counts are written; ``unit`` comes in the
+    caller's language.
 
     Examples
     --------
@@ -258,6 +261,7 @@ def histogram(
     >>> svg.count('class="bar hidden"'), svg.count("&lt;5")
     (2, 4)
     """
+    w = words(lang)
     counts = {v: 0 for v in range(low, high + 1)}
     for value in values:
         if low <= value <= high:
@@ -267,16 +271,16 @@ def histogram(
     for value, count in counts.items():
         if hide_small and 1 <= count <= 4:
             bars.append(Bar(str(value), None, text=SMALL, hidden=True,
-                            tooltip=f"{value}{suffix}: {SMALL} (small number, hidden)"))
+                            tooltip=f"{value}{suffix}: {SMALL} ({w('chart.small_bar')})"))
         else:
-            bars.append(Bar(str(value), count, tooltip=f"{value}{suffix}: {count}"))
+            bars.append(Bar(str(value), count, text=w.count(count), tooltip=f"{value}{suffix}: {w.count(count)}"))
     shown = [b.value for b in bars if b.value is not None]
     every = 1 if len(bars) <= 31 else 5
     divider = mark_after - low if mark_after is not None and low <= mark_after < high else None
-    label = f"≤ {mark_after}{suffix} | later" if divider is not None else ""
+    label = f"≤ {mark_after}{suffix} | {w('chart.later')}" if divider is not None else ""
     return bar_chart(bars, title=title, desc=desc, colour=colour, max_value=max(max(shown, default=1), 1),
                      step=24, height=220, label_every=every, ident=ident, font_size=font_size, width=width,
-                     divider_after=divider, divider_label=label)
+                     divider_after=divider, divider_label=label, lang=lang)
 
 
 def line_chart(

@@ -12,6 +12,11 @@ into a folder:
   anything fetched from the network) with the overall numbers, charts and tables, drawn
   by :func:`handover.render.audit_page.audit_html`.
 
+The page and the workbook are in English or Norwegian bokmål (``lang``): the page's words,
+the workbook's sheet names, headings and About sheet, and how the page writes numbers. The
+CSV files are the same in both languages: their column names are the data contract, and
+every value (codes, dates, numbers) is the same in both languages' files.
+
 Every file is written atomically. Text cells in CSV and Excel that a spreadsheet would
 run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
 get a leading ``'`` (:mod:`handover.privacy.spreadsheet`): ids and agency names come from agency
@@ -29,6 +34,7 @@ from handover.engines import Engine
 from handover.findings import FINDINGS, find
 from handover.findings.schema import to_text_frame
 from handover.io.atomic import atomic_path, write_text_atomic
+from handover.locale import Words, words
 from handover.privacy.spreadsheet import neutralise_formula, neutralise_frame
 from handover.render.audit_page import audit_html
 from handover.render.audit_text import measure_explanations, suppression_text
@@ -66,6 +72,7 @@ def write_audit(
     stay_kinds: Iterable[str] | None = None,
     agencies: pd.DataFrame | None = None,
     source: str = "",
+    lang: str = "en",
     progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Run the transition audit on ``engine`` and write its files into ``out_dir``.
@@ -89,6 +96,8 @@ def write_audit(
         For the agencies' names; default the engine's (:meth:`Engine.agency_names`).
     source : str
         The dataset's name, shown on the page.
+    lang : {"en", "nb"}
+        The language of the page and the workbook (see the module docstring).
     progress : callable, optional
         Called with the name of each step.
 
@@ -100,7 +109,7 @@ def write_audit(
     Raises
     ------
     InputError
-        For invalid options, or a dataset without episodes and services.
+        For invalid options, an unknown ``lang``, or a dataset without episodes and services.
 
     Examples
     --------
@@ -114,6 +123,7 @@ def write_audit(
     discharges,with_coordinator,share_with_coordinator,followed_up_7d,share_7d,followed_up_30d,share_30d,median_days_to_follow_up,readmitted_30d,share_readmitted
     <5,0,<5,<5,<5,<5,<5,<5,0,<5
     """
+    w = words(lang)  # an unknown language is refused before any work
     step = progress or (lambda name: None)
     out_dir = Path(out_dir)
     as_of = to_day(as_of) if as_of is not None else engine.latest_date()
@@ -131,12 +141,13 @@ def write_audit(
                         ("overall", tables.overall)):
         write_text_atomic(out_dir / f"summary_{name}.csv", _csv(_summary_text(frame)))
     step("discharges.xlsx")
-    _write_workbook(out_dir / "discharges.xlsx", tables, options)
+    _write_workbook(out_dir / "discharges.xlsx", tables, options, w)
     step("audit.html")
     page = out_dir / "audit.html"
-    write_text_atomic(page, audit_html(tables, as_of=as_of, source=source, since=to_day(since),
-                                       until=to_day(until), follow_up_by=options["follow_up_by"],
-                                       max_days=options["max_days"]))
+    write_text_atomic(page, audit_html(tables, title=FINDINGS["discharge_follow_up"].text("title", lang),
+                                       as_of=as_of, source=source, since=to_day(since), until=to_day(until),
+                                       follow_up_by=options["follow_up_by"], max_days=options["max_days"],
+                                       lang=lang))
     return page
 
 
@@ -186,22 +197,30 @@ def _excel_values(frame: pd.DataFrame) -> pd.DataFrame:
     return _neutralised(out)
 
 
-def _write_workbook(path: Path, tables: AuditTables, options: dict) -> None:
+def _heading(column: str, w: Words) -> str:
+    """A workbook column's heading: the summary's own words, else the shared column headings."""
+    return w.get(f"audit.column.{column}") or w.column(column)
+
+
+def _write_workbook(path: Path, tables: AuditTables, options: dict, w: Words) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    worklist = w("audit.workbook.discharges")
     sheets = {
-        "Discharges": tables.worklist,
-        "By agency": tables.by_agency,
-        "By month": tables.by_month,
-        "Overall": tables.overall,
+        worklist: tables.worklist,
+        w("audit.workbook.by_agency"): tables.by_agency,
+        w("audit.workbook.by_month"): tables.by_month,
+        w("audit.workbook.overall"): tables.overall,
     }
-    about = pd.DataFrame({"": [line for line in _about_lines(tables.suppressed, options)]})
+    about_sheet = w("workbook.about")
+    about = pd.DataFrame({"": _about_lines(tables.suppressed, options, w)})
     with atomic_path(path) as tmp:
         with pd.ExcelWriter(tmp, engine="openpyxl", date_format="YYYY-MM-DD",
                             datetime_format="YYYY-MM-DD") as writer:
             for name, frame in sheets.items():
-                _excel_values(frame).to_excel(writer, sheet_name=name, index=False)
+                headed = _excel_values(frame).rename(columns=lambda column: _heading(column, w))
+                headed.to_excel(writer, sheet_name=name, index=False)
                 sheet = writer.sheets[name]
                 sheet.freeze_panes = "A2"
                 if len(frame.columns):
@@ -209,9 +228,9 @@ def _write_workbook(path: Path, tables: AuditTables, options: dict) -> None:
                 for i, column in enumerate(frame.columns, start=1):
                     texts = [_cell_text(v) if not isinstance(v, pd.Timestamp) else "YYYY-MM-DD"
                              for v in frame[column].head(500)]
-                    width = max([len(column)] + [len(t) for t in texts]) + 2
+                    width = max([len(_heading(column, w))] + [len(t) for t in texts]) + 2
                     sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
-                    if name == "Discharges" or column in _TEXT_COLUMNS:
+                    if name == worklist or column in _TEXT_COLUMNS:
                         continue
                     # Summaries mix numbers and "<5": align them alike, shares with one decimal.
                     one_decimal = column in _SHARES or column == "median_days_to_follow_up"
@@ -221,8 +240,8 @@ def _write_workbook(path: Path, tables: AuditTables, options: dict) -> None:
                             cell.number_format = "0.0"
                 for cell in sheet[1]:
                     cell.font = Font(bold=True)
-            about.to_excel(writer, sheet_name="About", index=False, header=False)
-            sheet = writer.sheets["About"]
+            about.to_excel(writer, sheet_name=about_sheet, index=False, header=False)
+            sheet = writer.sheets[about_sheet]
             sheet.column_dimensions["A"].width = 110
             for row in sheet.iter_rows():
                 for cell in row:
@@ -230,9 +249,10 @@ def _write_workbook(path: Path, tables: AuditTables, options: dict) -> None:
             sheet["A1"].font = Font(bold=True, size=13)
 
 
-def _about_lines(suppress: bool, options: dict) -> list[str]:
-    lines = ["Follow-up after discharge (handover transition audit)", suppression_text(suppress),
-             "The Discharges sheet lists every discharge with pseudonymous ids and is never suppressed: "
-             "it is for internal follow-up, not for sharing."]
-    lines += [f"{name}: {text}" for name, text in measure_explanations(options["follow_up_by"], options["max_days"])]
+def _about_lines(suppress: bool, options: dict, w: Words) -> list[str]:
+    lines = [w("audit.workbook_title", title=FINDINGS["discharge_follow_up"].text("title", w.lang)),
+             suppression_text(suppress, w.lang),
+             w("audit.workbook.worklist", sheet=w("audit.workbook.discharges"))]
+    lines += [f"{name}: {text}" for name, text in measure_explanations(
+        options["follow_up_by"], options["max_days"], w.lang)]
     return lines
