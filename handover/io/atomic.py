@@ -1,17 +1,24 @@
-"""Writing files atomically: a temporary file beside the target, renamed into place.
+"""Writing files and folders atomically: a temporary beside the target, renamed into place.
 
-An interrupted run never leaves a half-written file that looks complete.
+An interrupted run never leaves a half-written file that looks complete, nor a folder that
+mixes the files of two runs: :func:`write_folder_atomic` writes a whole folder beside the
+target and swaps it in, so a failure leaves the previous folder as it was.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic"]
+__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "MARKER"]
+
+#: The file that marks a folder as one handover wrote whole (it holds the kind of output),
+#: so that writing the same kind again may replace it.
+MARKER = ".handover-output"
 
 
 @contextmanager
@@ -39,3 +46,68 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically, byte for byte (a workbook; text whose line ends matter)."""
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: str) -> Path:
+    """Write ``files`` (relative path → text or bytes) as the whole of ``folder``, all at once.
+
+    The files are written into a new folder beside ``folder`` and swapped in only when all
+    are written; on any failure ``folder`` stays as it was and the new one is removed.
+    ``folder`` may be missing, empty, or a folder this function wrote for the same ``kind``
+    (its :data:`MARKER` says so): it is then replaced whole, so no file of an earlier run
+    survives beside the new ones.
+
+    Raises
+    ------
+    InputError
+        When ``folder`` is a file, or holds files handover did not write as a ``kind``.
+
+    Examples
+    --------
+    >>> out = Path(tempfile.mkdtemp()) / "report"
+    >>> _ = write_folder_atomic(out, {"index.html": "<p>one</p>", "a.csv": "x"}, kind="report")
+    >>> _ = write_folder_atomic(out, {"index.html": "<p>two</p>"}, kind="report")
+    >>> sorted(p.name for p in out.iterdir()), (out / "index.html").read_text()
+    (['.handover-output', 'index.html'], '<p>two</p>')
+    """
+    from handover.errors import InputError
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"--out {folder}: is a file, not a folder; give a folder for the {kind}")
+    if folder.is_dir():
+        held = sorted(p.name for p in folder.iterdir())
+        marked = (folder / MARKER).is_file() and (folder / MARKER).read_text(encoding="utf-8").strip() == kind
+        if held and not marked:
+            shown = ", ".join(held[:3]) + (", ..." if len(held) > 3 else "")
+            raise InputError(f"--out {folder}: the folder holds files handover did not write as a {kind} "
+                             f"({shown}); give a new or empty folder, so that nothing of yours is replaced")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        for name, content in files.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        (staging / MARKER).write_text(kind + "\n", encoding="utf-8")
+        os.chmod(staging, 0o755 & ~_umask())
+        if folder.exists():
+            retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+            os.replace(folder, retired / folder.name)
+            os.replace(staging, folder)
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            os.replace(staging, folder)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -20,7 +20,8 @@ Every page opens offline (inline CSS, SVG and script; nothing fetched), in Engli
 Norwegian (``lang``). Shared aggregates (rates, counts by agency and period, the
 indicator sheet) hide counts from 1 to 4 (:mod:`handover.privacy.suppression`); rows of
 pseudonymous ids are for the service itself and are never hidden. Everything is computed
-before the first file is written, and each file is written atomically.
+before the first file is written, and the folder is written whole, beside its place, then
+swapped in (:func:`handover.io.atomic.write_folder_atomic`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from handover.errors import InputError
 from handover.findings import FINDINGS, find
 from handover.findings.indicators import PERIODS, indicators
 from handover.findings.schema import ResultSchema, to_text_frame
-from handover.io.atomic import write_bytes_atomic, write_text_atomic
+from handover.io.atomic import write_folder_atomic
 from handover.locale import words
 from handover.model import Dataset
 from handover.privacy.spreadsheet import neutralise_frame
@@ -248,7 +249,8 @@ def write_report(
     ----------
     engine : Engine
     out_dir : Path
-        The folder; created when missing.
+        The folder: new, empty, or a report written before (replaced whole, never mixed
+        with an earlier run's files; a failure leaves it as it was).
     dataset : Dataset, optional
         The data, for the user pages; default the engine's ``source_dataset``. Without it
         (Neo4j queried without a dataset folder) no user pages are drawn, and the report
@@ -302,15 +304,8 @@ def write_report(
         for story in user_stories(dataset, list(report.user_pages), as_of=report.as_of, results=report.results,
                                   source=report.source, period=period):
             files[f"users/{report.user_pages[story.user_id]}"] = user_html(story)
-    out_dir = Path(out_dir)
-    for name, content in files.items():
-        path = out_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            write_bytes_atomic(path, content)
-        else:
-            write_text_atomic(path, content)
-    return out_dir / "index.html"
+    # The whole folder at once: an interrupted or failed report leaves the previous one as it was.
+    return write_folder_atomic(Path(out_dir), files, kind="report") / "index.html"
 
 
 def spreadsheet_csv(rows: pd.DataFrame, schema: ResultSchema) -> str:

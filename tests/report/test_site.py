@@ -243,3 +243,41 @@ def test_max_user_pages_caps_the_pages_and_says_so(tmp_path):
     assert len(list((site / "users").glob("*.html"))) == 3
     said = visible_text(site / "index.html")
     assert re.search(r"\b3\b", said) and "--max-user-pages" in said
+
+
+# --- written whole ----------------------------------------------------------------------------------
+
+
+def test_a_report_replaces_the_earlier_one_whole(tmp_path):
+    """No file of an earlier report survives beside a new one (a user page of another dataset)."""
+    out = report(TINY, tmp_path / "site")
+    assert (out / "users" / "u25.html").exists()
+    report(FIXTURES / "oslo-nav-district", out)
+    assert not (out / "users" / "u25.html").exists()
+    assert "oslo-nav-district" in (out / "index.html").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # nothing left beside it
+
+
+def test_a_failed_report_leaves_the_earlier_one_as_it_was(tmp_path, monkeypatch):
+    out = report(TINY, tmp_path / "site")
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    import handover.render.report_workbook as workbook
+
+    def broken(report):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook, "report_workbook", broken)
+    failed = runner.invoke(app, ["report", str(FIXTURES / "oslo-nav-district"), "--out", str(out)])
+    assert failed.exit_code != 0
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]
+
+
+def test_a_folder_of_other_files_is_not_written_over(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(TINY), "--out", str(mine)])
+    assert result.exit_code == 2
+    assert "holds files handover did not write as a report (notes.txt)" in " ".join(result.output.split())
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
