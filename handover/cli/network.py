@@ -23,7 +23,9 @@ from handover.io.options import ReadOptions
 from handover.model import VOCABULARIES
 from handover.io.atomic import write_text_atomic
 from handover.io.guarded import read_guarded
-from handover.reports.networks import KINDS, RENDERERS, caseload_text, network_output, write_caseload, write_metrics
+from handover.reports.networks import (
+    DEFAULT_MAX_NODES, KINDS, RENDERERS, caseload_text, network_output, write_caseload, write_metrics,
+)
 from handover.timeline import parse_option_date
 
 __all__ = ["NetworkKind", "NetworkFormat", "network", "metrics", "caseload"]
@@ -94,8 +96,16 @@ def network(
     fmt: Annotated[Optional[NetworkFormat], typer.Option(
         "--format", help="csv (default): the edges as source,target,count,weight. html: an "
                          "interactive page that opens offline. gexf: the whole graph for Gephi, "
-                         "with the days each node and edge is active as time intervals.",
+                         "with the days each node and edge is active as time intervals. csv and gexf "
+                         "are data: never grouped, every node kept.",
         show_default=False)] = None,
+    max_nodes: Annotated[Optional[int], typer.Option(
+        "--max-nodes", metavar="N", callback=check_at_least("--max-nodes", 0), show_default=False,
+        help=f"handover-of-work pages (html, --timeline): draw more than N staff by agency, with a note "
+             f"saying so; 0 never groups. Default: {DEFAULT_MAX_NODES}.")] = None,
+    keep_isolated: Annotated[bool, typer.Option(
+        "--keep-isolated", help="Pages: draw the nodes without any link in the period too (left out by "
+                                "default, with a note).")] = False,
     out: OutFileOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
@@ -122,15 +132,22 @@ def network(
     Time: --on DATE keeps one day and --between START END one period. A handover counts
     on its handover date, a handover of work on the day the next person's responsibility
     starts, and a shared user on the days they are at both agencies. --timeline writes an
-    HTML page with one network per month. The gexf file holds the same days as time
-    intervals (spells), so Gephi's timeline plays the network.
+    HTML page with one network per month, from the first month with a link (or the first
+    month of the period asked for). The gexf file holds the same days as time intervals
+    (spells), so Gephi's timeline plays the network.
+
+    Pages at region scale: nodes without any link are left out (--keep-isolated draws
+    them), and a handover-of-work network of more staff than --max-nodes is drawn by
+    agency, each handover of work counted between the agencies of its two
+    responsibilities. The page says so in a note. The csv and gexf files hold every node.
     """
     since_day, until_day, sliced = _slice(on, between, since, until)
     dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
     text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
                                 timeline=timeline, roles=role or None, since=since_day, until=until_day,
-                                window_days=window_days, sliced=sliced, source=Path(data_dir).name)
+                                window_days=window_days, sliced=sliced, source=Path(data_dir).name,
+                                max_nodes=max_nodes, keep_isolated=keep_isolated)
     _write(text, out, said)
 
 

@@ -7,11 +7,12 @@ slices them by day, period and month, :mod:`~handover.network.metrics` measures 
 
 from handover.network.build import (
     DEFAULT_SEED, EDGE_COLUMNS, edges_frame, handover_flows, handover_of_work, shared_users, user_agencies,
+    without_isolated,
 )
 from handover.network.caseload import caseload
 from handover.network.metrics import agency_metrics, care_density
 
 __all__ = [
     "EDGE_COLUMNS", "DEFAULT_SEED", "handover_flows", "shared_users", "handover_of_work", "edges_frame",
-    "user_agencies", "agency_metrics", "care_density", "caseload",
+    "user_agencies", "agency_metrics", "care_density", "caseload", "without_isolated",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "shared_users",
     "handover_of_work",
     "edges_frame",
+    "without_isolated",
     "user_agencies",
     "DEFAULT_SEED",
 ]
@@ -347,3 +348,21 @@ def edges_frame(graph: nx.Graph) -> pd.DataFrame:
     frame = frame.astype({"source": object, "target": object, "count": "int64", "weight": "float64"})
     frame["weight"] = frame["weight"].round(6)
     return frame.sort_values(["source", "target"], kind="stable").reset_index(drop=True)
+
+
+def without_isolated(graph: nx.Graph) -> nx.Graph:
+    """A copy of ``graph`` without its isolated nodes (nodes with no link; a loop is a link).
+
+    At region scale most agencies and staff without a link in the period are noise on a
+    picture; the data outputs (CSV, GEXF) keep them.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "b"), ("c", "c")])
+    >>> g.add_node("lonely")
+    >>> sorted(without_isolated(g).nodes), sorted(g.nodes)
+    (['a', 'b', 'c'], ['a', 'b', 'c', 'lonely'])
+    """
+    kept = graph.copy()
+    kept.remove_nodes_from([node for node in graph.nodes if graph.degree(node) == 0])
+    return kept

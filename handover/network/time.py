@@ -34,9 +34,11 @@ __all__ = [
     "KINDS",
     "handover_of_work_pairs",
     "handover_of_work_in_period",
+    "handover_of_work_by_agency",
     "network_in_period",
     "month_periods",
     "monthly_networks",
+    "from_first_month_with_data",
     "merge_intervals",
     "agency_presence",
     "add_spells",
@@ -77,7 +79,8 @@ def handover_of_work_pairs(dataset: Dataset, *, roles=None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``user_id, source, target, date`` in ``(user_id, start, staff_id)`` order:
-        the pairs counted by :func:`handover.network.handover_of_work`.
+        the pairs counted by :func:`handover.network.handover_of_work`; and
+        ``source_agency_id, target_agency_id``, the agencies of the two responsibilities.
 
     Examples
     --------
@@ -95,8 +98,10 @@ def handover_of_work_pairs(dataset: Dataset, *, roles=None) -> pd.DataFrame:
     pairs = pd.DataFrame({
         "user_id": chosen["user_id"], "source": chosen["staff_id"],
         "target": chosen["staff_id"].shift(-1), "date": chosen["start"].shift(-1),
+        "source_agency_id": chosen["agency_id"], "target_agency_id": chosen["agency_id"].shift(-1),
     })[follows]
-    return pairs.astype({"user_id": object, "source": object, "target": object}).reset_index(drop=True)
+    return pairs.astype({"user_id": object, "source": object, "target": object, "source_agency_id": object,
+                         "target_agency_id": object}).reset_index(drop=True)
 
 
 def handover_of_work_in_period(dataset: Dataset, *, roles=None, since=None, until=None) -> nx.DiGraph:
@@ -181,11 +186,80 @@ def _with_agencies(graph: nx.DiGraph, dataset: Dataset, roles) -> nx.DiGraph:
     return graph
 
 
+def _in_period(dates: pd.Series, since, until) -> pd.Series:
+    keep = pd.Series(True, index=dates.index)
+    if since is not None:
+        keep &= dates >= since
+    if until is not None:
+        keep &= dates <= until
+    return keep
+
+
+def handover_of_work_by_agency(dataset: Dataset, *, roles=None, since=None, until=None) -> nx.DiGraph:
+    """The handover-of-work network with its staff grouped by agency: what a page can draw of a region.
+
+    The same pairs as :func:`handover_of_work_in_period` (made in ``[since, until]``, or all
+    of them), each counted between the agencies *of its two responsibilities*: a person
+    who works at two agencies hands work over from each. A loop is work handed over
+    within one agency. ``weight = count / pairs``, as for the staff.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    roles : iterable of str, optional
+    since, until : Timestamp, optional
+
+    Returns
+    -------
+    networkx.DiGraph
+        Named ``"handover of work by agency"``. One node per agency with a responsibility of
+        the roles active in the period, or a pair counted: the agency's ``name``, ``kind``,
+        ``level``, ``municipality``, ``users_served`` (distinct users of those
+        responsibilities there) and ``staff`` (distinct staff holding them).
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> g = handover_of_work_by_agency(tiny_dataset())
+    >>> sorted((s, t, d["count"]) for s, t, d in g.edges(data=True)), g.nodes["a1"]["staff"]
+    ([('a1', 'a1', 3)], 3)
+    """
+    _check_period(since, until)
+    checked = nw._check_roles(roles)
+    pairs = handover_of_work_pairs(dataset, roles=checked)
+    if since is not None or until is not None:
+        pairs = pairs[_in_period(pairs["date"], since, until)]
+    counts = (pairs.groupby(["source_agency_id", "target_agency_id"]).size().rename("count").reset_index()
+              .rename(columns={"source_agency_id": "source", "target_agency_id": "target"}))
+    counts = counts.sort_values(["source", "target"]).reset_index(drop=True)
+    total = int(counts["count"].sum())
+    chosen = dataset.get("responsibilities")
+    if checked is not None:
+        chosen = chosen[chosen["role"].isin(checked)]
+    if since is not None or until is not None:
+        chosen = chosen[nw._active_in_period(chosen["start"], chosen["end"], since, until)]
+    served = chosen.groupby("agency_id")["user_id"].nunique()
+    staff = chosen.groupby("agency_id")["staff_id"].nunique()
+    graph = nx.DiGraph(name="handover of work by agency", roles=",".join(checked) if checked else "all",
+                       since=since, until=until)
+    present = set(served.index) | set(counts["source"]) | set(counts["target"])
+    agencies = dataset.get("agencies")
+    described = {row.agency_id: row for row in agencies.itertuples(index=False)}
+    for agency_id in sorted(present, key=str):
+        row = described.get(agency_id)
+        attributes = {key: getattr(row, key) for key in ("name", "kind", "level", "municipality")
+                      if row is not None and key in agencies.columns and nw._present(getattr(row, key))}
+        attributes.update(users_served=int(served.get(agency_id, 0)), staff=int(staff.get(agency_id, 0)))
+        graph.add_node(agency_id, **attributes)
+    nw._add_counted_edges(graph, counts, counts["count"] / total if total else None)
+    return graph
+
+
 # --- any network in a period -----------------------------------------------------------
 
 
 def network_in_period(kind, dataset: Dataset, *, since=None, until=None, roles=None,
-                      window_days: int = 30) -> nx.Graph:
+                      window_days: int = 30, by_agency: bool = False) -> nx.Graph:
     """Network ``kind`` counted over ``[since, until]`` (both optional, both included).
 
     Parameters
@@ -199,6 +273,8 @@ def network_in_period(kind, dataset: Dataset, *, since=None, until=None, roles=N
         handover-of-work only: the roles followed.
     window_days : int
         handover-flows only (docs/findings.md §5.1).
+    by_agency : bool
+        handover-of-work only: the staff grouped by agency (:func:`handover_of_work_by_agency`).
 
     Returns
     -------
@@ -221,7 +297,11 @@ def network_in_period(kind, dataset: Dataset, *, since=None, until=None, roles=N
     kind = _kind(kind)
     _check_period(since, until)
     if kind == "handover-of-work":
+        if by_agency:
+            return handover_of_work_by_agency(dataset, roles=roles, since=since, until=until)
         return handover_of_work_in_period(dataset, roles=roles, since=since, until=until)
+    if by_agency:
+        raise InputError(f"only handover-of-work can be grouped by agency, not {kind}")
     if roles:
         raise InputError(f"--role applies to handover-of-work only, not to {kind}")
     if kind == "handover-flows":
@@ -256,12 +336,12 @@ def month_periods(first, last) -> list[tuple[str, pd.Timestamp, pd.Timestamp]]:
 
 
 def monthly_networks(kind, dataset: Dataset, *, since=None, until=None, roles=None,
-                     window_days: int = 30, max_months: int = MAX_MONTHS):
+                     window_days: int = 30, max_months: int = MAX_MONTHS, by_agency: bool = False):
     """One network per calendar month, for a timeline.
 
     Parameters
     ----------
-    kind, dataset, roles, window_days
+    kind, dataset, roles, window_days, by_agency
         As in :func:`network_in_period`.
     since, until : Timestamp, optional
         The months covered: default from the month of the earliest start or contact to the
@@ -293,7 +373,28 @@ def monthly_networks(kind, dataset: Dataset, *, since=None, until=None, roles=No
         start = max(start, since) if since is not None else start
         end = min(end, until) if until is not None else end
         frames.append((label, network_in_period(kind, dataset, since=start, until=end, roles=roles,
-                                                window_days=window_days)))
+                                                window_days=window_days, by_agency=by_agency)))
+    return frames
+
+
+def from_first_month_with_data(frames):
+    """``frames`` from the first month with a link: the months before it have nothing to show.
+
+    The months of :func:`monthly_networks` start at the earliest date of any table, which
+    may be long before the first handover; a timeline starting there opens on empty
+    months. Months without links *after* the first stay: they are part of the story. When
+    no month has a link, the frames are returned as they are.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> frames = from_first_month_with_data(monthly_networks("handover-of-work", tiny_dataset()))
+    >>> [(month, g.number_of_edges()) for month, g in frames][:3]
+    [('2024-02', 1), ('2024-03', 0), ('2024-04', 0)]
+    """
+    for i, (_, graph) in enumerate(frames):
+        if graph.number_of_edges():
+            return frames[i:]
     return frames
 
 

@@ -116,6 +116,12 @@ _WORDS = {
         "users served: users with a responsibility, plan, episode or contact there in the period",
         "A line joins two agencies that both had something with the same users in the period "
         "(patient-sharing); its width is the number of such users."),
+    "handover of work by agency": _Words(
+        "Handover of work between agencies (staff grouped by agency)", "agencies", "handovers of work",
+        "users: distinct users of the responsibilities of the roles followed held there",
+        "An arrow runs from the agency of one responsible person to the agency of the next for the same user "
+        "(each handover of work counted between the agencies of its two responsibilities); a loop is work "
+        "handed over within the agency."),
     "handover of work": _Words(
         "Handover of work between staff", "staff", "handovers of work",
         "users: distinct users of their responsibilities of the roles followed",
@@ -132,6 +138,11 @@ def _words(graph: nx.Graph) -> _Words:
 
 def _is_staff(graph: nx.Graph) -> bool:
     return graph.graph.get("name") == "handover of work"
+
+
+def _follows_roles(graph: nx.Graph) -> bool:
+    """A handover-of-work network, of staff or grouped by agency: it follows chosen roles, weights are shares."""
+    return graph.graph.get("name") in ("handover of work", "handover of work by agency")
 
 
 def _colour_key(graph: nx.Graph) -> tuple[str, dict[str, str], list[tuple[str, str, int]]]:
@@ -305,13 +316,15 @@ def _node_tooltip(graph: nx.Graph, node, words: _Words) -> str:
         lines.append(_label(graph, node))
         details = [str(node)] + [str(data[k]) for k in ("kind", "level", "municipality") if data.get(k)]
         lines.append(" · ".join(details))
-        lines.append(f"users served: {data.get('users_served', 0)}")
+        lines.append(f"users served: {data.get('users_served', 0)}"
+                     + (f" · staff: {data['staff']}" if "staff" in data else ""))
     if graph.is_directed():
         out_count = sum(d["count"] for _, t, d in graph.out_edges(node, data=True) if t != node)
         in_count = sum(d["count"] for s, _, d in graph.in_edges(node, data=True) if s != node)
         lines.append(f"{words.edge_count} out: {out_count} · in: {in_count}")
         if graph.has_edge(node, node):
-            lines.append(f"kept (to the same person): {graph.edges[node, node]['count']}")
+            kept = "within the agency" if _follows_roles(graph) and not _is_staff(graph) else "kept (to the same person)"
+            lines.append(f"{kept}: {graph.edges[node, node]['count']}")
     else:
         links = [(t, d["count"]) for _, t, d in graph.edges(node, data=True) if t != node]
         lines.append(f"{words.edge_count} with {len(links)} {words.nodes}: {sum(c for _, c in links)}")
@@ -321,7 +334,7 @@ def _node_tooltip(graph: nx.Graph, node, words: _Words) -> str:
 def _edge_tooltip(graph: nx.Graph, source, target, data: dict, words: _Words) -> str:
     arrow = "→" if graph.is_directed() else "—"
     text = f"{_label(graph, source)} {arrow} {_label(graph, target)}: {data['count']} {words.edge_count}"
-    if _is_staff(graph):
+    if _follows_roles(graph):
         text += f"\n{100 * float(data['weight']):.1f} % of all handovers of work (weight {float(data['weight']):.4f})"
     return text
 
@@ -397,7 +410,7 @@ def _period_text(graph: nx.Graph) -> str:
 
 def _meta(graph: nx.Graph, source: str, period: str) -> str:
     parts = [f"Dataset: {source}" if source else "", f"period: {period}"]
-    if _is_staff(graph):
+    if _follows_roles(graph):
         parts.append(f"roles: {graph.graph.get('roles', 'all')}")
     if graph.graph.get("name") == "handover flows":
         parts.append(f"window: {graph.graph.get('window_days', 30)} days")
@@ -429,14 +442,19 @@ stroke-width="1.5"/><line x1="2" y1="17" x2="68" y2="17" stroke="#8f9ba8" stroke
 
 def _strongest(graph: nx.Graph, limit: int = 10) -> str:
     words = _words(graph)
-    edges = sorted(graph.edges(data=True), key=lambda e: (-e[2]["count"], str(e[0]), str(e[1])))[:limit]
+    # Grouped by agency, a loop is the work each agency hands over within itself: the largest
+    # numbers, but not a link between agencies, which is what the table is for.
+    between = _follows_roles(graph) and not _is_staff(graph)
+    edges = sorted((e for e in graph.edges(data=True) if not (between and e[0] == e[1])),
+                   key=lambda e: (-e[2]["count"], str(e[0]), str(e[1])))[:limit]
     if not edges:
         return f'<p class="how">No {escape(words.edge_count)} in this period.</p>'
     arrow = "→" if graph.is_directed() else "—"
     rows = "".join(
         f'<tr><td>{escape(_label(graph, s))}</td><td class="arrow">{arrow}</td><td>{escape(_label(graph, t))}</td>'
         f'<td class="v">{d["count"]}</td></tr>' for s, t, d in edges)
-    return (f'<table class="strongest"><caption>Strongest links ({escape(words.edge_count)})</caption>'
+    caption = f"Strongest links ({words.edge_count}{', between agencies' if between else ''})"
+    return (f'<table class="strongest"><caption>{escape(caption)}</caption>'
             '<colgroup><col class="name"><col class="arrow"><col class="name"><col class="n"></colgroup>'
             f'<thead><tr><th>from</th><th></th><th>to</th><th class="v">n</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
@@ -468,8 +486,12 @@ def _summary(graph: nx.Graph) -> str:
             f'<span class="label">{escape(words.edge_count)}{summed}</span></div></div>')
 
 
+def _notes(notes) -> str:
+    return "".join(f'<p class="note" role="note">{escape(note)}</p>' for note in notes)
+
+
 def _page(*, title: str, meta: str, body_class: str, controls: str, legend: str, side: str, data: dict,
-          script: str, aria: str) -> str:
+          script: str, aria: str, notes=()) -> str:
     pyvis = vis_assets()
     # network-filter.js is adapted from pyvis 0.3.2's template.html (BSD-3-Clause): its filter
     # menu, limited to the properties a reader would filter on (the page lists them in "filterable").
@@ -482,7 +504,7 @@ def _page(*, title: str, meta: str, body_class: str, controls: str, legend: str,
 <style>
 {asset("network.css")}</style>
 </head><body class="{body_class}">
-<header class="top"><h1>{escape(title)}</h1><p class="meta">{escape(meta)}</p></header>
+<header class="top"><h1>{escape(title)}</h1><p class="meta">{escape(meta)}</p>{_notes(notes)}</header>
 {controls}
 <main class="layout">
 <section class="stage">
@@ -509,7 +531,7 @@ move it; scroll to zoom. The filter keeps the nodes whose property has the chose
 
 
 def network_html(graph: nx.Graph, *, source: str | None = None, title: str | None = None,
-                 positions: dict | None = None) -> str:
+                 positions: dict | None = None, notes=()) -> str:
     """One network as a self-contained interactive page.
 
     Parameters
@@ -522,6 +544,8 @@ def network_html(graph: nx.Graph, *, source: str | None = None, title: str | Non
         Default: what the network shows ("Handover flows between agencies").
     positions : dict, optional
         ``node → (x, y)`` in pixels; default :func:`layout_positions`.
+    notes : iterable of str
+        Shown under the heading: what the picture leaves out or groups, and how to change it.
 
     Returns
     -------
@@ -550,7 +574,7 @@ def network_html(graph: nx.Graph, *, source: str | None = None, title: str | Non
             "The table of strongest links beside it gives the largest numbers.")
     return _page(title=title or words.heading, meta=_meta(graph, source, period), body_class="static",
                  controls="", legend=_summary(graph) + legend, side=_strongest(graph), data=data,
-                 script=asset("network-draw.js"), aria=aria)
+                 script=asset("network-draw.js"), aria=aria, notes=notes)
 
 
 def _filterable(graph: nx.Graph) -> dict:
@@ -558,7 +582,7 @@ def _filterable(graph: nx.Graph) -> dict:
         node = ["label", "profession", "agency_id", "users_served"]
     else:
         node = ["label", "kind", "agency_level", "municipality", "users_served"]
-    return {"node": node, "edge": ["count"] + (["weight"] if _is_staff(graph) else [])}
+    return {"node": node, "edge": ["count"] + (["weight"] if _follows_roles(graph) else [])}
 
 
 def iframe(page: str, *, height: int = 800) -> str:
@@ -580,7 +604,7 @@ def iframe(page: str, *, height: int = 800) -> str:
 
 
 def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title: str | None = None,
-                  positions: dict | None = None) -> str:
+                  positions: dict | None = None, notes=()) -> str:
     """The network month by month on one page: nodes stay in place, lines come and go.
 
     Parameters
@@ -592,6 +616,8 @@ def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title
     source, title : str, optional
     positions : dict, optional
         Default: :func:`layout_positions` of ``overall``.
+    notes : iterable of str
+        As for :func:`network_html`.
 
     Returns
     -------
@@ -677,5 +703,5 @@ click to show the month)</p>{chart}</div>"""
     heading = title or f"{words.heading}, month by month"
     return _page(title=heading, meta=_meta(overall, source, period), body_class="timeline", controls=controls,
                  legend=_summary(frames[-1][1] if frames else overall) + legend, side="", data=data,
-                 script=asset("network-draw.js") + "\n" + asset("network-timeline.js"), aria=aria)
+                 script=asset("network-draw.js") + "\n" + asset("network-timeline.js"), aria=aria, notes=notes)
 

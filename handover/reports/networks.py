@@ -15,14 +15,18 @@ import pandas as pd
 from handover.errors import InputError
 from handover.io.atomic import write_bytes_atomic, write_text_atomic
 from handover.model import Dataset
-from handover.network import agency_metrics, care_density, caseload, handover_flows, shared_users
-from handover.network.time import KINDS, add_spells, monthly_networks, network_in_period
+from handover.network import agency_metrics, care_density, caseload, handover_flows, shared_users, without_isolated
+from handover.network.time import KINDS, add_spells, from_first_month_with_data, monthly_networks, network_in_period
 from handover.render.network_files import edges_csv, gexf_text
 from handover.render.network_page import network_html, timeline_html
 from handover.render.results import frame_csv, frame_text, text_table
 
-__all__ = ["KINDS", "RENDERERS", "build_network", "network_output", "metrics_tables", "write_metrics",
-           "caseload_text", "write_caseload"]
+__all__ = ["KINDS", "RENDERERS", "DEFAULT_MAX_NODES", "build_network", "network_output", "picture_view",
+           "metrics_tables", "write_metrics", "caseload_text", "write_caseload"]
+
+#: Above this many staff a page draws the handover-of-work network by agency (``--max-nodes``). A
+#: generated region of 5,000 users has about 1,000 staff with handovers of work and 240 agencies.
+DEFAULT_MAX_NODES = 250
 
 #: ``--format`` name → function from a network to the text written; adding an entry adds the format.
 RENDERERS: dict[str, Callable[[nx.Graph], str]] = {
@@ -51,10 +55,85 @@ def build_network(kind: str, dataset: Dataset, *, roles=None, since=None, until=
                              window_days=window_days)
 
 
+def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES,
+                 keep_isolated: bool = False, roles=None, since=None, until=None) -> tuple[nx.Graph, list[str]]:
+    """What a page draws of ``graph``, and the notes that say what it left out or grouped.
+
+    Nodes without any link are left out unless ``keep_isolated`` (a loop is a link). A
+    handover-of-work network with more staff than ``max_nodes`` (0: no limit) is drawn by
+    agency (:func:`handover.network.time.handover_of_work_by_agency` over the same period and
+    roles): a thousand staff are a tangle, their agencies a picture.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`KINDS`; only handover-of-work is ever grouped.
+    dataset : Dataset
+    graph : networkx.Graph
+        The network as :func:`build_network` made it from ``dataset``, ``roles``, ``since``
+        and ``until``.
+    max_nodes : int
+    keep_isolated : bool
+
+    Returns
+    -------
+    (networkx.Graph, list of str)
+        The network to draw, and one sentence per thing the picture does differently from the
+        data (shown on the page under its heading).
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> graph = build_network("handover-of-work", tiny_dataset())
+    >>> shown, notes = picture_view("handover-of-work", tiny_dataset(), graph, max_nodes=2)
+    >>> shown.graph["name"], shown.number_of_nodes(), notes[0][:54]
+    ('handover of work by agency', 1, '3 staff are more than --max-nodes 2, so each circle is')
+    """
+    notes = []
+    shown = graph if keep_isolated else without_isolated(graph)
+    left_out, plural = graph.number_of_nodes() - shown.number_of_nodes(), _is_staff(graph)
+    if kind == "handover-of-work" and max_nodes and shown.number_of_nodes() > max_nodes:
+        staff = shown.number_of_nodes()
+        grouped = network_in_period(kind, dataset, since=since, until=until, roles=roles, by_agency=True)
+        grouped.graph["source"] = graph.graph.get("source", "")
+        shown = grouped if keep_isolated else without_isolated(grouped)
+        left_out, plural = grouped.number_of_nodes() - shown.number_of_nodes(), False
+        agencies = shown.number_of_nodes()
+        notes.append(
+            f"{staff:,} staff are more than --max-nodes {max_nodes}, so each circle is an agency "
+            f"({agencies:,} here) and each arrow adds up the handovers of work from the staff of one agency to "
+            "those of another, counted between the agencies of the two responsibilities. --max-nodes 0 draws "
+            "the staff; --role, --between or --agency give fewer. The csv and gexf files always hold the staff.")
+        if agencies > max_nodes:
+            notes.append(f"Even by agency, {agencies:,} agencies are more than --max-nodes {max_nodes}: "
+                         "--agency ID draws the work around the users of some agencies only.")
+    if left_out:
+        what = "staff" if plural else "agency" if left_out == 1 else "agencies"
+        notes.append(f"{left_out:,} {what} without any link in the period {'is' if left_out == 1 else 'are'} "
+                     "not drawn; --keep-isolated draws them.")
+    return shown, notes
+
+
+def _is_staff(graph: nx.Graph) -> bool:
+    return graph.graph.get("name") == "handover of work"
+
+
 def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timeline: bool = False,
                    roles=None, since=None, until=None, window_days: int = 30, sliced: bool = False,
-                   source: str = "") -> tuple[str, str]:
+                   source: str = "", max_nodes: int | None = None, keep_isolated: bool = False) -> tuple[str, str]:
     """Network ``kind`` as the text of ``fmt`` (default csv; html for a timeline), and what it holds.
+
+    Pages (html, and the timeline) show what :func:`picture_view` keeps, with its notes; a
+    timeline starts at the first month with a link (unless ``since`` says where). The
+    data formats (csv, gexf) hold every node and edge.
+
+    Parameters
+    ----------
+    max_nodes : int, optional
+        Pages only: draw a handover-of-work network with more staff than this by agency;
+        0 never groups. Default :data:`DEFAULT_MAX_NODES`.
+    keep_isolated : bool
+        Pages only: draw the nodes without any link too.
 
     Returns
     -------
@@ -64,7 +143,8 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
     Raises
     ------
     InputError
-        For options that do not apply to ``kind``, or a timeline in a format other than html.
+        For options that do not apply to ``kind`` or to ``fmt``, or a timeline in a format
+        other than html.
 
     Examples
     --------
@@ -79,18 +159,39 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
     if timeline and chosen != "html":
         raise InputError(f"--timeline writes an HTML page, not {chosen}; leave out --format (or give "
                          "--format html). For Gephi's timeline use --format gexf without --timeline")
+    if chosen != "html" and (max_nodes is not None or keep_isolated):
+        given = " and ".join(flag for flag, value in (("--max-nodes", max_nodes is not None),
+                                                      ("--keep-isolated", keep_isolated)) if value)
+        raise InputError(f"{given} shape the html page; {chosen} is data and always holds every node and edge")
+    if max_nodes is not None and kind != "handover-of-work":
+        raise InputError(f"--max-nodes applies to handover-of-work only (its staff can be drawn by agency); "
+                         f"{kind} is drawn by agency already")
     graph = build_network(kind, dataset, roles=roles, since=since, until=until,
                           window_days=window_days, sliced=sliced)
     graph.graph["source"] = source
-    if timeline:
-        frames = monthly_networks(kind, dataset, since=since, until=until, roles=roles,
-                                  window_days=window_days)
-        return (timeline_html(frames, graph),
-                f"{kind}: timeline of {len(frames)} months, {graph.number_of_nodes()} nodes")
-    if chosen == "gexf":
-        add_spells(graph, dataset)
-    return (RENDERERS[chosen](graph),
-            f"{kind}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    if chosen != "html":
+        if chosen == "gexf":
+            add_spells(graph, dataset)
+        return (RENDERERS[chosen](graph),
+                f"{kind}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
+    limit = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
+    shown, notes = picture_view(kind, dataset, graph, max_nodes=limit, keep_isolated=keep_isolated,
+                                roles=roles, since=since, until=until)
+    by_agency = shown.graph.get("name") == "handover of work by agency"
+    drawn = (f"{shown.number_of_nodes()} agencies (grouping {graph.number_of_nodes()} staff)" if by_agency
+             else f"{shown.number_of_nodes()} of {graph.number_of_nodes()} nodes" if not keep_isolated
+             else f"{shown.number_of_nodes()} nodes")
+    if not timeline:
+        return (network_html(shown, notes=notes),
+                f"{kind}: {drawn}, {shown.number_of_edges()} edges drawn")
+    frames = monthly_networks(kind, dataset, since=since, until=until, roles=roles,
+                              window_days=window_days, by_agency=by_agency)
+    if since is None:
+        frames = from_first_month_with_data(frames)
+    if not keep_isolated:
+        frames = [(month, frame.subgraph(shown.nodes).copy()) for month, frame in frames]
+    return (timeline_html(frames, shown, notes=notes),
+            f"{kind}: timeline of {len(frames)} months, {drawn}")
 
 
 def metrics_tables(dataset: Dataset, *, since=None, until=None, window_days: int = 30,
