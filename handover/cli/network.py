@@ -26,7 +26,7 @@ from handover.io.guarded import read_guarded
 from handover.reports.networks import (
     DEFAULT_MAX_NODES, KINDS, RENDERERS, caseload_text, network_output, write_caseload, write_metrics,
 )
-from handover.timeline import parse_option_date
+from handover.timeline import parse_option_date, to_day
 
 __all__ = ["NetworkKind", "NetworkFormat", "network", "metrics", "caseload"]
 
@@ -93,6 +93,7 @@ def network(
         "--timeline", help="Write one HTML page that steps through the network month by month "
                            "(slider and play button; nodes stay in place).")] = False,
     window_days: WindowDaysOpt = 30,
+    as_of: AsOfOpt = None,
     fmt: Annotated[Optional[NetworkFormat], typer.Option(
         "--format", help="csv (default): the edges as source,target,count,weight. html: an "
                          "interactive page that opens offline. gexf: the whole graph for Gephi, "
@@ -129,7 +130,9 @@ def network(
     agency networks weight = count. Agencies carry name, kind, level, municipality and users
     served; staff carry their profession.
 
-    Time: --on DATE keeps one day and --between START END one period. A handover counts
+    Time: --as-of DAY draws the network of the data as they stood on DAY (nothing dated
+    after it is seen; what was open on it is ongoing). --on DATE keeps one day and
+    --between START END one period. A handover counts
     on its handover date, a handover of work on the day the next person's responsibility
     starts, and a shared user on the days they are at both agencies. --timeline writes an
     HTML page with one network per month, from the first month with a link (or the first
@@ -142,13 +145,17 @@ def network(
     responsibilities. The page says so in a note. The csv and gexf files hold every node.
     """
     since_day, until_day, sliced = _slice(on, between, since, until)
-    dataset = read_guarded(data_dir, reading=reading,
-                           allow_identifiers=allow_identifiers)
+    dataset = _as_it_stood(read_guarded(data_dir, reading=reading, allow_identifiers=allow_identifiers), as_of)
     text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
                                 timeline=timeline, roles=role or None, since=since_day, until=until_day,
                                 window_days=window_days, sliced=sliced, source=Path(data_dir).name,
                                 max_nodes=max_nodes, keep_isolated=keep_isolated)
     _write(text, out, said)
+
+
+def _as_it_stood(dataset, as_of):
+    """``dataset`` as it stood on ``as_of`` (docs/findings.md, Time semantics), or whole."""
+    return dataset.snapshot(to_day(as_of)) if as_of is not None else dataset
 
 
 @reads_data
@@ -159,6 +166,7 @@ def metrics(
     until: UntilOpt = None,
     window_days: WindowDaysOpt = 30,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
+    as_of: AsOfOpt = None,
     csv_dialect: CsvDialectOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
@@ -176,13 +184,12 @@ def metrics(
     user's agencies shares, summed over the pairs) and care_density = shared_users /
     agency_pairs. High values mean the user's agencies often work together.
 
-    Both files are for spreadsheets (text that would run as a formula gets a leading ');
+    --as-of DAY measures the data as they stood on DAY. Both files are for spreadsheets (text that would run as a formula gets a leading ');
     --csv-dialect excel-nb writes them for Excel in Norwegian.
     """
     since_day, until_day = _dates(since, until)
     dialect = csv_dialect_for(csv_dialect, "csv")
-    dataset = read_guarded(data_dir, reading=reading,
-                           allow_identifiers=allow_identifiers)
+    dataset = _as_it_stood(read_guarded(data_dir, reading=reading, allow_identifiers=allow_identifiers), as_of)
     metrics_rows, density_rows = write_metrics(dataset, out, since=since_day, until=until_day,
                                                window_days=window_days, seed=seed, dialect=dialect)
     typer.echo(f"agency_metrics.csv ({metrics_rows} rows) and care_density.csv ({density_rows} rows) "
