@@ -84,6 +84,21 @@ def _column_values(column: pd.Series, kind: str, name: str, w: Words) -> list:
                     known[value] = _value(value, kind, name, w)
                 out.append(known[value])
         return out
+    if kind in ("int", "float", "bool"):
+        words = {True: w.boolean(True), False: w.boolean(False)}
+        out = []
+        for value in values:
+            if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value):
+                out.append(None)
+            elif isinstance(value, str):
+                out.append(value)  # a hidden count: "<5"
+            elif kind == "int":
+                out.append(int(value))
+            elif kind == "float":
+                out.append(float(value) if math.isfinite(value) else None)
+            else:
+                out.append(words[bool(value)])
+        return out
     return [_value(v, kind, name, w) for v in values]
 
 
