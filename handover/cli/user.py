@@ -38,8 +38,9 @@ def user(
     (responsibilities, with the staff id on each bar) plus the user's contacts.
     Handovers between agencies are marked green (a coordinator in place) or red (none),
     stretches of an individual plan without a coordinator are shaded, and each discharge
-    shows how long the first follow-up took. Below it: the rows of every finding for
-    this user.
+    shows how long the first follow-up took. The axis labels as many years and months as
+    fit, and a name too long for its lane is shortened, in full on hover. Below it: the
+    rows of every finding for this user.
 
     The page names the user by id only. An id that is not in users.csv exits with
     code 2.

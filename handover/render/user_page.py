@@ -49,9 +49,50 @@ def _txt(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _short(text: str, limit: int = 38) -> str:
-    text = str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+# Text widths are estimated, not measured (the page has no scripts): per character, as a share
+# of the font size, on the wide side of the fonts a browser falls back to (DejaVu Sans is the
+# widest common one), so that an estimated fit is a real one.
+_NARROW, _WIDE = frozenset("fijlrt.,:;'!|()[] -/"), frozenset("mwMWÆŒæœ…")
+_TICK_GAP = 8.0   # the least room between two labels of the axis
+
+
+def _text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """About how wide ``text`` is drawn at ``size`` px, never much less than it is.
+
+    Examples
+    --------
+    >>> round(_text_width("2024", 13, bold=True)), round(_text_width("NAV Grünerløkka", 10))
+    (40, 90)
+    """
+    em = sum(0.4 if c in _NARROW else 1.0 if c in _WIDE else 0.72 if c.isupper() else 0.7 if c.isdigit()
+             else 0.64 for c in text)
+    return em * size * (1.1 if bold else 1.0)
+
+
+def _lane_text(text: str, *, x: float, y: float, size: float, fill: str, is_id: bool = False) -> str:
+    """A lane's label in the label column: a name too long is cut with "…" and given in full on
+    hover (its ``<title>``); an id is never cut, but squeezed to fit.
+
+    Examples
+    --------
+    >>> cut = _lane_text("Oslo universitetssykehus HF, klinikk for psykisk helse og avhengighet",
+    ...                  x=20, y=0, size=10, fill="#000")
+    >>> cut.split("</title>")[1]
+    'Oslo universitetssykehus HF, klinikk for ps…</text>'
+    >>> 'textLength="252"' in _lane_text("agency-" + "x" * 60, x=20, y=0, size=10, fill="#000", is_id=True)
+    True
+    """
+    room = _LABEL - 8 - x
+    place = f'x="{x:g}" y="{y:.1f}" font-size="{size:g}" fill="{fill}"'
+    if _text_width(text, size) <= room:
+        return f'<text class="lane" {place}>{escape(text)}</text>'
+    if is_id:
+        return (f'<text class="lane squeezed" {place} textLength="{room:.0f}" lengthAdjust="spacingAndGlyphs">'
+                f'<title>{escape(text)}</title>{escape(text)}</text>')
+    kept = len(text)
+    while kept and _text_width(text[:kept].rstrip() + "…", size) > room:
+        kept -= 1
+    return f'<text class="lane cut" {place}><title>{escape(text)}</title>{escape(text[:kept].rstrip())}…</text>'
 
 
 @dataclass
@@ -74,6 +115,7 @@ class _Lane:
     bars: list = field(default_factory=list)
     dots: list = field(default_factory=list)   # (day, colour, tooltip)
     top: float = 0.0                            # where it was drawn
+    ids: tuple = ()                             # "label", "sublabel": which of them is an id, never cut
 
 
 def _packed(bars: list[_Bar], as_of) -> list[list[_Bar]]:
@@ -100,7 +142,8 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
     for row in story.episodes.itertuples(index=False):
         agency = _txt(row.agency_name) or _txt(row.agency_id) or "unknown agency"
         service = _txt(row.service_name) or _txt(row.service_id)
-        lane = lanes.setdefault((agency, service), _Lane(_short(service), _short(agency, 44)))
+        ids = (("label",) if not _txt(row.service_name) else ()) + (("sublabel",) if not _txt(row.agency_name) else ())
+        lane = lanes.setdefault((agency, service), _Lane(service, agency, ids=ids))
         stay = row.service_kind in STAY_SERVICE_KINDS
         ended = pd.notna(row.end)
         discharge = _txt(row.discharge_kind)
@@ -119,7 +162,8 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
     for row in sorted(story.plans.itertuples(index=False), key=lambda r: (kinds.get(r.kind, 99), str(r.agency_id))):
         key = (row.kind, row.agency_id)
         agency = _txt(row.agency_name) or _txt(row.agency_id)
-        lane = lanes.setdefault(key, _Lane(row.kind.replace("_", " "), _short(agency, 44)))
+        lane = lanes.setdefault(key, _Lane(row.kind.replace("_", " "), agency,
+                                           ids=() if _txt(row.agency_name) else ("sublabel",)))
         revised = row.last_revised if pd.notna(row.last_revised) else None
         tip = (f"plan {row.plan_id}: {row.kind.replace('_', ' ')} at {agency}\n"
                f"{_day(row.start)} to {_day(row.end) if pd.notna(row.end) else 'ongoing'}"
@@ -168,21 +212,55 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
 
 
 def _ticks(first: pd.Timestamp, last: pd.Timestamp, x) -> tuple[list[str], list[str]]:
-    """Month ticks and year labels along the top axis, and grid lines."""
+    """Year and month labels along the top axis, and grid lines: as many labels as fit.
+
+    Each year is labelled at its January (every 2nd, 5th or 10th year when even years would
+    crowd), and the first month with its year when that fits before the next label. Months
+    are labelled every 1, 2, 3 or 6 months, the most often that fits, and not at all when
+    even half-years would crowd. Steps are chosen for the shortest month (February), so no
+    two labels overlap at any span.
+
+    Examples
+    --------
+    >>> def ticks(first, last):
+    ...     first, last = pd.Timestamp(first), pd.Timestamp(last)
+    ...     x = lambda d: _LABEL + _PLOT * (d - first).days / (last - first).days
+    ...     marks, _ = _ticks(first, last, x)
+    ...     return [m.split(">")[1].split("<")[0] for m in marks if "tick year" in m]
+    >>> ticks("2016-10-01", "2026-11-01")   # ten years from October: no room for 2016 before 2017
+    ['2017', '2018', '2019', '2020', '2021', '2022', '2023', '2024', '2025', '2026']
+    >>> ticks("2024-03-01", "2024-05-01")
+    ['2024']
+    """
     months = pd.date_range(first, last, freq="MS")
-    width = _PLOT / max(len(months), 1)
-    every = 1 if width >= 30 else 3 if width >= 11 else 6
+    right = _W - 4
+    shortest = min((x(b) - x(a) for a, b in zip(months, months[1:])), default=_PLOT)
+    year_width = _text_width("2000", 13, bold=True)
+    month_width = max(_text_width(f"{pd.Timestamp(2000, m, 1):%b}", 10.5) for m in range(1, 13))
+    year_step = next((s for s in (1, 2, 5, 10, 20, 50) if 12 * s * shortest >= year_width + _TICK_GAP), 100)
+    month_step = next((s for s in (1, 2, 3, 6) if s * shortest >= month_width + _TICK_GAP), None)
+
+    def fits(day, width: float) -> bool:
+        return x(day) + 3 + width <= right
+
+    years = [d for d in months if d.month == 1 and d.year % year_step == 0 and fits(d, year_width)]
+    if months[0] not in years and fits(months[0], year_width) and (
+            not years or x(months[0]) + 3 + year_width + _TICK_GAP <= x(years[0]) + 3):
+        years.insert(0, months[0])
+    labelled = set(years)
     marks, grid = [], []
     for day in months:
         px = x(day)
-        room = _LABEL + _PLOT - px
-        if (day.month == 1 or day == months[0]) and room > 34 and not (day == months[0] and day.month in (11, 12)):
-            marks.append(f'<text x="{px + 3:.1f}" y="{_SHIFT + 44}" font-size="13" font-weight="700" fill="{_INK}">{day.year}</text>')
+        if day in labelled:
+            marks.append(f'<text class="tick year" x="{px + 3:.1f}" y="{_SHIFT + 44}" font-size="13" font-weight="700" '
+                         f'fill="{_INK}">{day.year}</text>')
+        if day in labelled or (day.month == 1 and year_step == 1):
             grid.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{_SHIFT + 50}" y2="{{bottom}}" stroke="#c9d1d9" stroke-width="1"/>')
-        elif (day.month - 1) % every == 0:
+        elif month_step and (day.month - 1) % month_step == 0:
             grid.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{_SHIFT + 56}" y2="{{bottom}}" stroke="{_GRID}" stroke-width="1"/>')
-        if (day.month - 1) % every == 0 and room > 22:
-            marks.append(f'<text x="{px + 3:.1f}" y="{_SHIFT + 62}" font-size="10.5" fill="{_MUTED}">{day:%b}</text>')
+        if month_step and (day.month - 1) % month_step == 0 and fits(day, month_width):
+            marks.append(f'<text class="tick month" x="{px + 3:.1f}" y="{_SHIFT + 62}" font-size="10.5" '
+                         f'fill="{_MUTED}">{day:%b}</text>')
     return marks, grid
 
 
@@ -250,10 +328,11 @@ def timeline_svg(story) -> str:
                             f'fill="#f6f8fa"/>')
             mid = y + _LANE / 2
             if lane.label:
-                body.append(f'<text x="20" y="{mid - (2 if lane.sublabel else -4):.1f}" font-size="12.5" fill="{_INK}">'
-                            f'{escape(lane.label)}</text>')
+                body.append(_lane_text(lane.label, x=20, y=mid - (2 if lane.sublabel else -4), size=12.5, fill=_INK,
+                                       is_id="label" in lane.ids))
             if lane.sublabel:
-                body.append(f'<text x="20" y="{mid + 11:.1f}" font-size="10" fill="{_MUTED}">{escape(lane.sublabel)}</text>')
+                body.append(_lane_text(lane.sublabel, x=20, y=mid + 11, size=10, fill=_MUTED,
+                                       is_id="sublabel" in lane.ids))
             above_end = -1.0  # where the last label above a narrow bar ends: labels never overlap
             for bar in sorted(lane.bars, key=lambda b: b.start):
                 height = _BAR if bar.strong else _THIN
