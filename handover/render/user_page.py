@@ -13,6 +13,9 @@ agencies' names, never a name or national id of a person.
 
 from __future__ import annotations
 
+import collections
+import functools
+
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -38,6 +41,17 @@ _PLOT = _W - _LABEL - _RIGHT
 _LANE, _BAR, _THIN = 30.0, 16.0, 9.0
 _HEAD = 28.0
 _SHIFT = 20       # room for a second row of handover markers above the axis
+
+
+@functools.lru_cache(maxsize=None)
+def _row_type(columns: tuple[str, ...]):
+    return collections.namedtuple("Row", columns, rename=True)
+
+
+def _rows(frame: pd.DataFrame) -> list:
+    """``frame.itertuples(index=False)`` for the few rows of one user, without its cost per call."""
+    kind = _row_type(tuple(frame.columns))
+    return [kind(*values) for values in zip(*(frame[c].tolist() for c in frame.columns))]
 
 
 def _day(value) -> str:
@@ -139,7 +153,7 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
     as_of = story.as_of
     sections = []
     lanes: dict = {}
-    for row in story.episodes.itertuples(index=False):
+    for row in _rows(story.episodes):
         agency = _txt(row.agency_name) or _txt(row.agency_id) or "unknown agency"
         service = _txt(row.service_name) or _txt(row.service_id)
         ids = (("label",) if not _txt(row.service_name) else ()) + (("sublabel",) if not _txt(row.agency_name) else ())
@@ -159,7 +173,7 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
     kinds = {kind: i for i, kind in enumerate(VOCABULARIES["plan_kind"])}
     dormant = story.findings.get("dormant_plans")
     dormant = set(dormant["plan_id"]) if isinstance(dormant, pd.DataFrame) else set()
-    for row in sorted(story.plans.itertuples(index=False), key=lambda r: (kinds.get(r.kind, 99), str(r.agency_id))):
+    for row in sorted(_rows(story.plans), key=lambda r: (kinds.get(r.kind, 99), str(r.agency_id))):
         key = (row.kind, row.agency_id)
         agency = _txt(row.agency_name) or _txt(row.agency_id)
         lane = lanes.setdefault(key, _Lane(row.kind.replace("_", " "), agency,
@@ -179,7 +193,7 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
     lanes = {}
     roles = {role: i for i, role in enumerate(VOCABULARIES["role"])}
     by_role: dict = {}
-    for row in story.responsibilities.itertuples(index=False):
+    for row in _rows(story.responsibilities):
         by_role.setdefault(row.role, []).append(row)
     for role in sorted(by_role, key=lambda r: roles.get(r, 99)):
         bars = []
@@ -201,7 +215,7 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
                                      if i == 0 else f"(overlapping, {staff} staff)", packed)
     if story.contacts is not None and len(story.contacts):
         lane = _Lane("contacts", f"{len(story.contacts)} contacts")
-        for row in story.contacts.itertuples(index=False):
+        for row in _rows(story.contacts):
             kind = _txt(getattr(row, "kind", None)) or "contact"
             lane.dots.append((row.date, LEVEL_COLOURS.get(row.level, UNKNOWN),
                               f"{_day(row.date)}: {kind} with {_txt(row.agency_name) or _txt(row.agency_id)}"))
@@ -270,7 +284,7 @@ def _gap_bands(story) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
     if not isinstance(gaps, pd.DataFrame) or gaps.empty:
         return []
     bands: list = []
-    for row in gaps.sort_values("gap_start").itertuples(index=False):
+    for row in _rows(gaps.sort_values("gap_start")):
         end = row.gap_end if pd.notna(row.gap_end) else story.as_of + DAY
         tip = (f"no coordinator for {row.gap_days} days while individual plan {row.plan_id} "
                f"({row.agency_id}) was active: {_day(row.gap_start)} to {_day(row.gap_end) or 'ongoing'}")
@@ -377,7 +391,7 @@ def timeline_svg(story) -> str:
             overlay.append(f'<text class="gap-label" x="{(x0 + x1) / 2:.1f}" y="{bottom - 4:.1f}" font-size="10.5" '
                            f'text-anchor="middle" fill="{BAD}" font-weight="600">no coordinator</text>')
     row_end = [-99.0, -99.0]  # markers close together go on a second row
-    for row in story.handovers.itertuples(index=False):
+    for row in _rows(story.handovers):
         px = x(row.handover_date)
         level = 0 if px - row_end[0] >= 19 else 1 if px - row_end[1] >= 19 else 0
         row_end[level] = px
@@ -409,7 +423,7 @@ def timeline_svg(story) -> str:
                 f'fill="{colour}">{escape(text)}</text>')
 
     if isinstance(follow, pd.DataFrame):
-        for row in follow.sort_values(["discharge_date", "episode_id"]).itertuples(index=False):
+        for row in _rows(follow.sort_values(["discharge_date", "episode_id"])):
             top = episode_lane.get(row.episode_id)
             if top is None:
                 continue
