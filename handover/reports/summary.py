@@ -241,6 +241,7 @@ def write_report(
     *,
     dataset: Dataset | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
     **options,
 ) -> Path:
     """Build the report (:func:`build_report`, ``**options``) and write it into ``out_dir``.
@@ -257,6 +258,10 @@ def write_report(
         says so.
     progress : callable, optional
         Called with the name of each step.
+    workers : int, optional
+        Processes that make the pages, the workbook and the user pages once the report is
+        gathered (default: one per core; 1 makes them here, one after another). The files
+        are the same either way.
 
     Returns
     -------
@@ -269,41 +274,50 @@ def write_report(
     >>> from handover.engines import MemoryEngine
     >>> from handover.examples import tiny_dataset
     >>> page = write_report(MemoryEngine(tiny_dataset()), Path(tempfile.mkdtemp()))
-    >>> sorted(p.name for p in page.parent.iterdir())[:4]
+    >>> sorted(p.name for p in page.parent.iterdir())[1:5]
     ['caseworker_turnover.csv', 'coordinator_gaps.csv', 'discharge_follow_up.csv', 'dormant_plans.csv']
     """
+    from handover.findings.worklist import WORKLISTS
     from handover.render.report_site import site_pages
     from handover.render.report_workbook import report_workbook
+    from handover.render.user_page import user_html
+    from handover.reports.in_parallel import default_workers, run_parts
     from handover.reports.user_story import user_stories
 
     dataset = dataset if dataset is not None else engine.source_dataset
     report = build_report(engine, with_user_pages=dataset is not None, progress=progress, **options)
     if dataset is None:
         report.user_pages_note = words(report.lang)("report.users.no_data")
-    step = progress or (lambda name: None)
-    step("pages")
-    files: dict[str, str | bytes] = dict(site_pages(report))
-    for name, rows in report.results.items():
-        if isinstance(rows, pd.DataFrame):
-            files[f"{name}.csv"] = spreadsheet_csv(rows, FINDINGS[name].schema)
-    from handover.findings.worklist import WORKLISTS
+    period = (report.since, report.until) if report.since is not None or report.until is not None else None
 
-    for name, rows in report.worklist.items():
-        if isinstance(rows, pd.DataFrame):
-            files[f"worklist_{name}.csv"] = spreadsheet_csv(rows, WORKLISTS[name])
-    files["indicators.csv"] = indicator_csv(report)
-    if report.comparison is not None:
-        files["comparison.csv"] = comparison_csv(report)
-    step("workbook")
-    files["report.xlsx"] = report_workbook(report)
-    if report.user_pages:
-        step("user pages")
-        from handover.render.user_page import user_html
+    def pages() -> dict:
+        files: dict[str, str | bytes] = dict(site_pages(report))
+        for name, rows in report.results.items():
+            if isinstance(rows, pd.DataFrame):
+                files[f"{name}.csv"] = spreadsheet_csv(rows, FINDINGS[name].schema)
+        for name, rows in report.worklist.items():
+            if isinstance(rows, pd.DataFrame):
+                files[f"worklist_{name}.csv"] = spreadsheet_csv(rows, WORKLISTS[name])
+        files["indicators.csv"] = indicator_csv(report)
+        if report.comparison is not None:
+            files["comparison.csv"] = comparison_csv(report)
+        return files
 
-        period = (report.since, report.until) if report.since is not None or report.until is not None else None
-        for story in user_stories(dataset, list(report.user_pages), as_of=report.as_of, results=report.results,
-                                  source=report.source, period=period):
-            files[f"users/{report.user_pages[story.user_id]}"] = user_html(story)
+    def user_pages(users: list[str]):
+        def draw() -> dict:
+            return {f"users/{report.user_pages[story.user_id]}": user_html(story) for story in user_stories(
+                dataset, users, as_of=report.as_of, results=report.results, source=report.source, period=period)}
+        return draw
+
+    # The parts are independent once the report is gathered: made on every core (in_parallel).
+    workers = default_workers() if workers is None else workers
+    users = list(report.user_pages)
+    shares = max(1, min(workers, len(users) // 50))  # a few pages are not worth a process
+    parts = [("pages", pages), ("workbook", lambda: {"report.xlsx": report_workbook(report)})]
+    parts += [("user pages", user_pages(users[i::shares])) for i in range(shares) if users[i::shares]]
+    files: dict[str, str | bytes] = {}
+    for answer in run_parts(parts, workers=workers, progress=progress):
+        files.update(answer)
     # The whole folder at once: an interrupted or failed report leaves the previous one as it was.
     return write_folder_atomic(Path(out_dir), files, kind="report") / "index.html"
 

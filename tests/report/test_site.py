@@ -281,3 +281,25 @@ def test_a_folder_of_other_files_is_not_written_over(tmp_path):
     assert result.exit_code == 2
     assert "holds files handover did not write as a report (notes.txt)" in " ".join(result.output.split())
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize("users", [0, 300])
+def test_the_report_is_the_same_made_on_one_core_or_several(tmp_path, users):
+    """The pages, the workbook and the user pages are made in worker processes: the same files
+    as one after another (300 generated users: the user pages are split between the workers)."""
+    from handover.engines import MemoryEngine
+    from handover.io import read_dataset
+    from handover.reports.summary import write_report
+
+    data = TINY
+    if users:
+        data = tmp_path / "region"
+        made = runner.invoke(app, ["generate", str(data), "--users", str(users), "--seed", "5"])
+        assert made.exit_code == 0, made.output
+    dataset = read_dataset(data)
+    written = {}
+    for workers in (1, 2):
+        out = write_report(MemoryEngine(dataset), tmp_path / f"w{workers}", workers=workers, by="quarter").parent
+        written[workers] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert written[1] == written[2]
+    assert len([name for name in written[2] if name.startswith("users/")]) >= (100 if users else 40)
