@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, reads_data
+from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, LangOpt, language, reads_data
 from handover.io.guarded import read_guarded
 from handover.io.options import ReadOptions
 from handover.reports.user_story import write_user_page
@@ -28,6 +28,7 @@ def user(
         "--out", metavar="FILE", show_default=False,
         help="The HTML page to write (its folder is made if needed).")],
     as_of: AsOfOpt = None,
+    lang: LangOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
@@ -47,5 +48,5 @@ def user(
     """
     dataset = read_guarded(data_dir, reading=reading,
                            allow_identifiers=allow_identifiers)
-    page = write_user_page(dataset, user_id, out, as_of=as_of, source=Path(data_dir).name)
+    page = write_user_page(dataset, user_id, out, as_of=as_of, source=Path(data_dir).name, lang=language(lang))
     typer.echo(f"page written to {page}", err=True)  # no id: status lines carry no personal data

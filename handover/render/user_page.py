@@ -23,6 +23,7 @@ import pandas as pd
 from handover import __version__
 from handover.findings import FINDINGS
 from handover.findings.schema import text_rows
+from handover.locale import Words, words
 from handover.model import STAY_SERVICE_KINDS, VOCABULARIES
 from handover.render.colours import BAD, GOOD, LATE, LEVEL_COLOURS, UNKNOWN
 from handover.render.html import asset, escape
@@ -68,6 +69,7 @@ def _txt(value) -> str:
 # widest common one), so that an estimated fit is a real one.
 _NARROW, _WIDE = frozenset("fijlrt.,:;'!|()[] -/"), frozenset("mwMWÆŒæœ…")
 _TICK_GAP = 8.0   # the least room between two labels of the axis
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _text_width(text: str, size: float, *, bold: bool = False) -> float:
@@ -149,26 +151,28 @@ def _packed(bars: list[_Bar], as_of) -> list[list[_Bar]]:
     return rows
 
 
-def _sections(story) -> list[tuple[str, list[_Lane]]]:
+def _sections(story, w: Words) -> list[tuple[str, list[_Lane]]]:
     as_of = story.as_of
     sections = []
     lanes: dict = {}
     for row in _rows(story.episodes):
-        agency = _txt(row.agency_name) or _txt(row.agency_id) or "unknown agency"
+        agency = _txt(row.agency_name) or _txt(row.agency_id) or w("user.unknown_agency")
         service = _txt(row.service_name) or _txt(row.service_id)
         ids = (("label",) if not _txt(row.service_name) else ()) + (("sublabel",) if not _txt(row.agency_name) else ())
         lane = lanes.setdefault((agency, service), _Lane(service, agency, ids=ids))
         stay = row.service_kind in STAY_SERVICE_KINDS
         ended = pd.notna(row.end)
         discharge = _txt(row.discharge_kind)
-        until = (_day(row.end) + (f" ({discharge})" if discharge else "")) if ended else "ongoing"
+        shown = w.value("discharge_kind", discharge) if discharge else ""
+        until = (_day(row.end) + (f" ({shown})" if discharge else "")) if ended else w("user.ongoing")
         kind = f" ({_txt(row.service_kind)})" if _txt(row.service_kind) else ""
-        tip = f"episode {row.episode_id}: {service}{kind} at {agency}\n{_day(row.start)} to {until}"
+        tip = w("user.tip.episode", id=row.episode_id, service=service, kind=kind, agency=agency,
+                start=_day(row.start), until=until)
         lane.bars.append(_Bar(row.start, row.end if ended else None, LEVEL_COLOURS.get(row.level, UNKNOWN), tip,
                               strong=stay, css="bar episode", key=str(row.episode_id),
                               end_mark=discharge if ended and discharge in ("unplanned", "death") else ""))
     if lanes:
-        sections.append(("Episodes (stays in full, other services thin)", list(lanes.values())))
+        sections.append((w("user.section.episodes"), list(lanes.values())))
     lanes = {}
     kinds = {kind: i for i, kind in enumerate(VOCABULARIES["plan_kind"])}
     dormant = story.findings.get("dormant_plans")
@@ -176,20 +180,20 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
     for row in sorted(_rows(story.plans), key=lambda r: (kinds.get(r.kind, 99), str(r.agency_id))):
         key = (row.kind, row.agency_id)
         agency = _txt(row.agency_name) or _txt(row.agency_id)
-        lane = lanes.setdefault(key, _Lane(row.kind.replace("_", " "), agency,
+        lane = lanes.setdefault(key, _Lane(w.value("plan_kind", row.kind), agency,
                                            ids=() if _txt(row.agency_name) else ("sublabel",)))
         revised = row.last_revised if pd.notna(row.last_revised) else None
-        tip = (f"plan {row.plan_id}: {row.kind.replace('_', ' ')} at {agency}\n"
-               f"{_day(row.start)} to {_day(row.end) if pd.notna(row.end) else 'ongoing'}"
-               + (f"\nlast revised {_day(revised)}" if revised is not None else "")
-               + ("\ndormant: not revised for over a year" if row.plan_id in dormant else ""))
+        tip = (w("user.tip.plan", id=row.plan_id, kind=w.value("plan_kind", row.kind), agency=agency,
+                 start=_day(row.start), until=_day(row.end) if pd.notna(row.end) else w("user.ongoing"))
+               + ("\n" + w("user.tip.last_revised", day=_day(revised)) if revised is not None else "")
+               + ("\n" + w("user.tip.dormant") if row.plan_id in dormant else ""))
         lane.bars.append(_Bar(row.start, row.end if pd.notna(row.end) else None,
                               LEVEL_COLOURS.get(row.level, UNKNOWN), tip, strong=row.kind == "individual_plan",
                               css="bar plan" + (" dormant" if row.plan_id in dormant else "")))
         if revised is not None:
-            lane.dots.append((revised, "#ffffff", f"plan {row.plan_id} last revised {_day(revised)}"))
+            lane.dots.append((revised, "#ffffff", w("user.tip.revised", id=row.plan_id, day=_day(revised))))
     if lanes:
-        sections.append(("Plans (individual plans in full)", list(lanes.values())))
+        sections.append((w("user.section.plans"), list(lanes.values())))
     lanes = {}
     roles = {role: i for i, role in enumerate(VOCABULARIES["role"])}
     by_role: dict = {}
@@ -201,31 +205,33 @@ def _sections(story) -> list[tuple[str, list[_Lane]]]:
             profession = _txt(getattr(row, "profession", None))
             who = f"{row.staff_id}" + (f" ({profession})" if profession else "")
             # The free-text reason is left out: it may hold personal details.
-            tip = (f"{role.replace('_', ' ')}: {who} at {_txt(row.agency_name) or _txt(row.agency_id)}\n"
-                   f"{_day(row.start)} to {_day(row.end) if pd.notna(row.end) else 'ongoing'}")
+            tip = w("user.tip.responsibility", role=w.value("role", role), who=who,
+                    agency=_txt(row.agency_name) or _txt(row.agency_id), start=_day(row.start),
+                    until=_day(row.end) if pd.notna(row.end) else w("user.ongoing"))
             bars.append(_Bar(row.start, row.end if pd.notna(row.end) else None,
                              LEVEL_COLOURS.get(row.level, UNKNOWN), tip, text=str(row.staff_id),
                              css=f"bar responsibility {role}"))
         for i, packed in enumerate(_packed(bars, as_of)):
             staff = len({b.text for b in packed})
-            label = role.replace("_", " ") if i == 0 else ""
+            label = w.value("role", role) if i == 0 else ""
             periods = len(by_role[role])
             people = len({r.staff_id for r in by_role[role]})
-            lanes[(role, i)] = _Lane(label, f"{periods} period{'s' if periods != 1 else ''}, {people} staff"
-                                     if i == 0 else f"(overlapping, {staff} staff)", packed)
+            lanes[(role, i)] = _Lane(label, w("user.lane.periods", periods=periods, people=people)
+                                     if i == 0 else w("user.lane.overlapping", staff=staff), packed)
     if story.contacts is not None and len(story.contacts):
-        lane = _Lane("contacts", f"{len(story.contacts)} contacts")
+        lane = _Lane(w("user.lane.contacts"), w("user.lane.contacts_count", n=len(story.contacts)))
         for row in _rows(story.contacts):
-            kind = _txt(getattr(row, "kind", None)) or "contact"
+            kind = _txt(getattr(row, "kind", None)) or w("user.lane.contact")
             lane.dots.append((row.date, LEVEL_COLOURS.get(row.level, UNKNOWN),
-                              f"{_day(row.date)}: {kind} with {_txt(row.agency_name) or _txt(row.agency_id)}"))
+                              w("user.tip.contact", day=_day(row.date), kind=kind,
+                                agency=_txt(row.agency_name) or _txt(row.agency_id))))
         lanes[("contacts",)] = lane
     if lanes:
-        sections.append(("Responsibilities and contacts", list(lanes.values())))
+        sections.append((w("user.section.responsibilities"), list(lanes.values())))
     return sections
 
 
-def _ticks(first: pd.Timestamp, last: pd.Timestamp, x) -> tuple[list[str], list[str]]:
+def _ticks(first: pd.Timestamp, last: pd.Timestamp, x, months_named: tuple[str, ...] = _MONTHS) -> tuple[list[str], list[str]]:
     """Year and month labels along the top axis, and grid lines: as many labels as fit.
 
     Each year is labelled at its January (every 2nd, 5th or 10th year when even years would
@@ -250,7 +256,7 @@ def _ticks(first: pd.Timestamp, last: pd.Timestamp, x) -> tuple[list[str], list[
     right = _W - 4
     shortest = min((x(b) - x(a) for a, b in zip(months, months[1:])), default=_PLOT)
     year_width = _text_width("2000", 13, bold=True)
-    month_width = max(_text_width(f"{pd.Timestamp(2000, m, 1):%b}", 10.5) for m in range(1, 13))
+    month_width = max(_text_width(name, 10.5) for name in months_named)
     year_step = next((s for s in (1, 2, 5, 10, 20, 50) if 12 * s * shortest >= year_width + _TICK_GAP), 100)
     month_step = next((s for s in (1, 2, 3, 6) if s * shortest >= month_width + _TICK_GAP), None)
 
@@ -274,11 +280,11 @@ def _ticks(first: pd.Timestamp, last: pd.Timestamp, x) -> tuple[list[str], list[
             grid.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{_SHIFT + 56}" y2="{{bottom}}" stroke="{_GRID}" stroke-width="1"/>')
         if month_step and (day.month - 1) % month_step == 0 and fits(day, month_width):
             marks.append(f'<text class="tick month" x="{px + 3:.1f}" y="{_SHIFT + 62}" font-size="10.5" '
-                         f'fill="{_MUTED}">{day:%b}</text>')
+                         f'fill="{_MUTED}">{escape(months_named[day.month - 1])}</text>')
     return marks, grid
 
 
-def _gap_bands(story) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
+def _gap_bands(story, w: Words) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
     """The coordinator gaps merged into bands (gaps of two plans may overlap), with their texts."""
     gaps = story.findings.get("coordinator_gaps")
     if not isinstance(gaps, pd.DataFrame) or gaps.empty:
@@ -286,8 +292,8 @@ def _gap_bands(story) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
     bands: list = []
     for row in _rows(gaps.sort_values("gap_start")):
         end = row.gap_end if pd.notna(row.gap_end) else story.as_of + DAY
-        tip = (f"no coordinator for {row.gap_days} days while individual plan {row.plan_id} "
-               f"({row.agency_id}) was active: {_day(row.gap_start)} to {_day(row.gap_end) or 'ongoing'}")
+        tip = w("user.tip.gap", days=row.gap_days, plan=row.plan_id, agency=row.agency_id, start=_day(row.gap_start),
+                end=_day(row.gap_end) or w("user.ongoing"))
         if bands and row.gap_start <= bands[-1][1]:
             bands[-1] = (bands[-1][0], max(bands[-1][1], end), bands[-1][2] + [tip])
         else:
@@ -295,7 +301,7 @@ def _gap_bands(story) -> list[tuple[pd.Timestamp, pd.Timestamp, list[str]]]:
     return bands
 
 
-def timeline_svg(story) -> str:
+def timeline_svg(story, lang: str = "en") -> str:
     """The user's timeline as one inline ``<svg>`` (see the module docstring).
 
     Parameters
@@ -317,9 +323,10 @@ def timeline_svg(story) -> str:
     >>> svg.count('class="bar episode"'), svg.count('class="handover without"')
     (2, 1)
     """
+    w = words(lang)
     first_day = story.first_day()
     if first_day is None:
-        return '<p class="note">Nothing is recorded for this user: no episode, plan, responsibility or contact.</p>'
+        return f'<p class="note">{escape(w("user.nothing"))}</p>'
     first = first_day.to_period("M").start_time
     last = (story.as_of + pd.Timedelta(days=20)).to_period("M").end_time.normalize() + DAY
     span = max((last - first).days, 1)
@@ -327,7 +334,7 @@ def timeline_svg(story) -> str:
     def x(day) -> float:
         return _LABEL + _PLOT * min(max((day - first).days, 0), span) / span
 
-    sections = _sections(story)
+    sections = _sections(story, w)
     y = _SHIFT + 78.0
     body = []
     for title, lanes in sections:
@@ -362,7 +369,8 @@ def timeline_svg(story) -> str:
                                 f'fill="url(#dormant)" pointer-events="none"/>')
                 if bar.end is None:
                     body.append(f'<path d="M{x1 + 1:.1f},{mid - 6:.1f} l7,6 l-7,6 z" fill="{bar.colour}" '
-                                f'fill-opacity="{opacity}"><title>ongoing at {_day(story.as_of)}</title></path>')
+                                f'fill-opacity="{opacity}"><title>{escape(w("user.ongoing_at", day=_day(story.as_of)))}'
+                                '</title></path>')
                 if bar.text and width > 7.2 * len(bar.text) + 8:
                     body.append(f'<text x="{x0 + 5:.1f}" y="{mid + 4:.1f}" font-size="11" fill="#ffffff" '
                                 f'pointer-events="none">{escape(bar.text)}</text>')
@@ -373,7 +381,8 @@ def timeline_svg(story) -> str:
                 if bar.end_mark and bar.end is not None:
                     colour = BAD if bar.end_mark == "unplanned" else _INK
                     body.append(f'<rect x="{x1 - 1.5:.1f}" y="{top - 3:.1f}" width="3" height="{height + 6:.1f}" '
-                                f'fill="{colour}"><title>{escape(bar.end_mark)} discharge {_day(bar.end)}</title></rect>')
+                                f'fill="{colour}"><title>{escape(w("user.tip.discharge", kind=w.value("discharge_kind", bar.end_mark), day=_day(bar.end)))}'
+                                '</title></rect>')
             for day, colour, tip in lane.dots:
                 stroke = _INK if colour == "#ffffff" else "#ffffff"
                 body.append(f'<circle class="dot" cx="{x(day):.1f}" cy="{mid:.1f}" r="{3.2 if colour == "#ffffff" else 4:.1f}" '
@@ -383,13 +392,13 @@ def timeline_svg(story) -> str:
         y += 10
     bottom = y
     overlay, marks = [], []
-    for start, end, tips in _gap_bands(story):
+    for start, end, tips in _gap_bands(story, w):
         x0, x1 = x(start), x(end)
         overlay.append(f'<rect class="gap" x="{x0:.1f}" y="{_SHIFT + 70}" width="{max(x1 - x0, 2):.1f}" '
                        f'height="{bottom - 70 - _SHIFT:.1f}" fill="url(#gap)"><title>{escape(chr(10).join(tips))}</title></rect>')
         if x1 - x0 > 70:
             overlay.append(f'<text class="gap-label" x="{(x0 + x1) / 2:.1f}" y="{bottom - 4:.1f}" font-size="10.5" '
-                           f'text-anchor="middle" fill="{BAD}" font-weight="600">no coordinator</text>')
+                           f'text-anchor="middle" fill="{BAD}" font-weight="600">{escape(w("user.lane.gap"))}</text>')
     row_end = [-99.0, -99.0]  # markers close together go on a second row
     for row in _rows(story.handovers):
         px = x(row.handover_date)
@@ -398,8 +407,9 @@ def timeline_svg(story) -> str:
         marker_y = 14 + 20 * level
         colour = GOOD if row.with_coordinator else BAD
         state = "with" if row.with_coordinator else "without"
-        tip = (f"handover {_day(row.handover_date)}: {row.from_agency_id} → {row.to_agency_id}, next episode after "
-               f"{row.gap_days} days, {'a coordinator in place' if row.with_coordinator else 'NO coordinator'}")
+        tip = w("user.tip.handover", day=_day(row.handover_date), source=row.from_agency_id, target=row.to_agency_id,
+                days=row.gap_days, state=w("user.tip.with_coordinator" if row.with_coordinator
+                                           else "user.tip.without_coordinator"))
         overlay.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{marker_y + 8}" y2="{bottom:.1f}" stroke="{colour}" '
                        f'stroke-width="1.5" stroke-dasharray="5 3" opacity=".8"/>')
         glyph = ("M-4,0 l3,3.5 l5.5,-7" if row.with_coordinator else "M-3.5,-3.5 l7,7 M3.5,-3.5 l-7,7")
@@ -432,38 +442,40 @@ def timeline_svg(story) -> str:
             if pd.notna(row.first_follow_up_date):
                 colour = GOOD if row.follow_up_7d else LATE if row.follow_up_30d else BAD
                 x1 = x(row.first_follow_up_date)
-                tip = (f"discharge {_day(row.discharge_date)} ({row.episode_id}): first follow-up after "
-                       f"{row.days_to_follow_up} days, {_day(row.first_follow_up_date)}")
+                tip = w("user.tip.follow_up", day=_day(row.discharge_date), episode=row.episode_id,
+                        days=row.days_to_follow_up, follow=_day(row.first_follow_up_date))
                 overlay.append(f'<g class="follow-up {"7d" if row.follow_up_7d else "30d"}"><title>{escape(tip)}</title>'
                                f'<path d="M{x0:.1f},{base - 5:.1f} V{base:.1f} H{x1:.1f}" fill="none" stroke="{colour}" '
                                f'stroke-width="2"/><circle cx="{x1:.1f}" cy="{base:.1f}" r="3.5" fill="{colour}"/>'
-                               + label(x1 + 6, top, f"{row.days_to_follow_up} d", colour, base) + '</g>')
+                               + label(x1 + 6, top, w("user.lane.days", days=row.days_to_follow_up), colour, base)
+                               + '</g>')
             else:
                 x1 = x(row.discharge_date + pd.Timedelta(days=30))
-                tip = f"discharge {_day(row.discharge_date)} ({row.episode_id}): no follow-up within 30 days"
+                tip = w("user.tip.no_follow_up", day=_day(row.discharge_date), episode=row.episode_id)
                 overlay.append(f'<g class="follow-up none"><title>{escape(tip)}</title>'
                                f'<path d="M{x0:.1f},{base - 5:.1f} V{base:.1f} H{x1:.1f}" fill="none" stroke="{BAD}" '
                                f'stroke-width="2" stroke-dasharray="3 2"/><path d="M{x1 - 3.5:.1f},{base - 3.5:.1f} '
                                f'l7,7 M{x1 + 3.5:.1f},{base - 3.5:.1f} l-7,7" stroke="{BAD}" stroke-width="2"/>'
-                               + label(x1 + 7, top, "none", BAD, base) + '</g>')
-    marks_axis, grid = _ticks(first, last, x)
+                               + label(x1 + 7, top, w("user.lane.none"), BAD, base) + '</g>')
+    marks_axis, grid = _ticks(first, last, x, tuple(w("user.months").split()))
     grid = [g.replace("{bottom}", f"{bottom:.1f}") for g in grid]
     now = x(story.as_of)
     as_of_mark = (f'<line x1="{now:.1f}" x2="{now:.1f}" y1="{_SHIFT + 50}" y2="{bottom:.1f}" stroke="{_INK}" stroke-width="1" '
                   f'stroke-dasharray="2 3"/><text x="{now - 4:.1f}" y="{bottom + 14:.1f}" font-size="10.5" '
-                  f'text-anchor="end" fill="{_MUTED}">as of {_day(story.as_of)}</text>')
+                  f'text-anchor="end" fill="{_MUTED}">{escape(w("user.as_of", day=_day(story.as_of)))}</text>')
     height = bottom + 22
     defs = (f'<defs><pattern id="gap" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
             f'<rect width="8" height="8" fill="{BAD}" fill-opacity=".07"/><line x1="0" y1="0" x2="0" y2="8" '
             f'stroke="{BAD}" stroke-opacity=".35" stroke-width="3"/></pattern>'
             f'<pattern id="dormant" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">'
             f'<line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-opacity=".7" stroke-width="2"/></pattern></defs>')
-    desc = (f"Timeline of user {story.user_id} from {_day(first_day)} to {_day(story.as_of)}: "
-            f"{len(story.episodes)} episodes, {len(story.plans)} plans, {len(story.responsibilities)} responsibilities, "
-            f"{len(story.handovers)} handovers ({int((~story.handovers['with_coordinator']).sum())} without a coordinator).")
+    desc = w("user.desc", user=story.user_id, first=_day(first_day), last=_day(story.as_of),
+             episodes=len(story.episodes), plans=len(story.plans), responsibilities=len(story.responsibilities),
+             handovers=len(story.handovers), without=int((~story.handovers["with_coordinator"]).sum()))
     return (f'<svg class="story" role="img" aria-labelledby="story-t story-d" viewBox="0 0 {_W:.0f} {height:.0f}" '
             f'width="{_W:.0f}" height="{height:.0f}" font-family="{_FONT}" style="max-width:100%;height:auto">'
-            f'<title id="story-t">Timeline of user {escape(story.user_id)}</title><desc id="story-d">{escape(desc)}</desc>'
+            f'<title id="story-t">{escape(w("user.svg_title", user=story.user_id))}</title>'
+            f'<desc id="story-d">{escape(desc)}</desc>'
             f'{defs}{"".join(grid)}'
             + "".join(o for o in overlay if 'class="gap"' in o)
             + "".join(body)
@@ -474,11 +486,11 @@ def timeline_svg(story) -> str:
 # --- the page ----------------------------------------------------------------------------
 
 
-def _cards(story) -> str:
+def _cards(story, w: Words) -> str:
     found = story.handovers
     without = int((~found["with_coordinator"]).sum()) if len(found) else 0
     # Gaps of two plans can overlap: count each day once, open gaps up to as_of.
-    gap_days = sum((min(end, story.as_of) - start).days for start, end, _ in _gap_bands(story))
+    gap_days = sum((min(end, story.as_of) - start).days for start, end, _ in _gap_bands(story, w))
     follow = story.findings.get("discharge_follow_up")
     discharges = len(follow) if isinstance(follow, pd.DataFrame) else 0
     seen_7 = int(follow["follow_up_7d"].sum()) if isinstance(follow, pd.DataFrame) and len(follow) else 0
@@ -486,67 +498,71 @@ def _cards(story) -> str:
     coordinators = story.responsibilities[story.responsibilities["role"] == "coordinator"]["staff_id"].nunique()
     plans = story.plans
     cards = [
-        ("Handovers", f"{len(found)}", f"{without} without a coordinator", "bad" if without else ""),
-        ("Days without coordinator", f"{gap_days}", "on an individual plan (gaps of 14+ days)", "bad" if gap_days else ""),
-        ("Discharges", f"{discharges}", f"{seen_7} followed up within 7 days", "bad" if discharges > seen_7 else ""),
-        ("Caseworkers", f"{workers}", f"{coordinators} coordinator{'s' if coordinators != 1 else ''}", ""),
-        ("Plans", f"{len(plans)}", f"at {plans['agency_id'].nunique()} agenc{'ies' if plans['agency_id'].nunique() != 1 else 'y'}", ""),
+        (w("user.card.handovers"), w.count(len(found)), w("user.card.handovers_sub", n=without), "bad" if without else ""),
+        (w("user.card.gaps"), w.count(gap_days), w("user.card.gaps_sub"), "bad" if gap_days else ""),
+        (w("user.card.discharges"), w.count(discharges), w("user.card.discharges_sub", n=seen_7),
+         "bad" if discharges > seen_7 else ""),
+        (w("user.card.caseworkers"), w.count(workers), w("user.card.caseworkers_sub", n=coordinators), ""),
+        (w("user.card.plans"), w.count(len(plans)), w("user.card.plans_sub", n=plans["agency_id"].nunique()), ""),
     ]
     return "\n".join(
         f'<div class="card {tone}"><span class="label">{escape(label)}</span><span class="n">{escape(value)}</span>'
         f'<span class="sub">{escape(sub)}</span></div>' for label, value, sub, tone in cards)
 
 
-def _legend(story) -> str:
+def _legend(story, w: Words) -> str:
     levels = sorted({lvl for frame in (story.episodes, story.plans, story.responsibilities, story.contacts)
                      for lvl in frame.get("level", pd.Series(dtype=object)).dropna()},
                     key=lambda v: list(LEVEL_COLOURS).index(v) if v in LEVEL_COLOURS else 9)
-    items = [f'<li><span class="sw" style="background:{LEVEL_COLOURS.get(v, UNKNOWN)}"></span>{escape(v)} agency</li>'
-             for v in levels]
+    items = [f'<li><span class="sw" style="background:{LEVEL_COLOURS.get(v, UNKNOWN)}"></span>'
+             f'{escape(w("user.legend.level", level=w.value("agency_level", v)))}</li>' for v in levels]
     items += [
         f'<li><svg width="20" height="20" aria-hidden="true"><circle cx="10" cy="10" r="8" fill="{GOOD}"/>'
-        f'<path d="M6,10 l3,3.5 l5.5,-7" stroke="#fff" stroke-width="2" fill="none"/></svg>handover with a coordinator</li>',
+        f'<path d="M6,10 l3,3.5 l5.5,-7" stroke="#fff" stroke-width="2" fill="none"/></svg>{escape(w("user.legend.with"))}</li>',
         f'<li><svg width="20" height="20" aria-hidden="true"><circle cx="10" cy="10" r="8" fill="{BAD}"/>'
-        f'<path d="M6.5,6.5 l7,7 M13.5,6.5 l-7,7" stroke="#fff" stroke-width="2"/></svg>handover without a coordinator</li>',
-        '<li><span class="sw gap"></span>no coordinator while an individual plan was active (gaps of 14+ days)</li>',
+        f'<path d="M6.5,6.5 l7,7 M13.5,6.5 l-7,7" stroke="#fff" stroke-width="2"/></svg>{escape(w("user.legend.without"))}</li>',
+        f'<li><span class="sw gap"></span>{escape(w("user.legend.gap"))}</li>',
         f'<li><svg width="30" height="14" aria-hidden="true"><path d="M2,2 V10 H26" stroke="{GOOD}" stroke-width="2" fill="none"/>'
-        f'<circle cx="26" cy="10" r="3" fill="{GOOD}"/></svg>follow-up after discharge: within 7 days, '
-        f'<b style="color:{LATE}">8–30 days</b>, <b style="color:{BAD}">none in 30 days</b></li>',
-        '<li><span class="sw bar-end"></span>unplanned discharge</li>',
-        '<li><span class="sw dot"></span>plan last revised</li>',
-        '<li><span class="sw dormant"></span>dormant plan (not revised for over a year)</li>',
-        '<li><svg width="14" height="14" aria-hidden="true"><path d="M3,1 l8,6 l-8,6 z" fill="#8a94a0"/></svg>still running</li>',
+        f'<circle cx="26" cy="10" r="3" fill="{GOOD}"/></svg>{escape(w("user.legend.follow_up"))} '
+        f'<b style="color:{LATE}">{escape(w("user.legend.late"))}</b>, <b style="color:{BAD}">'
+        f'{escape(w("user.legend.none"))}</b></li>',
+        f'<li><span class="sw bar-end"></span>{escape(w("user.legend.unplanned"))}</li>',
+        f'<li><span class="sw dot"></span>{escape(w("user.legend.revised"))}</li>',
+        f'<li><span class="sw dormant"></span>{escape(w("user.legend.dormant"))}</li>',
+        '<li><svg width="14" height="14" aria-hidden="true"><path d="M3,1 l8,6 l-8,6 z" fill="#8a94a0"/></svg>'
+        f'{escape(w("user.legend.running"))}</li>',
     ]
     return f'<ul class="legend">{"".join(items)}</ul>'
 
 
-def _finding_tables(story) -> str:
+def _finding_tables(story, w: Words) -> str:
     shown, empty, missing = [], [], []
     for name, rows in story.findings.items():
         finding = FINDINGS[name]
         if isinstance(rows, str):
-            missing.append(f"{finding.title} ({rows})")
+            missing.append(f"{finding.text('title', w.lang)} ({rows})")
             continue
         if rows.empty:
-            empty.append(finding.title)
+            empty.append(finding.text("title", w.lang))
             continue
         names = finding.schema.column_names
         keep = [i for i, c in enumerate(names) if c != "user_id"]
-        head = "".join(f"<th>{escape(names[i].replace('_', ' '))}</th>" for i in keep)
+        head = "".join(f"<th>{escape(w.column(names[i]))}</th>" for i in keep)
         body = "".join("<tr>" + "".join(f"<td>{escape(row[i])}</td>" for i in keep) + "</tr>"
                        for row in text_rows(rows, finding.schema))
-        shown.append(f'<section class="finding"><h3>{escape(finding.title)} <span class="count">{len(rows)}</span></h3>'
-                     f'<p class="explain">{escape(finding.explanation)}</p><div class="scroll"><table><thead><tr>{head}'
+        shown.append(f'<section class="finding"><h3>{escape(finding.text("title", w.lang))} <span class="count">'
+                     f'{len(rows)}</span></h3><p class="explain">{escape(finding.text("explanation", w.lang))}</p>'
+                     f'<div class="scroll"><table><thead><tr>{head}'
                      f'</tr></thead><tbody>{body}</tbody></table></div></section>')
     notes = []
     if empty:
-        notes.append(f'<p class="note">No rows for this user in: {escape(", ".join(empty))}.</p>')
+        notes.append(f'<p class="note">{escape(w("user.no_rows", names=", ".join(empty)))}</p>')
     if missing:
-        notes.append(f'<p class="note">Not run: {escape("; ".join(missing))}.</p>')
+        notes.append(f'<p class="note">{escape(w("user.not_run", names="; ".join(missing)))}</p>')
     return "\n".join(shown) + "\n".join(notes)
 
 
-def user_html(story) -> str:
+def user_html(story, lang: str = "en") -> str:
     """The user's page: cards, the timeline, its legend and the findings' rows.
 
     Parameters
@@ -567,23 +583,30 @@ def user_html(story) -> str:
     >>> "<script" in page, "http" in page, "Handovers without a coordinator" in page
     (False, False, True)
     """
+    w = words(lang)
     first = story.first_day()
+    since, until = getattr(story, "since", None), getattr(story, "until", None)
     meta = " · ".join(p for p in (
-        f"Dataset: {story.source}" if story.source else "",
-        f"{_day(first)} to {_day(story.as_of)}" if first is not None else "",
-        f"as of {_day(story.as_of)}", f"handover {__version__}") if p)
+        w("report.meta.dataset", source=story.source) if story.source else "",
+        w("user.span", first=_day(first), last=_day(story.as_of)) if first is not None else "",
+        w("report.meta.as_of", day=_day(story.as_of)),
+        w("report.meta.period", since=_day(since) or "…", until=_day(until) or "…")
+        if since is not None or until is not None else "",
+        f"handover {__version__}") if p)
+    heading = escape(w("user.heading", id="\x00")).replace("\x00", f'<span class="id">{escape(story.user_id)}</span>')
     return _PAGE.format(
-        css=asset("user.css"), user=escape(story.user_id), meta=escape(meta), cards=_cards(story),
-        svg=timeline_svg(story), legend=_legend(story), findings=_finding_tables(story))
+        lang=lang, title=escape(w("user.title", user=story.user_id)), heading=heading, meta=escape(meta),
+        css=asset("user.css"), cards=_cards(story, w), svg=timeline_svg(story, lang), legend=_legend(story, w),
+        findings_title=escape(w("user.findings")), findings=_finding_tables(story, w))
 
 
 _PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>User {user}: responsibility over time</title><style>
+<title>{title}</title><style>
 {css}</style></head>
 <body><main>
-<h1>User <span class="id">{user}</span>: who was responsible, and when</h1>
+<h1>{heading}</h1>
 <p class="meta">{meta}</p>
 <div class="cards">
 {cards}
@@ -592,7 +615,7 @@ _PAGE = """<!DOCTYPE html>
 {svg}
 {legend}
 </figure>
-<h2>Findings for this user</h2>
+<h2>{findings_title}</h2>
 {findings}
 </main></body></html>
 """

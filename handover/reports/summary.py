@@ -305,7 +305,7 @@ def write_report(
 
     def user_pages(users: list[str]):
         def draw() -> dict:
-            return {f"users/{report.user_pages[story.user_id]}": user_html(story) for story in user_stories(
+            return {f"users/{report.user_pages[story.user_id]}": user_html(story, report.lang) for story in user_stories(
                 dataset, users, as_of=report.as_of, results=report.results, source=report.source, period=period)}
         return draw
 

@@ -235,7 +235,8 @@ def _story(one: Dataset, user_id: str, as_of: pd.Timestamp, findings: dict, sour
                      **frames)
 
 
-def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, source: str = "") -> Path:
+def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, source: str = "",
+                    lang: str = "en") -> Path:
     """Write the page of ``user_id`` to ``out`` (atomically) and return its path.
 
     Raises
@@ -245,6 +246,6 @@ def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, so
     """
     story = user_story(dataset, user_id, as_of=as_of, source=source)
     out = Path(out)
-    write_text_atomic(out, user_html(story))
+    write_text_atomic(out, user_html(story, lang))
     return out
 

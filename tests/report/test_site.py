@@ -151,14 +151,19 @@ def test_norwegian_pages_are_in_norwegian(tiny_nb):
     said = visible_text(tiny_nb / "index.html")
     for phrase in ("Oppfølging innen 7 dager", "koordinator", "81,8 %", "9 av 11"):
         assert phrase in said, phrase
-    for page in ["worklist.html", *(f"findings/{name}.html" for name in FINDINGS)]:
+    for page in ["worklist.html", *(f"findings/{name}.html" for name in FINDINGS), "users/u25.html"]:
         assert '<html lang="nb">' in (tiny_nb / page).read_text(encoding="utf-8"), page
+    user = visible_text(tiny_nb / "users" / "u25.html")
+    for phrase in ("Bruker u25 : hvem hadde ansvaret, og når", "Funn for denne brukeren", "Parallelle planer",
+                   "individuell plan", "Overganger"):
+        assert phrase in user, phrase
 
 
 def test_no_english_text_of_the_catalogue_is_left_on_the_norwegian_pages(tiny_nb):
     en, nb = catalogue("en"), catalogue("nb")
     english = {text for key, text in en.items() if text != nb[key] and "{" not in text and len(text.split()) >= 3}
-    for page in ["index.html", "worklist.html", *(f"findings/{name}.html" for name in FINDINGS)]:
+    users = sorted(p.relative_to(tiny_nb).as_posix() for p in (tiny_nb / "users").glob("*.html"))
+    for page in ["index.html", "worklist.html", *(f"findings/{name}.html" for name in FINDINGS), *users]:
         said = visible_text(tiny_nb / page)
         left = sorted(text for text in english if text in said)
         assert not left, (page, left[:5])
