@@ -25,8 +25,8 @@ from handover.reports.summary import MAX_USER_PAGES, write_report
 
 __all__ = ["report"]
 
-# Findings, indicators, a comparison, the worklist, the pages, the workbook, the user pages.
-_STEPS = len(FINDINGS) + 6
+# Findings, indicators, a comparison, the worklist, then the pages, workbook and user pages at once.
+_STEPS = len(FINDINGS) + 4
 
 
 def _periods(values: Optional[tuple[str, str]]):

@@ -61,9 +61,15 @@ class MemoryEngine(Engine):
         return self._answers[key].copy()
 
     def snapshot(self, as_of: pd.Timestamp) -> Dataset:
-        """The dataset as it stood on ``as_of``, kept for the next finding on the same day."""
+        """The dataset as it stood on ``as_of``, kept for the next finding on the same day.
+
+        Two days are kept: the first asked for (a report's as-of day, asked again between
+        the days of its periods) and the latest other one, so memory stays bounded.
+        """
         if as_of not in self._snapshots:
-            self._snapshots = {as_of: self.dataset.snapshot(as_of)}  # one day at a time: memory
+            if len(self._snapshots) >= 2:
+                del self._snapshots[list(self._snapshots)[-1]]
+            self._snapshots[as_of] = self.dataset.snapshot(as_of)
         return self._snapshots[as_of]
 
     def run_finding(self, finding: str, params: dict[str, Any]) -> pd.DataFrame:

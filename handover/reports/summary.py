@@ -35,7 +35,7 @@ from typing import Callable
 import pandas as pd
 
 from handover import __version__
-from handover.engines import Engine
+from handover.engines import Engine, MemoryEngine
 from handover.errors import InputError
 from handover.findings import FINDINGS, find
 from handover.findings.indicators import PERIODS, indicators
@@ -44,6 +44,7 @@ from handover.io.atomic import write_folder_atomic
 from handover.locale import words
 from handover.model import Dataset
 from handover.privacy.spreadsheet import neutralise_frame
+from handover.reports.in_parallel import default_workers, run_parts
 from handover.reports.periods import Period, comparison
 from handover.findings.worklist import worklist
 
@@ -160,6 +161,7 @@ def build_report(
     source: str = "",
     focus: tuple[str, ...] = (),
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> Report:
     """Gather everything the report shows (:class:`Report`) on ``engine``.
 
@@ -187,6 +189,9 @@ def build_report(
         The agencies the data were focused on (shown on the pages).
     progress : callable, optional
         Called with the name of each step.
+    workers : int, optional
+        On the memory engine, the processes the findings are made in (default: one per
+        core; 1 makes them here). The report is the same either way.
 
     Examples
     --------
@@ -206,16 +211,33 @@ def build_report(
         day = pd.Timestamp.today().normalize()
     since, until = to_day(since), to_day(until)
     step = progress or (lambda name: None)
+    periods = {name: {k: v for k, v in (("since", since), ("until", until)) if any(o.name == k for o in f.options)}
+               for name, f in FINDINGS.items()}
+    params = {name: finding.resolve(periods[name], day) for name, finding in FINDINGS.items()}
+
+    def found(name: str):
+        def run():
+            try:
+                return find(engine, name, as_of=day, **periods[name])
+            except InputError as missing_table:
+                return str(missing_table)
+        return run
+
     results: dict = {}
-    params: dict = {}
-    for name, finding in FINDINGS.items():
-        step(name)
-        period = {k: v for k, v in (("since", since), ("until", until)) if any(o.name == k for o in finding.options)}
-        params[name] = finding.resolve(period, day)
-        try:
-            results[name] = find(engine, name, as_of=day, **period)
-        except InputError as missing_table:
-            results[name] = str(missing_table)
+    if isinstance(engine, MemoryEngine) and (workers is None or workers > 1):
+        # In memory the findings are independent computations: made on every core, then
+        # kept by the engine as if found here, for the indicators and the worklist.
+        step("findings")
+        engine.snapshot(day)  # made once, before the workers are forked
+        answers = run_parts([(name, found(name)) for name in FINDINGS], workers=workers)
+        for name, answer in zip(FINDINGS, answers):
+            results[name] = answer
+            if isinstance(answer, pd.DataFrame):
+                engine.remembered("finding", name, FINDINGS[name].resolve(periods[name], day), lambda a=answer: a)
+    else:
+        for name in FINDINGS:
+            step(name)
+            results[name] = found(name)()
     step("indicators")
     table, _ = indicators(engine, as_of=day, since=since, until=until, by=by)
     compared = None
@@ -259,9 +281,9 @@ def write_report(
     progress : callable, optional
         Called with the name of each step.
     workers : int, optional
-        Processes that make the pages, the workbook and the user pages once the report is
-        gathered (default: one per core; 1 makes them here, one after another). The files
-        are the same either way.
+        Processes that make the findings (on the memory engine), then the pages, the
+        workbook and the user pages once the report is gathered (default: one per core; 1
+        makes them here, one after another). The files are the same either way.
 
     Returns
     -------
@@ -281,11 +303,10 @@ def write_report(
     from handover.render.report_site import site_pages
     from handover.render.report_workbook import report_workbook
     from handover.render.user_page import user_html
-    from handover.reports.in_parallel import default_workers, run_parts
     from handover.reports.user_story import user_stories
 
     dataset = dataset if dataset is not None else engine.source_dataset
-    report = build_report(engine, with_user_pages=dataset is not None, progress=progress, **options)
+    report = build_report(engine, with_user_pages=dataset is not None, progress=progress, workers=workers, **options)
     if dataset is None:
         report.user_pages_note = words(report.lang)("report.users.no_data")
     period = (report.since, report.until) if report.since is not None or report.until is not None else None
@@ -315,8 +336,9 @@ def write_report(
     shares = max(1, min(workers, len(users) // 50))  # a few pages are not worth a process
     parts = [("pages", pages), ("workbook", lambda: {"report.xlsx": report_workbook(report)})]
     parts += [("user pages", user_pages(users[i::shares])) for i in range(shares) if users[i::shares]]
+    (progress or (lambda name: None))("pages, workbook and user pages")
     files: dict[str, str | bytes] = {}
-    for answer in run_parts(parts, workers=workers, progress=progress):
+    for answer in run_parts(parts, workers=workers):
         files.update(answer)
     # The whole folder at once: an interrupted or failed report leaves the previous one as it was.
     return write_folder_atomic(Path(out_dir), files, kind="report") / "index.html"
