@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "MARKER"]
+__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "staged_folder", "MARKER"]
 
 #: The file that marks a folder as one handover wrote whole (it holds the kind of output),
 #: so that writing the same kind again may replace it.
@@ -82,9 +82,7 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: st
             shown = ", ".join(held[:3]) + (", ..." if len(held) > 3 else "")
             raise InputError(f"--out {folder}: the folder holds files handover did not write as a {kind} "
                              f"({shown}); give a new or empty folder, so that nothing of yours is replaced")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
-    try:
+    with staged_folder(folder) as staging:
         for name, content in files.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,7 +91,22 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: st
             else:
                 path.write_text(content, encoding="utf-8")
         (staging / MARKER).write_text(kind + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755 & ~_umask())
+        os.chmod(staging, 0o755 & ~_umask())  # as a folder made by mkdir: others may read the report
+    return folder
+
+
+@contextmanager
+def staged_folder(folder: Path) -> Iterator[Path]:
+    """Yield a new folder beside ``folder`` (its owner's only); on success it becomes ``folder``.
+
+    An existing ``folder`` is moved aside first and removed once the new one is in its place;
+    on any failure the new folder is removed and ``folder`` stays as it was.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    try:
+        yield staging
         if folder.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
             os.replace(folder, retired / folder.name)
@@ -104,7 +117,6 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: st
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return folder
 
 
 def _umask() -> int:

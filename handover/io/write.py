@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from handover.errors import InputError
+from handover.io.atomic import staged_folder
 from handover.model import TABLES, ColumnKind, Dataset
 
 __all__ = ["FORMATS", "REPORT_FILES", "write_dataset_folder"]
@@ -52,9 +50,7 @@ def write_dataset_folder(dataset: Dataset, out_dir: Path, *, fmt: str = "csv",
     if fmt not in FORMATS:
         raise InputError(f"--format: {fmt} is not one of: {', '.join(FORMATS)}")
     _check_replaceable(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as staging:
         for name, frame in dataset.tables.items():
             if fmt == "parquet":
                 frame.to_parquet(staging / f"{name}.parquet", index=False)
@@ -62,16 +58,6 @@ def write_dataset_folder(dataset: Dataset, out_dir: Path, *, fmt: str = "csv",
                 _table_csv(name, frame, staging / f"{name}.csv")
         for file, text in (extra or {}).items():
             (staging / file).write_text(text, encoding="utf-8")
-        if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
-            os.replace(out_dir, retired / out_dir.name)
-            os.replace(staging, out_dir)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, out_dir)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
 
