@@ -327,7 +327,8 @@ def line_chart(
         y = base - plot * q / 4
         marks.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{width - right:.1f}" y2="{y:.1f}" '
                      f'stroke="{_GRID}" stroke-width="1"/>')
-        marks.append(_text(left - 6, y + font_size * 0.35, f"{_number(max_value * q / 4)}{unit}",
+        axis_unit = f"\u00a0{unit}" if unit == "%" and w.lang == "nb" else unit  # 25 % in Norwegian
+        marks.append(_text(left - 6, y + font_size * 0.35, f"{_number(max_value * q / 4)}{axis_unit}",
                            size=font_size - 1, anchor="end"))
     every = max(1, int(-(-(font_size * 4.2) // slot)))
     for i, category in enumerate(categories):
