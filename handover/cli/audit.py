@@ -28,8 +28,8 @@ __all__ = ["audit"]
 
 @reads_data
 def audit(
-    data_dir: OptionalDataDirArg,
     out: OutDirOpt,
+    data_dir: OptionalDataDirArg = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     as_of: AsOfOpt = None,

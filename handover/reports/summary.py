@@ -233,7 +233,7 @@ def build_report(
         for name, answer in zip(FINDINGS, answers):
             results[name] = answer
             if isinstance(answer, pd.DataFrame):
-                engine.remembered("finding", name, FINDINGS[name].resolve(periods[name], day), lambda a=answer: a)
+                engine.remembered("finding", name, params[name], lambda a=answer: a)
     else:
         for name in FINDINGS:
             step(name)

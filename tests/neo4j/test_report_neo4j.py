@@ -46,3 +46,17 @@ def test_a_report_of_the_loaded_database_has_no_user_pages_and_says_so(neo4j_dri
     assert "User pages are drawn from the data: give DATA_DIR to draw them" in index
     # the numbers are those of the memory engine on the same data
     assert files["indicators.csv"] == memory["indicators.csv"]
+
+
+def test_an_audit_of_the_loaded_database_needs_no_data_dir(neo4j_driver, neo4j_server, tmp_path):
+    """``audit --engine neo4j`` without DATA_DIR audits what is loaded (it was refused as a
+    missing argument), with the memory engine's numbers."""
+    loaded = runner.invoke(app, ["load", str(FIXTURES / "tiny"), "--neo4j-uri", neo4j_server.uri])
+    assert loaded.exit_code == 0, loaded.output
+    done = runner.invoke(app, ["audit", "--engine", "neo4j", "--neo4j-uri", neo4j_server.uri,
+                               "--out", str(tmp_path / "graph")])
+    assert done.exit_code == 0, done.output
+    memory = runner.invoke(app, ["audit", str(FIXTURES / "tiny"), "--out", str(tmp_path / "memory")])
+    assert memory.exit_code == 0, memory.output
+    for name in ("discharges.csv", "summary_overall.csv", "summary_by_agency.csv", "summary_by_month.csv"):
+        assert (tmp_path / "graph" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
