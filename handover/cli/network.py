@@ -15,8 +15,8 @@ import typer
 
 from handover.cli.framework import write_stdout
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, DataDirArg, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt,
-    check_at_least, choice_option, csv_dialect_for, date_option, reads_data,
+    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, DataDirArg, LangOpt, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt,
+    check_at_least, choice_option, csv_dialect_for, date_option, language, reads_data,
 )
 from handover.errors import InputError
 from handover.io.options import ReadOptions
@@ -107,6 +107,7 @@ def network(
     keep_isolated: Annotated[bool, typer.Option(
         "--keep-isolated", help="Pages: draw the nodes without any link in the period too (left out by "
                                 "default, with a note).")] = False,
+    lang: LangOpt = None,
     out: OutFileOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
@@ -143,13 +144,18 @@ def network(
     them), and a handover-of-work network of more staff than --max-nodes is drawn by
     agency, each handover of work counted between the agencies of its two
     responsibilities. The page says so in a note. The csv and gexf files hold every node.
+
+    --lang nb writes the pages (html, --timeline) in Norwegian bokmål: headings, notes,
+    legend, tooltips, table and player; the nodes and edges are the same in both languages.
+    csv and gexf are data and have no language.
     """
     since_day, until_day, sliced = _slice(on, between, since, until)
     dataset = _as_it_stood(read_guarded(data_dir, reading=reading, allow_identifiers=allow_identifiers), as_of)
     text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
                                 timeline=timeline, roles=role or None, since=since_day, until=until_day,
                                 window_days=window_days, sliced=sliced, source=Path(data_dir).name,
-                                max_nodes=max_nodes, keep_isolated=keep_isolated)
+                                max_nodes=max_nodes, keep_isolated=keep_isolated, lang=lang,
+                                default_lang=language(None))
     _write(text, out, said)
 
 

@@ -25,7 +25,7 @@ switch tooltips to raw HTML when a title contains ``href``; this page never does
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 
 import networkx as nx
@@ -33,6 +33,7 @@ import numpy as np
 
 from handover import __version__
 from handover.errors import HandoverError
+from handover.locale import Words, words
 from handover.render.charts import Bar, bar_chart
 from handover.render.colours import CATEGORY_COLOURS, FADED, LEVEL_COLOURS, UNKNOWN
 from handover.render.html import asset, escape, json_for_script
@@ -95,8 +96,8 @@ def vis_assets() -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _Words:
-    """How a page speaks of one kind of network."""
+class _Kind:
+    """How a page speaks of one kind of network (``network.kind.<key>`` in the catalogue)."""
 
     heading: str
     nodes: str           # what the nodes are ("agencies")
@@ -105,35 +106,28 @@ class _Words:
     arrow: str           # how to read a line
 
 
-_WORDS = {
-    "handover flows": _Words(
-        "Handover flows between agencies", "agencies", "handovers",
-        "users served: users with a responsibility, plan, episode or contact there in the period",
-        "An arrow runs from the agency whose episode ended to the agency where the user's next episode "
-        "began within the window (docs/findings.md §5.1), with or without a coordinator."),
-    "shared users": _Words(
-        "Users shared between agencies", "agencies", "shared users",
-        "users served: users with a responsibility, plan, episode or contact there in the period",
-        "A line joins two agencies that both had something with the same users in the period "
-        "(patient-sharing); its width is the number of such users."),
-    "handover of work by agency": _Words(
-        "Handover of work between agencies (staff grouped by agency)", "agencies", "handovers of work",
-        "users: distinct users of the responsibilities of the roles followed held there",
-        "An arrow runs from the agency of one responsible person to the agency of the next for the same user "
-        "(each handover of work counted between the agencies of its two responsibilities); a loop is work "
-        "handed over within the agency."),
-    "handover of work": _Words(
-        "Handover of work between staff", "staff", "handovers of work",
-        "users: distinct users of their responsibilities of the roles followed",
-        "An arrow runs from one responsible person to the next for the same user (responsibilities in "
-        "start order, the process-mining handover-of-work measure); a loop is a responsibility renewed "
-        "by the same person."),
+# The catalogue's key of each network of handover.network, by the graph's name.
+_KIND_KEYS = {
+    "handover flows": "handover_flows",
+    "shared users": "shared_users",
+    "handover of work by agency": "handover_of_work_by_agency",
+    "handover of work": "handover_of_work",
 }
 
 
-def _words(graph: nx.Graph) -> _Words:
-    return _WORDS.get(graph.graph.get("name"), _Words(
-        "Network", "nodes", "links", "users served", "Lines join related nodes."))
+def _kind(graph: nx.Graph, w: Words) -> _Kind:
+    key = _KIND_KEYS.get(graph.graph.get("name"), "other")
+    return _Kind(*(w(f"network.kind.{key}.{field.name}") for field in fields(_Kind)))
+
+
+def _code(w: Words, vocabulary: str, value) -> str:
+    """A code of the data (a level, an agency kind, a role) as the page's language says it."""
+    return w.get(f"network.{vocabulary}.{value}", str(value))
+
+
+def _html(w: Words, key: str, **markup: str) -> str:
+    """The text at ``key``, escaped, with ``markup`` (HTML already safe) filled in."""
+    return escape(w(key)).format(**markup)
 
 
 def _is_staff(graph: nx.Graph) -> bool:
@@ -145,11 +139,11 @@ def _follows_roles(graph: nx.Graph) -> bool:
     return graph.graph.get("name") in ("handover of work", "handover of work by agency")
 
 
-def _colour_key(graph: nx.Graph) -> tuple[str, dict[str, str], list[tuple[str, str, int]]]:
+def _colour_key(graph: nx.Graph, w: Words) -> tuple[str, dict[str, str], list[tuple[str, str, int]]]:
     """The attribute that colours the nodes, its colour per value, and the legend rows.
 
     Agencies are coloured by level; staff by profession, or by agency when the dataset
-    has no professions.
+    has no professions. A legend row names its value as ``w`` says it.
     """
     attribute = "level"
     if _is_staff(graph):
@@ -177,9 +171,12 @@ def _colour_key(graph: nx.Graph) -> tuple[str, dict[str, str], list[tuple[str, s
         if attribute != "level" and colours[value] == UNKNOWN and value != "unknown":
             other += counts[value]
         else:
-            legend.append((value, colours[value], counts[value]))
+            name = (w("network.legend.unknown") if value == "unknown"
+                    else _code(w, "level", value) if attribute == "level" else value)
+            legend.append((name, colours[value], counts[value]))
     if other:
-        legend.append(("other professions" if attribute == "profession" else "other agencies", UNKNOWN, other))
+        legend.append((w("network.legend.other_professions" if attribute == "profession"
+                         else "network.legend.other_agencies"), UNKNOWN, other))
     return attribute, colours, legend
 
 
@@ -304,47 +301,54 @@ def _label(graph: nx.Graph, node) -> str:
     return str(graph.nodes[node].get("name") or node)
 
 
-def _node_tooltip(graph: nx.Graph, node, words: _Words) -> str:
+def _node_tooltip(graph: nx.Graph, node, kind: _Kind, w: Words) -> str:
     data = graph.nodes[node]
     lines = []
     if _is_staff(graph):
         lines.append(f"{node}" + (f" ({data['profession']})" if data.get("profession") else ""))
         if data.get("agency_id"):
-            lines.append(f"mostly at {data['agency_id']}")
-        lines.append(f"users: {data.get('users_served', 0)}")
+            lines.append(w("network.tip.mostly_at", agency=data["agency_id"]))
+        lines.append(w("network.tip.users", count=w.count(data.get("users_served", 0))))
     else:
         lines.append(_label(graph, node))
-        details = [str(node)] + [str(data[k]) for k in ("kind", "level", "municipality") if data.get(k)]
+        details = [str(node)] + [_code(w, vocabulary, data[k]) if vocabulary else str(data[k])
+                                 for k, vocabulary in (("kind", "agency_kind"), ("level", "level"),
+                                                       ("municipality", None)) if data.get(k)]
         lines.append(" · ".join(details))
-        lines.append(f"users served: {data.get('users_served', 0)}"
-                     + (f" · staff: {data['staff']}" if "staff" in data else ""))
+        lines.append(" · ".join([w("network.tip.users_served", count=w.count(data.get("users_served", 0)))]
+                                + ([w("network.tip.staff", count=w.count(data["staff"]))] if "staff" in data else [])))
     if graph.is_directed():
         out_count = sum(d["count"] for _, t, d in graph.out_edges(node, data=True) if t != node)
         in_count = sum(d["count"] for s, _, d in graph.in_edges(node, data=True) if s != node)
-        lines.append(f"{words.edge_count} out: {out_count} · in: {in_count}")
+        lines.append(w("network.tip.out_in", what=kind.edge_count, out_count=w.count(out_count),
+                       in_count=w.count(in_count)))
         if graph.has_edge(node, node):
-            kept = "within the agency" if _follows_roles(graph) and not _is_staff(graph) else "kept (to the same person)"
-            lines.append(f"{kept}: {graph.edges[node, node]['count']}")
+            kept = ("network.tip.within_agency" if _follows_roles(graph) and not _is_staff(graph)
+                    else "network.tip.kept")
+            lines.append(w(kept, count=w.count(graph.edges[node, node]["count"])))
     else:
         links = [(t, d["count"]) for _, t, d in graph.edges(node, data=True) if t != node]
-        lines.append(f"{words.edge_count} with {len(links)} {words.nodes}: {sum(c for _, c in links)}")
+        lines.append(w("network.tip.with", what=kind.edge_count, links=w.count(len(links)), nodes=kind.nodes,
+                       count=w.count(sum(c for _, c in links))))
     return "\n".join(lines)
 
 
-def _edge_tooltip(graph: nx.Graph, source, target, data: dict, words: _Words) -> str:
+def _edge_tooltip(graph: nx.Graph, source, target, data: dict, kind: _Kind, w: Words) -> str:
     arrow = "→" if graph.is_directed() else "—"
-    text = f"{_label(graph, source)} {arrow} {_label(graph, target)}: {data['count']} {words.edge_count}"
+    text = w("network.tip.edge", source=_label(graph, source), arrow=arrow, target=_label(graph, target),
+             count=w.count(data["count"]), what=kind.edge_count)
     if _follows_roles(graph):
-        text += f"\n{100 * float(data['weight']):.1f} % of all handovers of work (weight {float(data['weight']):.4f})"
+        weight = float(data["weight"])
+        text += "\n" + w("network.tip.share", share=w.number(100 * weight, 1), weight=w.number(weight, 4))
     return text
 
 
-def _vis_items(graph: nx.Graph, positions: dict, *, largest_served=None, largest_count=None):
+def _vis_items(graph: nx.Graph, positions: dict, w: Words, *, largest_served=None, largest_count=None):
     """The nodes and edges as pyvis builds them (vis-network's data), plus the legend rows."""
     from pyvis.network import Network
 
-    words = _words(graph)
-    attribute, colours, legend = _colour_key(graph)
+    kind = _kind(graph, w)
+    attribute, colours, legend = _colour_key(graph, w)
     served = [graph.nodes[n].get("users_served", 0) or 0 for n in graph.nodes]
     counts = [d["count"] for _, _, d in graph.edges(data=True)]
     largest_served = largest_served if largest_served is not None else max(served, default=0)
@@ -358,14 +362,14 @@ def _vis_items(graph: nx.Graph, positions: dict, *, largest_served=None, largest
         extra = {key: data[key] for key in ("kind", "municipality", "profession", "agency_id") if data.get(key)}
         if not _is_staff(graph) and data.get("level"):
             extra["agency_level"] = data["level"]
-        net.add_node(str(node), label=_label(graph, node), title=_node_tooltip(graph, node, words),
+        net.add_node(str(node), label=_label(graph, node), title=_node_tooltip(graph, node, kind, w),
                      color=colours.get(value, UNKNOWN), size=_size(data.get("users_served", 0), largest_served),
                      x=x, y=y, users_served=int(data.get("users_served", 0) or 0), **extra)
     labelled = graph.number_of_edges() <= _LABELLED_EDGES
     for source, target, data in sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
         extra = {"label": str(int(data["count"]))} if labelled else {}
         net.add_edge(str(source), str(target), width=_width(data["count"], largest_count),
-                     title=_edge_tooltip(graph, source, target, data, words), count=int(data["count"]),
+                     title=_edge_tooltip(graph, source, target, data, kind, w), count=int(data["count"]),
                      weight=round(float(data["weight"]), 6), **extra)
     nodes, edges, *_ = net.get_network_data()
     return nodes, edges, legend, attribute
@@ -397,93 +401,118 @@ def _options(graph: nx.Graph) -> dict:
 # --- the page -------------------------------------------------------------------------
 
 
-def _period_text(graph: nx.Graph) -> str:
+def _period_text(graph: nx.Graph, w: Words) -> str:
     since, until = graph.graph.get("since"), graph.graph.get("until")
     if since is None and until is None:
-        return "all time"
+        return w("network.period.all")
     if since is not None and until is not None and since == until:
-        return f"on {since:%Y-%m-%d}"
+        return w("network.period.day", day=f"{since:%Y-%m-%d}")
     if since is not None and until is not None:
-        return f"{since:%Y-%m-%d} to {until:%Y-%m-%d}"
-    return f"from {since:%Y-%m-%d}" if since is not None else f"until {until:%Y-%m-%d}"
+        return w("network.period.between", since=f"{since:%Y-%m-%d}", until=f"{until:%Y-%m-%d}")
+    return (w("network.period.since", since=f"{since:%Y-%m-%d}") if since is not None
+            else w("network.period.until", until=f"{until:%Y-%m-%d}"))
 
 
-def _meta(graph: nx.Graph, source: str, period: str) -> str:
-    parts = [f"Dataset: {source}" if source else "", f"period: {period}"]
+def _meta(graph: nx.Graph, source: str, period: str, w: Words) -> str:
+    parts = [w("network.meta.dataset", source=source) if source else "", w("network.meta.period", period=period)]
     if _follows_roles(graph):
-        parts.append(f"roles: {graph.graph.get('roles', 'all')}")
+        roles = graph.graph.get("roles", "all")
+        said = (w("network.meta.all_roles") if roles == "all"
+                else w("network.meta.role_separator").join(_code(w, "role", r) for r in roles.split(",")))
+        parts.append(w("network.meta.roles", roles=said))
     if graph.graph.get("name") == "handover flows":
-        parts.append(f"window: {graph.graph.get('window_days', 30)} days")
-    parts.append(f"handover {__version__}")
+        parts.append(w("network.meta.window", days=w.count(graph.graph.get("window_days", 30))))
+    parts.append(w("network.meta.version", version=__version__))
     return " · ".join(p for p in parts if p)
 
 
-def _legend(graph: nx.Graph, legend_rows, attribute: str, *, largest_served, largest_count) -> str:
-    words = _words(graph)
-    what = {"profession": "profession", "agency_id": "agency"}.get(attribute, "agency level")
+def _legend(graph: nx.Graph, legend_rows, attribute: str, w: Words, *, largest_served, largest_count) -> str:
+    kind = _kind(graph, w)
+    what = w({"profession": "network.legend.by_profession",
+              "agency_id": "network.legend.by_agency"}.get(attribute, "network.legend.by_level"))
     rows = "".join(
         f'<li><span class="swatch" style="background:{escape(colour)}"></span>{escape(value)}'
-        f'<span class="n">{count}</span></li>' for value, colour, count in legend_rows)
+        f'<span class="n">{w.count(count)}</span></li>' for value, colour, count in legend_rows)
     small, big = _size(1, 4), _size(4, 4)
+    size_text = _html(w, "network.legend.size_text", what=escape(kind.node_size),
+                      largest=f"<b>{w.count(largest_served)}</b>")
+    lines_text = _html(w, "network.legend.lines_text", what=escape(kind.edge_count),
+                       largest=f"<b>{w.count(largest_count)}</b>")
     return f"""
-<h2>Colour: {escape(what)}</h2>
+<h2>{escape(w("network.legend.colour", what=what))}</h2>
 <ul class="keys">{rows}</ul>
-<h2>Size</h2>
+<h2>{escape(w("network.legend.size"))}</h2>
 <p class="sizes"><svg width="{2 * big + 2 * small + 24:.0f}" height="{2 * big + 4:.0f}" aria-hidden="true">
 <circle cx="{small + 2:.1f}" cy="{big + 2:.1f}" r="{small:.1f}" fill="#c9d3dd"/>
 <circle cx="{2 * small + 14 + big:.1f}" cy="{big + 2:.1f}" r="{big:.1f}" fill="#c9d3dd"/></svg>
-<span>Area grows with {escape(words.node_size)}. Largest: <b>{largest_served}</b>.</span></p>
-<h2>Lines</h2>
+<span>{size_text}</span></p>
+<h2>{escape(w("network.legend.lines"))}</h2>
 <p class="lines"><svg width="70" height="22" aria-hidden="true"><line x1="2" y1="6" x2="68" y2="6" stroke="#8f9ba8"
 stroke-width="1.5"/><line x1="2" y1="17" x2="68" y2="17" stroke="#8f9ba8" stroke-width="7"/></svg>
-<span>Width grows with the number of {escape(words.edge_count)}. Thickest: <b>{largest_count}</b>.</span></p>
-<p class="how">{escape(words.arrow)}</p>"""
+<span>{lines_text}</span></p>
+<p class="how">{escape(kind.arrow)}</p>"""
 
 
-def _strongest(graph: nx.Graph, limit: int = 10) -> str:
-    words = _words(graph)
+def _strongest(graph: nx.Graph, w: Words, limit: int = 10) -> str:
+    kind = _kind(graph, w)
     # Grouped by agency, a loop is the work each agency hands over within itself: the largest
     # numbers, but not a link between agencies, which is what the table is for.
     between = _follows_roles(graph) and not _is_staff(graph)
     edges = sorted((e for e in graph.edges(data=True) if not (between and e[0] == e[1])),
                    key=lambda e: (-e[2]["count"], str(e[0]), str(e[1])))[:limit]
     if not edges:
-        return f'<p class="how">No {escape(words.edge_count)} in this period.</p>'
+        return f'<p class="how">{escape(w("network.table.none", what=kind.edge_count))}</p>'
     arrow = "→" if graph.is_directed() else "—"
     rows = "".join(
         f'<tr><td>{escape(_label(graph, s))}</td><td class="arrow">{arrow}</td><td>{escape(_label(graph, t))}</td>'
-        f'<td class="v">{d["count"]}</td></tr>' for s, t, d in edges)
-    caption = f"Strongest links ({words.edge_count}{', between agencies' if between else ''})"
+        f'<td class="v">{w.count(d["count"])}</td></tr>' for s, t, d in edges)
+    caption = w("network.table.caption_between" if between else "network.table.caption", what=kind.edge_count)
     return (f'<table class="strongest"><caption>{escape(caption)}</caption>'
             '<colgroup><col class="name"><col class="arrow"><col class="name"><col class="n"></colgroup>'
-            f'<thead><tr><th>from</th><th></th><th>to</th><th class="v">n</th></tr></thead>'
+            f'<thead><tr><th>{escape(w("network.table.from"))}</th><th></th><th>{escape(w("network.table.to"))}</th>'
+            f'<th class="v">{escape(w("network.table.count"))}</th></tr></thead>'
             f'<tbody>{rows}</tbody></table>')
 
 
-def _filter_menu() -> str:
-    return """<div id="filter-menu" class="filters" role="group" aria-label="Filter the network">
-<select id="select-item" aria-label="Filter on" onchange="updateFilter(value, 'item')">
-<option value="">Filter on…</option><option value="node">nodes</option><option value="edge">lines</option></select>
-<select id="select-property" aria-label="Property" onchange="updateFilter(value, 'property')">
-<option value="">property…</option></select>
-<select id="select-value" aria-label="Values"><option value="">value(s)…</option></select>
-<button type="button" onclick="highlightFilter(filter);">Filter</button>
-<button type="button" class="quiet" onclick="clearFilter(true)">Reset</button>
+def _filter_menu(w: Words) -> str:
+    said = {key.rsplit(".", 1)[1]: escape(w(key)) for key in w.keys("network.filter.")}
+    return f"""<div id="filter-menu" class="filters" role="group" aria-label="{said['group']}">
+<select id="select-item" aria-label="{said['item']}" onchange="updateFilter(value, 'item')">
+<option value="">{said['item_placeholder']}</option><option value="node">{said['nodes']}</option><option value="edge">{said['lines']}</option></select>
+<select id="select-property" aria-label="{said['property']}" onchange="updateFilter(value, 'property')">
+<option value="">{said['property_placeholder']}</option></select>
+<select id="select-value" aria-label="{said['values']}"><option value="">{said['values_placeholder']}</option></select>
+<button type="button" onclick="highlightFilter(filter);">{said['apply']}</button>
+<button type="button" class="quiet" onclick="clearFilter(true)">{said['reset']}</button>
 </div>"""
 
 
-def _summary(graph: nx.Graph) -> str:
-    words = _words(graph)
+def _script_words(w: Words) -> dict:
+    """The words the page's scripts show: the filter menu's, the timeline's, and how numbers are grouped."""
+    def table(prefix):
+        return {key[len(prefix):]: w(key) for key in w.keys(prefix)}
+
+    return {"properties": table("network.property."),
+            "values": {"agency_level": table("network.level."), "kind": table("network.agency_kind.")},
+            "noResults": w("network.filter.no_results"),
+            "noUsers": w("network.tip.no_users"),
+            "play": w("network.timeline.play"), "playLabel": w("network.timeline.play_label"),
+            "pause": w("network.timeline.pause"), "pauseLabel": w("network.timeline.pause_label"),
+            "thousands": w.count(1000)[1:-3]}
+
+
+def _summary(graph: nx.Graph, w: Words) -> str:
+    kind = _kind(graph, w)
     total = sum(d["count"] for _, _, d in graph.edges(data=True))
     active = sum(1 for n in graph.nodes if graph.nodes[n].get("users_served"))
     # A user shared by three agencies is on three links: the total counts links, not users.
-    summed = ", summed over links" if not graph.is_directed() else ""
-    return (f'<div class="cards"><div class="card"><span class="n" id="n-nodes">{active}</span>'
-            f'<span class="label">{escape(words.nodes)} with users</span></div>'
-            f'<div class="card"><span class="n" id="n-edges">{graph.number_of_edges()}</span>'
-            f'<span class="label">links</span></div>'
-            f'<div class="card"><span class="n" id="n-total">{total}</span>'
-            f'<span class="label">{escape(words.edge_count)}{summed}</span></div></div>')
+    summed = w("network.card.total" if graph.is_directed() else "network.card.summed", what=kind.edge_count)
+    return (f'<div class="cards"><div class="card"><span class="n" id="n-nodes">{w.count(active)}</span>'
+            f'<span class="label">{escape(w("network.card.nodes", nodes=kind.nodes))}</span></div>'
+            f'<div class="card"><span class="n" id="n-edges">{w.count(graph.number_of_edges())}</span>'
+            f'<span class="label">{escape(w("network.card.links"))}</span></div>'
+            f'<div class="card"><span class="n" id="n-total">{w.count(total)}</span>'
+            f'<span class="label">{escape(summed)}</span></div></div>')
 
 
 def _notes(notes) -> str:
@@ -491,12 +520,12 @@ def _notes(notes) -> str:
 
 
 def _page(*, title: str, meta: str, body_class: str, controls: str, legend: str, side: str, data: dict,
-          script: str, aria: str, notes=()) -> str:
+          script: str, aria: str, w: Words, notes=()) -> str:
     pyvis = vis_assets()
     # network-filter.js is adapted from pyvis 0.3.2's template.html (BSD-3-Clause): its filter
     # menu, limited to the properties a reader would filter on (the page lists them in "filterable").
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{escape(w.lang)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}</title>
 <style>{pyvis["vis_css"]}</style>
@@ -508,10 +537,9 @@ def _page(*, title: str, meta: str, body_class: str, controls: str, legend: str,
 {controls}
 <main class="layout">
 <section class="stage">
-{_filter_menu()}
+{_filter_menu(w)}
 <div id="mynetwork" role="img" aria-label="{escape(aria)}"></div>
-<p class="hint">Hover over a circle or a line for its numbers. Click a circle to highlight its neighbours; drag to
-move it; scroll to zoom. The filter keeps the nodes whose property has the chosen values.</p>
+<p class="hint">{escape(w("network.hint"))}</p>
 </section>
 <aside class="legend">
 {legend}
@@ -521,7 +549,7 @@ move it; scroll to zoom. The filter keeps the nodes whose property has the chose
 <script>{pyvis["utils_js"]}</script>
 <script>{pyvis["vis_js"]}</script>
 <script>{pyvis["tom_js"]}</script>
-<script type="application/json" id="network-data">{json_for_script(data)}</script>
+<script type="application/json" id="network-data">{json_for_script({**data, "words": _script_words(w)})}</script>
 <script>
 {asset("network-filter.js")}</script>
 <script>
@@ -531,7 +559,7 @@ move it; scroll to zoom. The filter keeps the nodes whose property has the chose
 
 
 def network_html(graph: nx.Graph, *, source: str | None = None, title: str | None = None,
-                 positions: dict | None = None, notes=()) -> str:
+                 positions: dict | None = None, notes=(), lang: str = "en") -> str:
     """One network as a self-contained interactive page.
 
     Parameters
@@ -546,6 +574,9 @@ def network_html(graph: nx.Graph, *, source: str | None = None, title: str | Non
         ``node → (x, y)`` in pixels; default :func:`layout_positions`.
     notes : iterable of str
         Shown under the heading: what the picture leaves out or groups, and how to change it.
+    lang : {"en", "nb"}
+        The language of every word on the page (``network.*`` in :mod:`handover.locale`);
+        the nodes, edges and their numbers are the same in both.
 
     Returns
     -------
@@ -559,22 +590,25 @@ def network_html(graph: nx.Graph, *, source: str | None = None, title: str | Non
     >>> page = network_html(handover_flows(tiny_dataset()))
     >>> "Handover flows between agencies" in page, "https://cdn" in page, "NAV Sentrum" in page
     (True, False, True)
+    >>> "Overganger mellom virksomheter" in network_html(handover_flows(tiny_dataset()), lang="nb")
+    True
     """
-    words = _words(graph)
+    w = words(lang)
+    kind = _kind(graph, w)
     positions = positions if positions is not None else layout_positions(graph)
-    nodes, edges, legend_rows, attribute = _vis_items(graph, positions)
+    nodes, edges, legend_rows, attribute = _vis_items(graph, positions, w)
     served = max((graph.nodes[n].get("users_served", 0) or 0 for n in graph.nodes), default=0)
     largest = max((d["count"] for _, _, d in graph.edges(data=True)), default=0)
     source = source if source is not None else graph.graph.get("source", "")
-    period = _period_text(graph)
-    legend = _legend(graph, legend_rows, attribute, largest_served=served, largest_count=largest)
+    period = _period_text(graph, w)
+    legend = _legend(graph, legend_rows, attribute, w, largest_served=served, largest_count=largest)
     data = {"nodes": nodes, "edges": edges, "options": _options(graph),
             "filterable": _filterable(graph)}
-    aria = (f"{words.heading}: {graph.number_of_nodes()} {words.nodes}, {graph.number_of_edges()} links. "
-            "The table of strongest links beside it gives the largest numbers.")
-    return _page(title=title or words.heading, meta=_meta(graph, source, period), body_class="static",
-                 controls="", legend=_summary(graph) + legend, side=_strongest(graph), data=data,
-                 script=asset("network-draw.js"), aria=aria, notes=notes)
+    aria = w("network.aria", heading=kind.heading, count=w.count(graph.number_of_nodes()), nodes=kind.nodes,
+             links=w.count(graph.number_of_edges()))
+    return _page(title=title or kind.heading, meta=_meta(graph, source, period, w), body_class="static",
+                 controls="", legend=_summary(graph, w) + legend, side=_strongest(graph, w), data=data,
+                 script=asset("network-draw.js"), aria=aria, w=w, notes=notes)
 
 
 def _filterable(graph: nx.Graph) -> dict:
@@ -604,7 +638,7 @@ def iframe(page: str, *, height: int = 800) -> str:
 
 
 def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title: str | None = None,
-                  positions: dict | None = None, notes=()) -> str:
+                  positions: dict | None = None, notes=(), lang: str = "en") -> str:
     """The network month by month on one page: nodes stay in place, lines come and go.
 
     Parameters
@@ -618,6 +652,8 @@ def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title
         Default: :func:`layout_positions` of ``overall``.
     notes : iterable of str
         As for :func:`network_html`.
+    lang : {"en", "nb"}
+        As for :func:`network_html`; the player's buttons and the chart speak it too.
 
     Returns
     -------
@@ -636,7 +672,8 @@ def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title
     >>> '"months":["2024-01","2024-02"' in page, "<input" in page
     (True, True)
     """
-    words = _words(overall)
+    w = words(lang)
+    kind = _kind(overall, w)
     positions = positions if positions is not None else layout_positions(overall)
     served = max((g.nodes[n].get("users_served", 0) or 0 for _, g in frames for n in g.nodes), default=0)
     largest = max((d["count"] for _, g in frames for _, _, d in g.edges(data=True)), default=0)
@@ -650,7 +687,7 @@ def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title
                 base.add_edge(s, t, **d)
     if set(positions) != set(base.nodes):
         positions = {**layout_positions(base), **positions}
-    nodes, edges, legend_rows, attribute = _vis_items(base, positions, largest_served=served,
+    nodes, edges, legend_rows, attribute = _vis_items(base, positions, w, largest_served=served,
                                                       largest_count=largest)
     edge_ids = {}
     for i, edge in enumerate(edges):
@@ -664,44 +701,46 @@ def timeline_html(frames, overall: nx.Graph, *, source: str | None = None, title
             users = int(data.get("users_served", 0) or 0)
             if users:
                 month_nodes.append([node_index[str(node)], users, _size(users, served),
-                                    _node_tooltip(graph, node, words)])
+                                    _node_tooltip(graph, node, kind, w)])
         month_edges = []
         for s, t, d in graph.edges(data=True):
             key = (str(s), str(t))
             if key not in edge_ids and not graph.is_directed():
                 key = (str(t), str(s))
             month_edges.append([edge_ids[key], int(d["count"]), _width(d["count"], largest),
-                                _edge_tooltip(graph, s, t, d, words)])
+                                _edge_tooltip(graph, s, t, d, kind, w)])
         months.append(label)
         steps.append({"n": month_nodes, "e": month_edges})
         totals.append(sum(d["count"] for _, _, d in graph.edges(data=True)))
     source = source if source is not None else overall.graph.get("source", "")
-    period = f"{months[0]} to {months[-1]}, month by month" if months else "no months"
-    legend = _legend(overall, legend_rows, attribute, largest_served=served, largest_count=largest)
-    chart = bar_chart([Bar(m, t, text="", tooltip=f"{m}: {t} {words.edge_count}") for m, t in zip(months, totals)],
-                      title=f"{words.edge_count.capitalize()} per month", ident="per-month",
-                      desc=f"Bar chart: the number of {words.edge_count} in each month. Click a bar to show "
-                           "that month.", height=110, font_size=11, width=_CHART_WIDTH,
-                      label_every=12 if len(months) > 36 else 6 if len(months) > 12 else 1) \
+    period = (w("network.period.months", first=months[0], last=months[-1]) if months
+              else w("network.period.no_months"))
+    legend = _legend(overall, legend_rows, attribute, w, largest_served=served, largest_count=largest)
+    per_month = kind.edge_count.capitalize()
+    chart = bar_chart([Bar(m, t, text="", tooltip=w("network.timeline.bar", month=m, count=w.count(t),
+                                                    what=kind.edge_count)) for m, t in zip(months, totals)],
+                      title=w("network.timeline.per_month", what=per_month), ident="per-month",
+                      desc=w("network.timeline.chart_desc", what=kind.edge_count), height=110, font_size=11,
+                      width=_CHART_WIDTH, label_every=12 if len(months) > 36 else 6 if len(months) > 12 else 1,
+                      lang=w.lang) \
         if months else ""
-    controls = f"""<div class="player" role="group" aria-label="Choose the month">
-<button type="button" id="prev" aria-label="Previous month">◀</button>
-<button type="button" id="play" aria-label="Play">▶ Play</button>
-<button type="button" id="next" aria-label="Next month">▶</button>
-<input type="range" id="month" min="0" max="{max(len(months) - 1, 0)}" value="0" step="1" aria-label="Month">
+    said = {key.rsplit(".", 1)[1]: escape(w(key)) for key in w.keys("network.timeline.")}
+    controls = f"""<div class="player" role="group" aria-label="{said['group']}">
+<button type="button" id="prev" aria-label="{said['previous']}">◀</button>
+<button type="button" id="play" aria-label="{said['play_label']}">{said['play']}</button>
+<button type="button" id="next" aria-label="{said['next']}">▶</button>
+<input type="range" id="month" min="0" max="{max(len(months) - 1, 0)}" value="0" step="1" aria-label="{said['month']}">
 <output id="month-label" for="month">{escape(months[0]) if months else ""}</output>
-<label class="speed">speed <select id="speed" aria-label="Speed"><option value="1600">slow</option>
-<option value="800" selected>normal</option><option value="350">fast</option></select></label>
+<label class="speed">{said['speed']} <select id="speed" aria-label="{said['speed_label']}"><option value="1600">{said['slow']}</option>
+<option value="800" selected>{said['normal']}</option><option value="350">{said['fast']}</option></select></label>
 </div>
-<div class="per-month"><p class="chart-title">{escape(words.edge_count.capitalize())} per month (hover for the number,
-click to show the month)</p>{chart}</div>"""
+<div class="per-month"><p class="chart-title">{escape(w("network.timeline.chart_title", what=per_month))}</p>{chart}</div>"""
     data = {"nodes": nodes, "edges": edges, "options": _options(overall), "filterable": _filterable(overall),
             "months": months, "steps": steps, "totals": totals, "faded": FADED,
-            "edgeCount": words.edge_count, "labelled": base.number_of_edges() <= _LABELLED_EDGES}
-    aria = (f"{words.heading}, one month at a time: {len(nodes)} {words.nodes}. The cards and the bar chart give "
-            "the numbers of the month shown.")
-    heading = title or f"{words.heading}, month by month"
-    return _page(title=heading, meta=_meta(overall, source, period), body_class="timeline", controls=controls,
-                 legend=_summary(frames[-1][1] if frames else overall) + legend, side="", data=data,
-                 script=asset("network-draw.js") + "\n" + asset("network-timeline.js"), aria=aria, notes=notes)
-
+            "edgeCount": kind.edge_count, "labelled": base.number_of_edges() <= _LABELLED_EDGES}
+    aria = w("network.timeline.aria", heading=kind.heading, count=w.count(len(nodes)), nodes=kind.nodes)
+    heading = title or w("network.timeline.heading", heading=kind.heading)
+    return _page(title=heading, meta=_meta(overall, source, period, w), body_class="timeline", controls=controls,
+                 legend=_summary(frames[-1][1] if frames else overall, w) + legend, side="", data=data,
+                 script=asset("network-draw.js") + "\n" + asset("network-timeline.js"), aria=aria, w=w,
+                 notes=notes)

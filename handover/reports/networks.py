@@ -14,6 +14,7 @@ import pandas as pd
 
 from handover.errors import InputError
 from handover.io.atomic import write_bytes_atomic, write_text_atomic
+from handover.locale import words
 from handover.model import Dataset
 from handover.network import agency_metrics, care_density, caseload, handover_flows, shared_users, without_isolated
 from handover.network.time import KINDS, add_spells, from_first_month_with_data, monthly_networks, network_in_period
@@ -56,7 +57,8 @@ def build_network(kind: str, dataset: Dataset, *, roles=None, since=None, until=
 
 
 def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES,
-                 keep_isolated: bool = False, roles=None, since=None, until=None) -> tuple[nx.Graph, list[str]]:
+                 keep_isolated: bool = False, roles=None, since=None, until=None,
+                 lang: str = "en") -> tuple[nx.Graph, list[str]]:
     """What a page draws of ``graph``, and the notes that say what it left out or grouped.
 
     Nodes without any link are left out unless ``keep_isolated`` (a loop is a link). A
@@ -74,6 +76,8 @@ def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int
         and ``until``.
     max_nodes : int
     keep_isolated : bool
+    lang : {"en", "nb"}
+        The language of the notes (``network.note.*`` in :mod:`handover.locale`).
 
     Returns
     -------
@@ -89,7 +93,7 @@ def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int
     >>> shown.graph["name"], shown.number_of_nodes(), notes[0][:54]
     ('handover of work by agency', 1, '3 staff are more than --max-nodes 2, so each circle is')
     """
-    notes = []
+    w, notes = words(lang), []
     shown = graph if keep_isolated else without_isolated(graph)
     left_out, plural = graph.number_of_nodes() - shown.number_of_nodes(), _is_staff(graph)
     if kind == "handover-of-work" and max_nodes and shown.number_of_nodes() > max_nodes:
@@ -99,18 +103,13 @@ def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int
         shown = grouped if keep_isolated else without_isolated(grouped)
         left_out, plural = grouped.number_of_nodes() - shown.number_of_nodes(), False
         agencies = shown.number_of_nodes()
-        notes.append(
-            f"{staff:,} staff are more than --max-nodes {max_nodes}, so each circle is an agency "
-            f"({agencies:,} here) and each arrow adds up the handovers of work from the staff of one agency to "
-            "those of another, counted between the agencies of the two responsibilities. --max-nodes 0 draws "
-            "the staff; --role, --between or --agency give fewer. The csv and gexf files always hold the staff.")
+        notes.append(w("network.note.grouped", staff=w.count(staff), max_nodes=max_nodes,
+                       agencies=w.count(agencies)))
         if agencies > max_nodes:
-            notes.append(f"Even by agency, {agencies:,} agencies are more than --max-nodes {max_nodes}: "
-                         "--agency ID draws the work around the users of some agencies only.")
+            notes.append(w("network.note.still_many", agencies=w.count(agencies), max_nodes=max_nodes))
     if left_out:
-        what = "staff" if plural else "agency" if left_out == 1 else "agencies"
-        notes.append(f"{left_out:,} {what} without any link in the period {'is' if left_out == 1 else 'are'} "
-                     "not drawn; --keep-isolated draws them.")
+        what = f"{'staff' if plural else 'agency'}_{'one' if left_out == 1 else 'many'}"
+        notes.append(w(f"network.note.isolated.{what}", count=w.count(left_out)))
     return shown, notes
 
 
@@ -120,7 +119,8 @@ def _is_staff(graph: nx.Graph) -> bool:
 
 def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timeline: bool = False,
                    roles=None, since=None, until=None, window_days: int = 30, sliced: bool = False,
-                   source: str = "", max_nodes: int | None = None, keep_isolated: bool = False) -> tuple[str, str]:
+                   source: str = "", max_nodes: int | None = None, keep_isolated: bool = False,
+                   lang: str | None = None, default_lang: str = "en") -> tuple[str, str]:
     """Network ``kind`` as the text of ``fmt`` (default csv; html for a timeline), and what it holds.
 
     Pages (html, and the timeline) show what :func:`picture_view` keeps, with its notes; a
@@ -134,6 +134,11 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
         0 never groups. Default :data:`DEFAULT_MAX_NODES`.
     keep_isolated : bool
         Pages only: draw the nodes without any link too.
+    lang : {"en", "nb"}, optional
+        Pages only: the language of every word on the page and in its notes (``--lang``).
+    default_lang : {"en", "nb"}
+        The language of a page when ``lang`` is not given (the command passes the locale's);
+        csv and gexf have none to take.
 
     Returns
     -------
@@ -159,9 +164,10 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
     if timeline and chosen != "html":
         raise InputError(f"--timeline writes an HTML page, not {chosen}; leave out --format (or give "
                          "--format html). For Gephi's timeline use --format gexf without --timeline")
-    if chosen != "html" and (max_nodes is not None or keep_isolated):
+    if chosen != "html" and (max_nodes is not None or keep_isolated or lang is not None):
         given = " and ".join(flag for flag, value in (("--max-nodes", max_nodes is not None),
-                                                      ("--keep-isolated", keep_isolated)) if value)
+                                                      ("--keep-isolated", keep_isolated),
+                                                      ("--lang", lang is not None)) if value)
         raise InputError(f"{given} shape the html page; {chosen} is data and always holds every node and edge")
     if max_nodes is not None and kind != "handover-of-work":
         raise InputError(f"--max-nodes applies to handover-of-work only (its staff can be drawn by agency); "
@@ -175,14 +181,15 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
         return (RENDERERS[chosen](graph),
                 f"{kind}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     limit = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
+    lang = lang if lang is not None else default_lang
     shown, notes = picture_view(kind, dataset, graph, max_nodes=limit, keep_isolated=keep_isolated,
-                                roles=roles, since=since, until=until)
+                                roles=roles, since=since, until=until, lang=lang)
     by_agency = shown.graph.get("name") == "handover of work by agency"
     drawn = (f"{shown.number_of_nodes()} agencies (grouping {graph.number_of_nodes()} staff)" if by_agency
              else f"{shown.number_of_nodes()} of {graph.number_of_nodes()} nodes" if not keep_isolated
              else f"{shown.number_of_nodes()} nodes")
     if not timeline:
-        return (network_html(shown, notes=notes),
+        return (network_html(shown, notes=notes, lang=lang),
                 f"{kind}: {drawn}, {shown.number_of_edges()} edges drawn")
     frames = monthly_networks(kind, dataset, since=since, until=until, roles=roles,
                               window_days=window_days, by_agency=by_agency)
@@ -190,7 +197,7 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
         frames = from_first_month_with_data(frames)
     if not keep_isolated:
         frames = [(month, frame.subgraph(shown.nodes).copy()) for month, frame in frames]
-    return (timeline_html(frames, shown, notes=notes),
+    return (timeline_html(frames, shown, notes=notes, lang=lang),
             f"{kind}: timeline of {len(frames)} months, {drawn}")
 
 

@@ -4,6 +4,8 @@
   var playButton = document.getElementById('play'), speed = document.getElementById('speed');
   var bars = Array.prototype.slice.call(document.querySelectorAll('.per-month rect.bar'));
   var base = {};
+  // A count as the page's language writes it: 1,234 or 1 234.
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, pageData.words.thousands); }
   pageData.nodes.forEach(function (n) { base[n.id] = n; });
   function show(i) {
     if (!months.length) { return; }
@@ -18,7 +20,7 @@
     pageData.nodes.forEach(function (node) {
       if (!seen[node.id]) {
         nodeUpdates.push({id: node.id, size: 7, color: pageData.faded, font: {color: '#9aa3ad'}, users_served: 0,
-                          title: node.label + '\nno users this month'});
+                          title: node.label + '\n' + pageData.words.noUsers});
       }
     });
     var shown = {};
@@ -37,9 +39,9 @@
     current = i;
     slider.value = String(i);
     label.textContent = months[i];
-    document.getElementById('n-nodes').textContent = String(active);
-    document.getElementById('n-edges').textContent = String(step.e.length);
-    document.getElementById('n-total').textContent = String(total);
+    document.getElementById('n-nodes').textContent = grouped(active);
+    document.getElementById('n-edges').textContent = grouped(step.e.length);
+    document.getElementById('n-total').textContent = grouped(total);
     bars.forEach(function (bar, j) { bar.classList.toggle('current', j === i); });
     document.body.setAttribute('data-month', months[i]);
     document.body.setAttribute('data-visible-edges', String(step.e.length));
@@ -48,12 +50,12 @@
   }
   function pause() {
     if (timer !== null) { clearInterval(timer); timer = null; }
-    playButton.textContent = '▶ Play'; playButton.setAttribute('aria-label', 'Play');
+    playButton.textContent = pageData.words.play; playButton.setAttribute('aria-label', pageData.words.playLabel);
   }
   function play() {
     if (timer !== null) { return; }
     if (current >= months.length - 1) { show(0); }
-    playButton.textContent = '❚❚ Pause'; playButton.setAttribute('aria-label', 'Pause');
+    playButton.textContent = pageData.words.pause; playButton.setAttribute('aria-label', pageData.words.pauseLabel);
     timer = setInterval(function () {
       if (current >= months.length - 1) { pause(); } else { show(current + 1); }
     }, Number(speed.value));
