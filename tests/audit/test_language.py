@@ -80,7 +80,7 @@ def said(fragment: str, text: str) -> bool:
 
 
 # English words that are Norwegian too, and may stand alone on a Norwegian page.
-SAME_IN_BOTH = {"median", "Histogram"}
+SAME_IN_BOTH = {"median", "Histogram", "handover"}  # handover: the program's name, in the meta line
 
 
 def english_fragments() -> set[str]:
