@@ -19,6 +19,7 @@ __all__ = [
     "DAY",
     "to_day",
     "parse_option_date",
+    "OPTION_DATES",
     "active_on",
     "open_end",
     "reopen",
@@ -32,6 +33,9 @@ DAY = pd.Timedelta(days=1)
 
 # Far beyond any real date: stands in for an open end when comparing intervals.
 _FOREVER = pd.Timestamp("2262-04-01")
+#: The days a command-line date may name: well inside what pandas can hold (1677 to 2262),
+#: with room for the windows and durations counted from them.
+OPTION_DATES = (pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31"))
 
 
 def to_day(value) -> pd.Timestamp | None:
@@ -60,13 +64,21 @@ def parse_option_date(text: str | None, option: str) -> pd.Timestamp | None:
     Traceback (most recent call last):
     ...
     handover.errors.InputError: --as-of: 31.12.2024 is not a date (YYYY-MM-DD)
+    >>> parse_option_date("9999-12-31", "--as-of")
+    Traceback (most recent call last):
+    ...
+    handover.errors.InputError: --as-of: 9999-12-31 is outside the days handover counts with, 1900-01-01 to 2199-12-31
     """
     if text is None or text == "":
         return None
     try:
-        return pd.Timestamp(_dt.date.fromisoformat(text[:10] if len(text) > 10 else text))
-    except ValueError:
+        day = pd.Timestamp(_dt.date.fromisoformat(text[:10] if len(text) > 10 else text))
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
         raise InputError(f"{option}: {text} is not a date (YYYY-MM-DD)") from None
+    if not OPTION_DATES[0] <= day <= OPTION_DATES[1]:
+        raise InputError(f"{option}: {text} is outside the days handover counts with, "
+                         f"{OPTION_DATES[0]:%Y-%m-%d} to {OPTION_DATES[1]:%Y-%m-%d}")
+    return day
 
 
 def open_end(end: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from handover.errors import InputError
-from handover.timeline import parse_option_date
+from handover.timeline import OPTION_DATES, parse_option_date
 
 __all__ = ["Period", "parse_period", "comparison", "COMPARISON_COLUMNS"]
 
@@ -61,6 +61,10 @@ def parse_period(text: str, *, option: str = "--compare") -> Period:
     """
     value = text.strip()
     bad = InputError(f"{option}: {text} is not a period: write {_FORMS}")
+    year = re.match(r"\d{4}", value)
+    if year and not OPTION_DATES[0].year <= int(year[0]) <= OPTION_DATES[1].year:
+        raise InputError(f"{option}: {text} is outside the days handover counts with, "
+                         f"{OPTION_DATES[0]:%Y-%m-%d} to {OPTION_DATES[1]:%Y-%m-%d}")
     if re.fullmatch(r"\d{4}", value):
         start = pd.Timestamp(int(value), 1, 1)
         return Period(value, start, start + pd.offsets.YearEnd(0))

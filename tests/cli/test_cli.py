@@ -158,3 +158,22 @@ def test_report_writes_csvs_and_an_offline_page(tiny_dir, tmp_path):
     for page in [page, rows]:
         assert "http://" not in page and "https://" not in page and "<script src" not in page
     assert (out / "parallel_plans.csv").read_text().count("\n") == 2
+
+
+@pytest.mark.parametrize("args", [
+    ("find", "parallel-plans", "fixtures/tiny", "--as-of", "9999-12-31"),
+    ("find", "parallel-plans", "fixtures/tiny", "--as-of", "1677-01-01"),
+    ("report", "fixtures/tiny", "--out", "OUT", "--until", "2300-01-01"),
+    ("report", "fixtures/tiny", "--out", "OUT", "--compare", "9999", "2024"),
+    ("network", "handover-flows", "fixtures/tiny", "--between", "2024-01-01", "9999-01-01"),
+])
+def test_a_day_outside_what_handover_counts_with_is_refused_with_the_range(args, tmp_path):
+    """Issue 17, item 5: --as-of 9999-12-31 failed with an AssertionError, and a report of it
+    was half-written."""
+    from handover.cli import app
+
+    out = tmp_path / "report"
+    result = CliRunner().invoke(app, [str(out) if a == "OUT" else a for a in args])
+    assert result.exit_code == 2, result.output
+    assert "is outside the days handover counts with, 1900-01-01 to 2199-12-31" in " ".join(result.output.split())
+    assert not out.exists()
