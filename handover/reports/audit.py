@@ -25,6 +25,7 @@ systems.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -33,7 +34,7 @@ import pandas as pd
 from handover.engines import Engine
 from handover.findings import FINDINGS, find
 from handover.findings.schema import to_text_frame
-from handover.io.atomic import atomic_path, write_text_atomic
+from handover.io.atomic import write_folder_atomic
 from handover.locale import Words, words
 from handover.privacy.spreadsheet import neutralise_formula, neutralise_frame
 from handover.render.audit_page import audit_html
@@ -117,7 +118,7 @@ def write_audit(
     >>> from handover.engines import MemoryEngine
     >>> from handover.examples import tiny_dataset
     >>> page = write_audit(MemoryEngine(tiny_dataset()), Path(tempfile.mkdtemp()))
-    >>> sorted(p.name for p in page.parent.iterdir())
+    >>> sorted(p.name for p in page.parent.iterdir())[1:]
     ['audit.html', 'discharges.csv', 'discharges.xlsx', 'summary_by_agency.csv', 'summary_by_month.csv', 'summary_overall.csv']
     >>> print((page.parent / "summary_overall.csv").read_text(), end="")
     discharges,with_coordinator,share_with_coordinator,followed_up_7d,share_7d,followed_up_30d,share_30d,median_days_to_follow_up,readmitted_30d,share_readmitted
@@ -136,19 +137,19 @@ def write_audit(
     tables = audit_tables(rows, agencies if agencies is not None else engine.agency_names(), suppress=suppress)
 
     step("discharges.csv")
-    write_text_atomic(out_dir / "discharges.csv", _csv(_worklist_text(tables.worklist)))
+    files: dict[str, str | bytes] = {"discharges.csv": _csv(_worklist_text(tables.worklist))}
     for name, frame in (("by_agency", tables.by_agency), ("by_month", tables.by_month),
                         ("overall", tables.overall)):
-        write_text_atomic(out_dir / f"summary_{name}.csv", _csv(_summary_text(frame)))
+        files[f"summary_{name}.csv"] = _csv(_summary_text(frame))
     step("discharges.xlsx")
-    _write_workbook(out_dir / "discharges.xlsx", tables, options, w)
+    files["discharges.xlsx"] = _workbook(tables, options, w)
     step("audit.html")
-    page = out_dir / "audit.html"
-    write_text_atomic(page, audit_html(tables, title=FINDINGS["discharge_follow_up"].text("title", lang),
-                                       as_of=as_of, source=source, since=to_day(since), until=to_day(until),
-                                       follow_up_by=options["follow_up_by"], max_days=options["max_days"],
-                                       lang=lang))
-    return page
+    files["audit.html"] = audit_html(tables, title=FINDINGS["discharge_follow_up"].text("title", lang),
+                                     as_of=as_of, source=source, since=to_day(since), until=to_day(until),
+                                     follow_up_by=options["follow_up_by"], max_days=options["max_days"], lang=lang)
+    # The whole folder at once: a failed audit leaves the previous one as it was (never CSVs
+    # of one run beside the page of another).
+    return write_folder_atomic(out_dir, files, kind="audit") / "audit.html"
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ def _heading(column: str, w: Words) -> str:
     return w.get(f"audit.column.{column}") or w.column(column)
 
 
-def _write_workbook(path: Path, tables: AuditTables, options: dict, w: Words) -> None:
+def _workbook(tables: AuditTables, options: dict, w: Words) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
@@ -215,38 +216,39 @@ def _write_workbook(path: Path, tables: AuditTables, options: dict, w: Words) ->
     }
     about_sheet = w("workbook.about")
     about = pd.DataFrame({"": _about_lines(tables.suppressed, options, w)})
-    with atomic_path(path) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl", date_format="YYYY-MM-DD",
-                            datetime_format="YYYY-MM-DD") as writer:
-            for name, frame in sheets.items():
-                headed = _excel_values(frame).rename(columns=lambda column: _heading(column, w))
-                headed.to_excel(writer, sheet_name=name, index=False)
-                sheet = writer.sheets[name]
-                sheet.freeze_panes = "A2"
-                if len(frame.columns):
-                    sheet.auto_filter.ref = sheet.dimensions
-                for i, column in enumerate(frame.columns, start=1):
-                    texts = [_cell_text(v) if not isinstance(v, pd.Timestamp) else "YYYY-MM-DD"
-                             for v in frame[column].head(500)]
-                    width = max([len(_heading(column, w))] + [len(t) for t in texts]) + 2
-                    sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
-                    if name == worklist or column in _TEXT_COLUMNS:
-                        continue
-                    # Summaries mix numbers and "<5": align them alike, shares with one decimal.
-                    one_decimal = column in _SHARES or column == "median_days_to_follow_up"
-                    for cell in sheet[get_column_letter(i)][1:]:
-                        cell.alignment = Alignment(horizontal="right")
-                        if one_decimal and isinstance(cell.value, (int, float)):
-                            cell.number_format = "0.0"
-                for cell in sheet[1]:
-                    cell.font = Font(bold=True)
-            about.to_excel(writer, sheet_name=about_sheet, index=False, header=False)
-            sheet = writer.sheets[about_sheet]
-            sheet.column_dimensions["A"].width = 110
-            for row in sheet.iter_rows():
-                for cell in row:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet["A1"].font = Font(bold=True, size=13)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD",
+                        datetime_format="YYYY-MM-DD") as writer:
+        for name, frame in sheets.items():
+            headed = _excel_values(frame).rename(columns=lambda column: _heading(column, w))
+            headed.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            if len(frame.columns):
+                sheet.auto_filter.ref = sheet.dimensions
+            for i, column in enumerate(frame.columns, start=1):
+                texts = [_cell_text(v) if not isinstance(v, pd.Timestamp) else "YYYY-MM-DD"
+                         for v in frame[column].head(500)]
+                width = max([len(_heading(column, w))] + [len(t) for t in texts]) + 2
+                sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
+                if name == worklist or column in _TEXT_COLUMNS:
+                    continue
+                # Summaries mix numbers and "<5": align them alike, shares with one decimal.
+                one_decimal = column in _SHARES or column == "median_days_to_follow_up"
+                for cell in sheet[get_column_letter(i)][1:]:
+                    cell.alignment = Alignment(horizontal="right")
+                    if one_decimal and isinstance(cell.value, (int, float)):
+                        cell.number_format = "0.0"
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+        about.to_excel(writer, sheet_name=about_sheet, index=False, header=False)
+        sheet = writer.sheets[about_sheet]
+        sheet.column_dimensions["A"].width = 110
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet["A1"].font = Font(bold=True, size=13)
+    return buffer.getvalue()
 
 
 def _about_lines(suppress: bool, options: dict, w: Words) -> list[str]:

@@ -13,7 +13,7 @@ import networkx as nx
 import pandas as pd
 
 from handover.errors import InputError
-from handover.io.atomic import write_bytes_atomic, write_text_atomic
+from handover.io.atomic import write_folder_atomic
 from handover.locale import words
 from handover.model import Dataset
 from handover.network import agency_metrics, care_density, caseload, handover_flows, shared_users, without_isolated
@@ -214,12 +214,13 @@ def metrics_tables(dataset: Dataset, *, since=None, until=None, window_days: int
     return table, care_density(dataset, shared)
 
 
-def _write_csv(path: Path, text: str, dialect: str) -> None:
-    # excel-nb's CRLF line ends are written as they are, not translated again.
-    if dialect == "standard":
-        write_text_atomic(path, text)
-    else:
-        write_bytes_atomic(path, text.encode("utf-8"))
+def _write_folder(out_dir: Path, frames: dict[str, pd.DataFrame], *, dialect: str, kind: str) -> None:
+    """The frames as CSV files for a spreadsheet, the folder written whole (every file or none)."""
+    files: dict[str, str | bytes] = {name: frame_csv(frame, spreadsheet=True, dialect=dialect)
+                                     for name, frame in frames.items()}
+    if dialect != "standard":  # excel-nb's CRLF line ends are written as they are, not translated again
+        files = {name: text.encode("utf-8") for name, text in files.items()}
+    write_folder_atomic(out_dir, files, kind=kind)
 
 
 def write_metrics(dataset: Dataset, out_dir: Path, *, dialect: str = "standard", **options) -> tuple[int, int]:
@@ -227,12 +228,12 @@ def write_metrics(dataset: Dataset, out_dir: Path, *, dialect: str = "standard",
 
     The files are meant for a spreadsheet: text a spreadsheet would run as a formula is
     defused (:mod:`handover.privacy.spreadsheet`). ``dialect`` is ``standard`` or
-    ``excel-nb`` (:mod:`handover.render.results`).
+    ``excel-nb`` (:mod:`handover.render.results`). The folder is written whole
+    (:func:`handover.io.atomic.write_folder_atomic`): a failure leaves the previous one.
     """
     table, density = metrics_tables(dataset, **options)
-    out_dir = Path(out_dir)
-    _write_csv(out_dir / "agency_metrics.csv", frame_csv(table, spreadsheet=True, dialect=dialect), dialect)
-    _write_csv(out_dir / "care_density.csv", frame_csv(density, spreadsheet=True, dialect=dialect), dialect)
+    _write_folder(Path(out_dir), {"agency_metrics.csv": table, "care_density.csv": density}, dialect=dialect,
+                  kind="metrics")
     return len(table), len(density)
 
 
@@ -299,8 +300,6 @@ def write_caseload(dataset: Dataset, out_dir: Path, *, as_of=None, max_users: in
                    dialect: str = "standard") -> tuple[int, int]:
     """Write ``caseload_staff.csv`` and ``caseload_agencies.csv`` into ``out_dir``; their row counts."""
     per_staff, per_agency, _ = _caseload(dataset, as_of, max_users)
-    out_dir = Path(out_dir)
-    _write_csv(out_dir / "caseload_staff.csv", frame_csv(per_staff, spreadsheet=True, dialect=dialect), dialect)
-    _write_csv(out_dir / "caseload_agencies.csv", frame_csv(per_agency, spreadsheet=True, dialect=dialect),
-               dialect)
+    _write_folder(Path(out_dir), {"caseload_staff.csv": per_staff, "caseload_agencies.csv": per_agency},
+                  dialect=dialect, kind="caseload")
     return len(per_staff), len(per_agency)

@@ -40,7 +40,9 @@ def oslo_audit(tmp_path_factory) -> Path:
 
 
 def test_audit_writes_every_file(oslo_audit):
-    assert sorted(p.name for p in oslo_audit.iterdir()) == sorted(FILES)
+    """And the mark that the folder is an audit handover wrote whole (so a later audit may replace it)."""
+    assert sorted(p.name for p in oslo_audit.iterdir()) == sorted(FILES + [".handover-output"])
+    assert (oslo_audit / ".handover-output").read_text(encoding="utf-8") == "audit\n"
 
 
 def test_worklist_has_the_rows_of_find_discharge_follow_up(oslo_audit):
