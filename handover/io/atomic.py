@@ -83,15 +83,15 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: st
             raise InputError(f"--out {folder}: the folder holds files handover did not write as a {kind} "
                              f"({shown}); give a new or empty folder, so that nothing of yours is replaced")
     with staged_folder(folder) as staging:
-        for name, content in files.items():
+        for name, content in {**files, MARKER: kind + "\n"}.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        (staging / MARKER).write_text(kind + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755 & ~_umask())  # as a folder made by mkdir: others may read the report
+            data = content if isinstance(content, bytes) else content.encode("utf-8")
+            # Readable and writable by the owner only, as every result file (docs/data-protection.md).
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+        os.chmod(staging, 0o777 & ~_umask())  # the folder itself as mkdir makes one: your default permissions
     return folder
 
 

@@ -56,3 +56,18 @@ def test_a_folder_of_other_files_is_not_written_over(tmp_path, command):
     refused = runner.invoke(app, [*command, str(TINY), "--out", str(mine)])
     assert refused.exit_code == 2 and "holds files handover did not write" in " ".join(refused.output.split())
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_the_files_are_the_owners_only_and_the_folder_as_mkdir_makes_it(tmp_path):
+    """docs/data-protection.md: result files are created readable and writable by you only."""
+    import os
+    import stat
+
+    out = tmp_path / "report"
+    assert runner.invoke(app, ["report", str(TINY), "--out", str(out)]).exit_code == 0
+    modes = {stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if p.is_file()}
+    assert modes == {0o600}
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~mask
+    assert stat.S_IMODE((out / "users").stat().st_mode) == 0o777 & ~mask
