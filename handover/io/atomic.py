@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "staged_folder", "MARKER"]
+__all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "staged_folder",
+           "write_new_file", "MARKER"]
 
 #: The file that marks a folder as one handover wrote whole (it holds the kind of output),
 #: so that writing the same kind again may replace it.
@@ -86,11 +87,7 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: st
         for name, content in {**files, MARKER: kind + "\n"}.items():
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            data = content if isinstance(content, bytes) else content.encode("utf-8")
-            # Readable and writable by the owner only, as every result file (docs/data-protection.md).
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
+            write_new_file(path, content if isinstance(content, bytes) else content.encode("utf-8"))
         os.chmod(staging, 0o777 & ~_umask())  # the folder itself as mkdir makes one: your default permissions
     return folder
 
@@ -117,6 +114,14 @@ def staged_folder(folder: Path) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (it must not exist) with ``data``, readable and writable by its owner only,
+    as every result file is (docs/data-protection.md)."""
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
 
 
 def _umask() -> int:

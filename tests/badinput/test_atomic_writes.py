@@ -1,8 +1,8 @@
 """Interrupted writes: a run that dies half-way never leaves a half-written file that looks complete.
 
-Every command that writes files goes through :mod:`handover.render.results`'s atomic helpers
-(a temporary file renamed into place) or an equivalent (``generate``'s partial files,
-``pseudonymize``'s staging folder). Here the low-level write is made to put half its
+Every command that writes files goes through :mod:`handover.io.atomic` (a temporary file
+renamed into place, or a whole folder written beside its place and swapped in) or an
+equivalent (``generate``'s partial files, ``pseudonymize``'s staging folder). Here the low-level write is made to put half its
 text on disk and then fail, as a full disk or a killed process would; afterwards every
 file under the final names must be complete (equal to an uninterrupted run's) or absent,
 an earlier complete file must be left as it was, and no temporary file may remain.
@@ -38,18 +38,31 @@ def invoke(args) -> object:
 
 
 def interrupt_text_writes(monkeypatch, on_call: int) -> None:
-    """Make the ``on_call``-th ``Path.write_text`` write half its text, then fail."""
-    original = Path.write_text
+    """Make the ``on_call``-th write of a file (``Path.write_text``, or a file of a folder written
+    whole by :func:`handover.io.atomic.write_folder_atomic`) write half its text, then fail."""
+    from handover.io import atomic
+
+    original_text, original_new = Path.write_text, atomic.write_new_file
     calls = {"n": 0}
 
-    def write_text(self, data, *args, **kwargs):
+    def interrupted() -> bool:
         calls["n"] += 1
-        if calls["n"] == on_call:
-            original(self, data[: len(data) // 2], *args, **kwargs)
+        return calls["n"] == on_call
+
+    def write_text(self, data, *args, **kwargs):
+        if interrupted():
+            original_text(self, data[: len(data) // 2], *args, **kwargs)
             raise OSError(errno.ENOSPC, "No space left on device")
-        return original(self, data, *args, **kwargs)
+        return original_text(self, data, *args, **kwargs)
+
+    def write_new_file(path, data):
+        if interrupted():
+            original_new(path, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original_new(path, data)
 
     monkeypatch.setattr(Path, "write_text", write_text)
+    monkeypatch.setattr(atomic, "write_new_file", write_new_file)
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
@@ -110,16 +123,20 @@ def test_an_interrupted_workbook_leaves_no_workbook(tmp_path, monkeypatch):
     data = write_base(tmp_path / "data")
 
     def fail(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+        half = b"PK\x03\x04 half a workbook"
+        if hasattr(filename, "write"):  # the workbook is made in memory, then written with the folder
+            filename.write(half)
+        else:
+            Path(filename).write_bytes(half)
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(workbook.Workbook, "save", fail)
     result = invoke(["audit", data, "--out", tmp_path / "audit"])
     monkeypatch.undo()
     assert result.exit_code == 1
-    assert not (tmp_path / "audit" / "discharges.xlsx").exists()
-    assert not (tmp_path / "audit" / "audit.html").exists()  # written after the workbook
-    assert not [p for p in (tmp_path / "audit").iterdir() if p.name.startswith(".")]
+    # The audit's folder is written whole: not a file of it, not a temporary one, is there.
+    assert not (tmp_path / "audit").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
 
 def test_an_interrupted_generate_leaves_no_table(tmp_path, monkeypatch):
