@@ -7,6 +7,11 @@ target and swaps it in, so a failure leaves the previous folder as it was.
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import functools
+import glob
 import os
 import shutil
 import tempfile
@@ -15,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 __all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "staged_folder",
-           "write_new_file", "MARKER"]
+           "write_new_file", "sweep_leftovers", "MARKER"]
 
 #: The file that marks a folder as one handover wrote whole (it holds the kind of output),
 #: so that writing the same kind again may replace it.
@@ -27,14 +32,16 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place only on success."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # ours while we write: no sweep of another run removes it
     try:
         yield Path(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        os.close(fd)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -96,24 +103,119 @@ def write_folder_atomic(folder: Path, files: dict[str, str | bytes], *, kind: st
 def staged_folder(folder: Path) -> Iterator[Path]:
     """Yield a new folder beside ``folder`` (its owner's only); on success it becomes ``folder``.
 
-    An existing ``folder`` is moved aside first and removed once the new one is in its place;
-    on any failure the new folder is removed and ``folder`` stays as it was.
+    The new folder is swapped with an existing ``folder`` in one step where the system can
+    (Linux ``renameat2`` with ``RENAME_EXCHANGE``), so that ``folder`` is at every moment
+    either the old one or the new one; the old one is then removed. On any failure the new
+    folder is removed and ``folder`` stays as it was. While it is written the new folder is
+    locked; what a killed run left beside ``folder`` (unlocked, so its writer is gone) is
+    removed by the next write of ``folder`` (:func:`sweep_leftovers`).
     """
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+    sweep_leftovers(folder)
+    staging, lock = _locked_staging(folder)
     try:
         yield staging
         if folder.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
-            os.replace(folder, retired / folder.name)
-            os.replace(staging, folder)
-            shutil.rmtree(retired, ignore_errors=True)
+            if _exchange(staging, folder):
+                shutil.rmtree(staging, ignore_errors=True)  # it now holds the old folder
+            else:
+                retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+                os.replace(folder, retired / folder.name)
+                os.replace(staging, folder)
+                shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(staging, folder)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+        os.close(lock)
+
+
+def sweep_leftovers(target: Path) -> list[Path]:
+    """Remove what killed writes of ``target`` left beside it; return what was removed.
+
+    A temporary of ``target`` is a sibling named ``.<name>.<random>.tmp`` (or ``.old``).
+    One that is locked is being written by a running process and is kept; one that is not
+    was left by a process that is gone (killed, or its machine stopped), and is removed.
+
+    Examples
+    --------
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / ".report.x1.tmp").mkdir()
+    >>> [p.name for p in sweep_leftovers(root / "report")], list(root.iterdir())
+    (['.report.x1.tmp'], [])
+    """
+    target = Path(target)
+    removed = []
+    try:
+        siblings = list(target.parent.glob(f".{glob.escape(target.name)}.*"))
+    except OSError:
+        return removed
+    for path in siblings:
+        if path.suffix not in (".tmp", ".old") or path.is_symlink():
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # a running writer holds it
+        try:
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def _locked_staging(folder: Path) -> tuple[Path, int]:
+    """A new folder beside ``folder``, and the descriptor that locks it while this process lives.
+
+    Another run's sweep may take the folder between its making and its locking; then
+    another is made.
+    """
+    for _ in range(5):
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=folder.parent))
+        try:
+            fd = os.open(staging, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return staging, fd
+        except OSError:
+            os.close(fd)
+    raise OSError(errno.EAGAIN, "could not make a temporary folder beside it", str(folder))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` in one step (Linux ``renameat2``); ``False`` where the system can't."""
+    libc = _libc()
+    rename = getattr(libc, "renameat2", None) if libc is not None else None
+    if rename is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if rename(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False  # this file system can't exchange; rename twice instead
+    raise OSError(error, os.strerror(error), str(b))
+
+
+@functools.lru_cache(maxsize=1)
+def _libc():
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def write_new_file(path: Path, data: bytes) -> None:

@@ -58,8 +58,8 @@ from handover import __version__
 from handover.privacy.spreadsheet import neutralise_formula
 from handover.privacy.suppression import SMALL
 
-__all__ = ["Workbook", "new_workbook", "table_sheet", "text_sheet", "workbook_bytes", "sheet_name", "cell_value",
-           "cell_text"]
+__all__ = ["Workbook", "new_workbook", "table_sheet", "text_sheet", "paragraph_sheet", "workbook_bytes", "sheet_name",
+           "cell_value", "cell_text"]
 
 _WIDEST = 60
 # The time stamp of every part of the zip file: the earliest a zip can hold.
@@ -232,6 +232,17 @@ def text_sheet(book: Workbook, title: str, lines: Iterable[tuple[str, str]], *,
                       for i, (what, text) in enumerate(lines, start=1))
 
     book.sheets.append(_Sheet(title, rows, list(widths)))
+
+
+def paragraph_sheet(book: Workbook, title: str, paragraphs: Iterable[str], *, width: int = 110) -> None:
+    """Add a sheet of paragraphs, one per row of column A, wrapped; the first (a title) bold."""
+    texts = [cell_text(text) for text in paragraphs]
+
+    def rows():
+        yield "".join(f'<row r="{i}">{_string(f"A{i}", text, _HEADING_WRAP if i == 1 else _WRAP)}</row>'
+                      for i, text in enumerate(texts, start=1))
+
+    book.sheets.append(_Sheet(title, rows, [width]))
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -25,10 +25,10 @@ systems.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from handover.engines import Engine
@@ -36,13 +36,15 @@ from handover.findings import FINDINGS, find
 from handover.findings.schema import to_text_frame
 from handover.io.atomic import write_folder_atomic
 from handover.locale import Words, words
-from handover.privacy.spreadsheet import neutralise_formula, neutralise_frame
+from handover.privacy.spreadsheet import neutralise_frame
+from handover.privacy.suppression import SMALL
 from handover.render.audit_page import audit_html
 from handover.render.audit_text import measure_explanations, suppression_text
+from handover.render.xlsx import new_workbook, paragraph_sheet, table_sheet, workbook_bytes
 from handover.reports.audit_tables import AuditTables, audit_tables
 from handover.timeline import to_day
 
-__all__ = ["AUDIT_FILES", "write_audit", "neutralise_formula"]
+__all__ = ["AUDIT_FILES", "write_audit"]
 
 #: The files :func:`write_audit` writes, in the order a reader needs them.
 AUDIT_FILES = (
@@ -52,7 +54,6 @@ AUDIT_FILES = (
 
 _TEXT_COLUMNS = ("user_id", "episode_id", "agency_id", "agency_name", "discharge_kind",
                  "coordinator_staff_id", "month")
-_SHARES = ("share_with_coordinator", "share_7d", "share_30d", "share_readmitted")
 
 
 def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
@@ -142,7 +143,7 @@ def write_audit(
                         ("overall", tables.overall)):
         files[f"summary_{name}.csv"] = _csv(_summary_text(frame))
     step("discharges.xlsx")
-    files["discharges.xlsx"] = _workbook(tables, options, w)
+    files["discharges.xlsx"] = _workbook(tables, options, w, as_of)
     step("audit.html")
     files["audit.html"] = audit_html(tables, title=FINDINGS["discharge_follow_up"].text("title", lang),
                                      as_of=as_of, source=source, since=to_day(since), until=to_day(until),
@@ -186,16 +187,26 @@ def _summary_text(frame: pd.DataFrame) -> pd.DataFrame:
 # --- Excel ----------------------------------------------------------------------------
 
 
-def _excel_values(frame: pd.DataFrame) -> pd.DataFrame:
-    """Values as Excel cells: numbers, booleans, dates, text; missing as empty cells."""
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        values = frame[column]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            out[column] = values
-        else:
-            out[column] = values.astype(object).where(values.notna(), None)
-    return _neutralised(out)
+def _kind(frame: pd.DataFrame, column: str) -> str:
+    """The cell kind of a column of the audit's tables (a hidden count ``<5`` stays text in any kind)."""
+    values = frame[column]
+    if column in _TEXT_COLUMNS:
+        return "str"
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return "date"
+    if pd.api.types.is_bool_dtype(values):
+        return "bool"
+    if pd.api.types.is_integer_dtype(values):
+        return "int"
+    if pd.api.types.is_float_dtype(values):
+        return "float"
+    shown = [v for v in values.dropna().tolist() if not (isinstance(v, str) and v == SMALL)]
+    if shown and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in shown):
+        return "int"
+    if shown and all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                     for v in shown):
+        return "float"
+    return "str"
 
 
 def _heading(column: str, w: Words) -> str:
@@ -203,52 +214,21 @@ def _heading(column: str, w: Words) -> str:
     return w.get(f"audit.column.{column}") or w.column(column)
 
 
-def _workbook(tables: AuditTables, options: dict, w: Words) -> bytes:
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    worklist = w("audit.workbook.discharges")
+def _workbook(tables: AuditTables, options: dict, w: Words, as_of) -> bytes:
+    """The worklist and the summaries as a workbook (:mod:`handover.render.xlsx`: typed cells,
+    formulas defused, the same bytes for the same rows), with an About sheet."""
+    book = new_workbook()
     sheets = {
-        worklist: tables.worklist,
+        w("audit.workbook.discharges"): tables.worklist,
         w("audit.workbook.by_agency"): tables.by_agency,
         w("audit.workbook.by_month"): tables.by_month,
         w("audit.workbook.overall"): tables.overall,
     }
-    about_sheet = w("workbook.about")
-    about = pd.DataFrame({"": _about_lines(tables.suppressed, options, w)})
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl", date_format="YYYY-MM-DD",
-                        datetime_format="YYYY-MM-DD") as writer:
-        for name, frame in sheets.items():
-            headed = _excel_values(frame).rename(columns=lambda column: _heading(column, w))
-            headed.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            sheet.freeze_panes = "A2"
-            if len(frame.columns):
-                sheet.auto_filter.ref = sheet.dimensions
-            for i, column in enumerate(frame.columns, start=1):
-                texts = [_cell_text(v) if not isinstance(v, pd.Timestamp) else "YYYY-MM-DD"
-                         for v in frame[column].head(500)]
-                width = max([len(_heading(column, w))] + [len(t) for t in texts]) + 2
-                sheet.column_dimensions[get_column_letter(i)].width = min(width, 60)
-                if name == worklist or column in _TEXT_COLUMNS:
-                    continue
-                # Summaries mix numbers and "<5": align them alike, shares with one decimal.
-                one_decimal = column in _SHARES or column == "median_days_to_follow_up"
-                for cell in sheet[get_column_letter(i)][1:]:
-                    cell.alignment = Alignment(horizontal="right")
-                    if one_decimal and isinstance(cell.value, (int, float)):
-                        cell.number_format = "0.0"
-            for cell in sheet[1]:
-                cell.font = Font(bold=True)
-        about.to_excel(writer, sheet_name=about_sheet, index=False, header=False)
-        sheet = writer.sheets[about_sheet]
-        sheet.column_dimensions["A"].width = 110
-        for row in sheet.iter_rows():
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet["A1"].font = Font(bold=True, size=13)
-    return buffer.getvalue()
+    for name, frame in sheets.items():
+        columns = [(column, _kind(frame, column)) for column in frame.columns]
+        table_sheet(book, name, frame, columns, [_heading(column, w) for column in frame.columns])
+    paragraph_sheet(book, w("workbook.about"), _about_lines(tables.suppressed, options, w))
+    return workbook_bytes(book, created=as_of)
 
 
 def _about_lines(suppress: bool, options: dict, w: Words) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Callable, Sequence
 
 __all__ = ["run_parts", "default_workers"]
@@ -38,6 +39,12 @@ def _run(index: int):
     return index, _PARTS[index][1]()
 
 
+def _as_a_worker() -> None:
+    """A worker ends on SIGTERM at once (the pool stops its workers so); the command's own
+    handler, which unwinds to remove temporaries, belongs to the process that writes."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def run_parts(parts: Sequence[tuple[str, Callable[[], object]]], *, workers: int | None = None,
               progress: Callable[[str], None] | None = None) -> list:
     """Each part's answer, in the order of ``parts`` (``(name, function)``); ``progress`` gets
@@ -54,7 +61,7 @@ def run_parts(parts: Sequence[tuple[str, Callable[[], object]]], *, workers: int
     _PARTS = parts
     try:
         answers: list = [None] * len(parts)
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_as_a_worker) as pool:
             for index, answer in pool.imap_unordered(_run, range(len(parts))):
                 answers[index] = answer
                 step(parts[index][0])
