@@ -165,7 +165,12 @@ def _in_folder(folder: Path, mapping: Mapping | None,
         candidates = by_stem.get(wanted.casefold(), [])
         folders = [c for c in candidates if c.is_dir()]
         files = [c for c in candidates if c.is_file()]
-        if len(files) > 1:
+        odd = [c for c in candidates if c not in folders and c not in files]
+        if odd:
+            found[table] = None
+            used_files.update(odd)
+            violations.append(Violation(odd[0].name, None, None, None, _not_a_file(odd[0])))
+        elif len(files) > 1:
             found[table] = None
             used_files.update(files)
             others = " and ".join(f.name for f in files[1:])
@@ -231,6 +236,15 @@ def _file_source(table: str, path: Path, wanted: str, violations: list[Violation
                                 f"has {len(sheets)} sheets ({', '.join(sheets)}) and none is named {wanted}; "
                                 f"name the table's sheet {wanted}, or keep only one sheet in the file"))
     return None
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path``, named like a table, is not one: a link to nothing, or not a regular file."""
+    if path.is_symlink() and not path.exists():
+        return ("a symbolic link that leads to no file (its target is missing, or the links go in a "
+                "circle); a table is a regular file")
+    return ("not a regular file (a device, a pipe or a socket, or a link to one); a table is a regular "
+            "file, read to its end")
 
 
 def _not_used(unused: list[str]) -> str:

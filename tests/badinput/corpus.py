@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +69,14 @@ def replace_in(folder: Path, table: str, old: str, new: str) -> None:
 def append_row(folder: Path, table: str, row: str) -> None:
     with open(folder / f"{table}.csv", "a", encoding="utf-8", newline="") as f:
         f.write(row + "\n")
+
+
+def linked(table: str, target: str) -> Callable[[Path], None]:
+    """The table replaced by a symbolic link to ``target``."""
+    def breakage(folder: Path) -> None:
+        (folder / f"{table}.csv").unlink()
+        (folder / f"{table}.csv").symlink_to(target)
+    return breakage
 
 
 def put(table: str, content: str | bytes) -> Callable[[Path], None]:
@@ -324,6 +333,15 @@ KINDS: list[Kind] = [
     Kind("cp1252 with --encoding cp1252", lambda d: [reencode(t, "cp1252")(d) for t in TABLES
                                                      if (d / f"{t}.csv").exists()],
          options=("--encoding", "cp1252"), valid=True),
+    # -- tables that are not regular files (issue 17 item 6: they used to vanish, "valid") --
+    Kind("a table that is a dangling symlink", linked("plans", "no-such-file.csv"), "plans.csv",
+         rule="a symbolic link that leads to no file"),
+    Kind("a table that is a looping symlink", linked("plans", "plans.csv"), "plans.csv",
+         rule="the links go in a circle"),
+    Kind("a table that is a link to /dev/zero", linked("plans", "/dev/zero"), "plans.csv",
+         rule="not a regular file"),
+    Kind("a table that is a named pipe", lambda d: ((d / "plans.csv").unlink(), os.mkfifo(d / "plans.csv")),
+         "plans.csv", rule="not a regular file"),
 ]
 
 BROKEN = [k for k in KINDS if not k.valid]
