@@ -29,19 +29,56 @@ MARKER = ".handover-output"
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    """Yield a temporary path beside ``path``; rename it into place only on success.
+
+    A failure of the system to write it (a full disk, a read-only file system, a file where
+    a folder should be) is an :class:`~handover.errors.InputError` naming ``path``.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    fcntl.flock(fd, fcntl.LOCK_EX)  # ours while we write: no sweep of another run removes it
+    with _output_errors(path, "file"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir():
+            raise OSError(errno.EISDIR, "is a folder, not a file", str(path))
+        sweep_leftovers(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX)  # ours while we write: no sweep of another run removes it
+        try:
+            yield Path(tmp)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            os.close(fd)
+
+
+@contextmanager
+def _output_errors(target: Path, what: str) -> Iterator[None]:
+    """Turn the system's refusal to write ``target`` into an InputError that names it (exit 2)."""
+    from handover.errors import InputError
+
     try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        os.close(fd)
+        yield
+    except OSError as error:
+        if isinstance(error, (BlockingIOError, InterruptedError)) or error.errno is None:
+            raise
+        reason = _REASONS.get(error.errno) or (error.strerror or type(error).__name__).lower()
+        raise InputError(f"--out {target}: cannot write the {what} there ({reason}); nothing was "
+                         "written, and what was there is as it was") from None
+
+
+#: What the system's refusals mean, for a message about an output.
+_REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EIO: "an input/output error of the device",
+}
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -111,21 +148,23 @@ def staged_folder(folder: Path) -> Iterator[Path]:
     removed by the next write of ``folder`` (:func:`sweep_leftovers`).
     """
     folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(folder)
-    staging, lock = _locked_staging(folder)
+    with _output_errors(folder, "folder"):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(folder)
+        staging, lock = _locked_staging(folder)
     try:
-        yield staging
-        if folder.exists():
-            if _exchange(staging, folder):
-                shutil.rmtree(staging, ignore_errors=True)  # it now holds the old folder
+        with _output_errors(folder, "folder"):
+            yield staging
+            if folder.exists():
+                if _exchange(staging, folder):
+                    shutil.rmtree(staging, ignore_errors=True)  # it now holds the old folder
+                else:
+                    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+                    os.replace(folder, retired / folder.name)
+                    os.replace(staging, folder)
+                    shutil.rmtree(retired, ignore_errors=True)
             else:
-                retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
-                os.replace(folder, retired / folder.name)
                 os.replace(staging, folder)
-                shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(staging, folder)
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
