@@ -50,3 +50,15 @@ def test_open_driver_verifies_and_returns_a_working_driver(neo4j_server):
     with open_driver() as driver:
         records, _, _ = driver.execute_query("RETURN 1 AS one")
         assert records[0]["one"] == 1
+
+
+@pytest.mark.parametrize("uri", ["bolt://neo4j:TopSecret123@127.0.0.1:1", "neo4j://neo4j:TopSecret123@127.0.0.1:1"])
+def test_a_password_in_the_uri_never_reaches_the_message(uri):
+    """The driver's own text repeats the URI it was given; the message masks it (issue 17 item 2)."""
+    from typer.testing import CliRunner
+
+    from handover.cli import app
+
+    result = CliRunner().invoke(app, ["find", "parallel-plans", "--engine", "neo4j", "--neo4j-uri", uri])
+    assert result.exit_code in (1, 2) and result.stderr.startswith("error: ")
+    assert "TopSecret123" not in result.output and "***@127.0.0.1:1" in result.stderr

@@ -53,11 +53,27 @@ def test_auth_is_on_and_a_wrong_password_is_refused(neo4j_server):
                 driver.verify_connectivity()
         finally:
             driver.close()
-    with pytest.raises(EngineError) as caught:
+    with pytest.raises(InputError) as caught:  # the caller's password: theirs to correct, exit 2
         open_driver(neo4j_server.uri, "neo4j", "wrong-password", neo4j_server.state_dir)
     message = str(caught.value)
-    assert "refused the credentials" in message
+    assert "refused the password given for user neo4j" in message
     assert "wrong-password" not in message and neo4j_server.password not in message
+    _wait_until_the_lock_lifts(neo4j_server)
+
+
+def test_a_wrong_neo4j_password_is_named_as_such_and_exits_2(neo4j_server, monkeypatch):
+    """Not blamed on the local server's stored credentials file (issue 17 item 5)."""
+    from typer.testing import CliRunner
+
+    from handover.cli import app
+
+    monkeypatch.setenv("NEO4J_PASSWORD", "Wrong-Pass-123")
+    result = CliRunner().invoke(app, ["find", "parallel-plans", "--engine", "neo4j",
+                                      "--neo4j-uri", neo4j_server.uri])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert "refused the password in NEO4J_PASSWORD" in message and "credentials.json" not in message
+    assert "Wrong-Pass-123" not in result.output
     _wait_until_the_lock_lifts(neo4j_server)
 
 

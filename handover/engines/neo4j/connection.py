@@ -96,14 +96,17 @@ def open_driver(
     Raises
     ------
     EngineError
-        When the server cannot be reached or refuses the credentials; the message
-        says what to do and never shows the password.
+        When the server cannot be reached or refuses the local server's stored
+        credentials; the message says what to do and never shows the password.
     InputError
-        When the URI is not a Neo4j URI.
+        When the URI is not a Neo4j URI, or the server refuses a password given as an
+        argument or in ``NEO4J_PASSWORD``.
     """
     from neo4j import GraphDatabase
     from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError
 
+    given = ("the password given" if password is not None
+             else "the password in NEO4J_PASSWORD" if os.environ.get("NEO4J_PASSWORD") is not None else None)
     uri, user, password = resolve_connection(uri, user, password, state_dir)
     shown = _redact(uri)
     auth = (user, password) if password is not None else None
@@ -114,15 +117,18 @@ def open_driver(
     try:
         driver = GraphDatabase.driver(uri, auth=auth, **driver_options)
     except (ConfigurationError, ValueError) as error:
-        raise InputError(f"--neo4j-uri: {shown} is not usable: {_first_line(error)}") from None
+        raise InputError(f"--neo4j-uri: {shown} is not usable: {_scrubbed(_first_line(error), uri, password)}") from None
     try:
         driver.verify_connectivity()
     except AuthError:
         driver.close()
+        if given:  # the user's password, not the stored one: their input to correct (exit 2)
+            raise InputError(f"Neo4j at {shown} refused {given} for user {user}; check it (for the local "
+                             "server, leave NEO4J_PASSWORD unset and its stored credentials are used)") from None
         raise EngineError(_auth_message(shown, user, uri, state_dir)) from None
     except (DriverError, Neo4jError, OSError) as error:
         driver.close()
-        raise EngineError(f"cannot reach Neo4j at {shown}: {_first_line(error)}. "
+        raise EngineError(f"cannot reach Neo4j at {shown}: {_scrubbed(_first_line(error), uri, password)}. "
                           "Start the local server with `handover neo4j start`, or check NEO4J_URI "
                           "/ --neo4j-uri") from None
     except BaseException:
@@ -170,6 +176,25 @@ def _redact(uri: str) -> str:
     if "@" not in parts.netloc:
         return uri
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def _scrubbed(text: str, uri: str, password: str | None) -> str:
+    """``text`` (a driver's message) with the URI's user:password part and the password masked.
+
+    Examples
+    --------
+    >>> _scrubbed("Given URI: 'bolt://neo4j:s3cret@host:1'", "bolt://neo4j:s3cret@host:1", None)
+    "Given URI: 'bolt://***@host:1'"
+    """
+    text = text.replace(uri, _redact(uri))
+    try:
+        secrets = [urlsplit(uri).password, password]
+    except ValueError:
+        secrets = [password]
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def _first_line(error: BaseException) -> str:
