@@ -22,6 +22,7 @@ from handover.findings import FINDINGS, find
 from handover.findings.events import episodes_with_agency, handovers, responsible_on
 from handover.io.atomic import write_text_atomic
 from handover.model import Dataset
+from handover.privacy.identifiers import looks_like_national_id, national_id_mask
 from handover.render.user_page import user_html
 from handover.timeline import to_day
 
@@ -71,6 +72,23 @@ class UserStory:
             (self.contacts, "date")) if len(frame)]
         days = [d for d in days if pd.notna(d)]
         return min(days) if days else None
+
+
+def _shown_id(user_id: str) -> str:
+    """``user_id`` as a message may show it: never a national identity number, never raw control
+    characters (a terminal would run escape sequences)."""
+    if looks_like_national_id(str(user_id).strip()):
+        return "(the id given looks like a national identity number and is not repeated here)"
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(user_id))
+
+
+def _examples(users: pd.Series) -> str:
+    """A few of the dataset's ids to show as examples: none that looks like a national id."""
+    ids = users.astype(str)
+    safe = ids[~national_id_mask(ids)]
+    safe = safe[safe.map(str.isprintable)]
+    shown = sorted(safe)[:3]
+    return f", e.g. {', '.join(shown)}" if shown else ""
 
 
 def _one_user(dataset: Dataset, user_id: str) -> Dataset:
@@ -128,10 +146,9 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
     """
     users = dataset.get("users")["user_id"]
     if user_id not in set(users):
-        examples = ", ".join(sorted(users.astype(str))[:3])
         of = f" of {', '.join(dataset.focus)} (--agency)" if dataset.focus else ""
-        raise InputError(f"user {user_id} is not in the dataset's users{of} ({len(users)} users"
-                         + (f", e.g. {examples})" if examples else ")"))
+        raise InputError(f"user {_shown_id(user_id)} is not in the dataset's users{of} ({len(users)} users"
+                         + _examples(users) + ")")
     as_of = to_day(as_of) if as_of is not None else dataset.latest_date()
     if as_of is None:
         as_of = pd.Timestamp.today().normalize()

@@ -113,3 +113,19 @@ def test_contract_errors_do_not_show_the_numbers(identified):
     assert "users.csv line 5, column user_id: a duplicate user_id" in result.stderr
     assert "episodes.csv line 3, column service_id: sv9 is not a known service_id" in result.stderr
     assert not leaked(result.output)
+
+
+def test_a_user_not_found_shows_no_number_neither_of_the_dataset_nor_the_one_asked(identified, tmp_path):
+    """``user`` used to give three users of the dataset as examples, and echo the id asked (issue 17 item 2)."""
+    asked = impossible_numbers(4)[3]
+    result = runner.invoke(app, ["user", asked, str(identified), "--allow-identifiers",
+                                 "--out", str(tmp_path / "user.html")])
+    assert result.exit_code == 2 and "is not in the dataset's users (3 users)" in result.stderr
+    assert not leaked(result.output) and asked not in result.output and asked[:6] not in result.output
+
+
+def test_a_user_not_found_is_shown_with_its_control_characters_escaped(tmp_path):
+    folder = write_base(tmp_path / "data")
+    result = runner.invoke(app, ["user", "u9\x1b[31m", str(folder), "--out", str(tmp_path / "user.html")])
+    assert result.exit_code == 2 and "\x1b" not in result.output
+    assert "user u9\\x1b[31m is not in the dataset's users (3 users, e.g. u1, u2, u3)" in result.stderr
