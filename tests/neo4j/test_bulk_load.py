@@ -239,3 +239,28 @@ def test_a_clear_that_stops_half_way_leaves_a_database_queries_refuse(neo4j_driv
     assert _markers(neo4j_driver) == [{"fingerprint": dataset_fingerprint(ds), "complete": False}]
     with pytest.raises(EngineError, match="incomplete bulk load"):
         find(engine, "parallel_plans")
+
+
+@pytest.mark.parametrize("overtaker", ["an atomic replace", "a bulk replace"])
+def test_a_bulk_load_overtaken_by_another_load_stops_and_says_what_the_database_holds(neo4j_driver, overtaker):
+    """It used to go on writing into the other load's graph and then say "incomplete" while the
+    database held a complete dataset (issue 17 item 7)."""
+    ds = synthetic_dataset(300, seed=6)
+    load_dataset(neo4j_driver, tiny_dataset())
+    expected = snapshot(neo4j_driver)
+    clear_database(neo4j_driver)
+    overtaken = {"done": False}
+
+    def progress(name, done, total):
+        if name == "plans" and done > 0 and not overtaken["done"]:
+            overtaken["done"] = True  # another client replaces the dataset between two batches
+            load_dataset(neo4j_driver, tiny_dataset(), replace=True, atomic=overtaker == "an atomic replace")
+
+    with pytest.raises(EngineError) as caught:
+        load_dataset(neo4j_driver, ds, atomic=False, batch_size=50, progress=progress)
+    message = str(caught.value)
+    assert "another load replaced it meanwhile" in message
+    assert f"the database holds fingerprint {dataset_fingerprint(tiny_dataset())[:12]}" in message
+    assert "complete" in message and "incomplete load" not in message
+    assert _markers(neo4j_driver) == [{"fingerprint": dataset_fingerprint(tiny_dataset()), "complete": True}]
+    assert without_marker(snapshot(neo4j_driver)) == without_marker(expected)  # nothing of the overtaken load

@@ -36,6 +36,13 @@ and gives up atomicity in a controlled way:
    retried after a transient error writes nothing twice).
 4. It sets ``complete: true`` last (``meta/complete_dataset.cypher``).
 
+Every batch first claims the marker in its own transaction (``meta/claim_batch.cypher``:
+it must still be there, incomplete and not superseded, and is write-locked until the batch
+commits). A bulk load that another client's load has overtaken — a replace that deleted
+its marker, or a bulk clear that superseded it — therefore writes nothing more and stops,
+saying what the database now holds. Load one dataset at a time into a database: the claims
+detect a lost race, they do not queue loads.
+
 A bulk load that stops half-way (an error, Ctrl-C, the process killed, the server gone)
 leaves a partial graph behind a marker with ``complete: false``. The Neo4j engine
 refuses to run any finding on it, with a message saying to reload; loading again with
@@ -337,8 +344,9 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
                 if progress is not None:
                     progress(table, 0, count)
                 for start, batch in batches(dataset, table, batch_size):
-                    written = session.execute_write(
-                        lambda tx: tx.run(query, rows=batch).single()["written"])
+                    written = session.execute_write(_claimed_batch, query, batch, marker["fingerprint"])
+                    if written is None:
+                        raise EngineError(_lost_race_message(session, marker, done, total))
                     if written != len(batch):
                         raise InputError(_unlinked_message(table, len(batch) - written, bulk=True))
                     done += len(batch)
@@ -348,12 +356,30 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
                 load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
                 loaded_at=dt.datetime.now(dt.timezone.utc)).single()["marked"])
             if marked != 1:
-                raise EngineError(f"the bulk load's marker (fingerprint {marker['fingerprint'][:12]}) "
-                                  f"disappeared during the load (another client cleared the database?); "
-                                  f"{_BULK_RELOAD}")
+                raise EngineError(_lost_race_message(session, marker, done, total))
             return False, replaced
     except (Neo4jError, DriverError) as error:
         raise EngineError(_bulk_failure_message(error, done, total)) from None
+
+
+def _claimed_batch(tx, query: str, batch: list[dict], fingerprint: str) -> int | None:
+    """Write one batch if the load's marker is still there and incomplete (``meta/claim_batch``,
+    which locks it until the commit); ``None`` when another load has replaced it."""
+    if tx.run(load_query("meta/claim_batch").text, fingerprint=fingerprint).single()["held"] != 1:
+        return None
+    return tx.run(query, rows=batch).single()["written"]
+
+
+def _lost_race_message(session, marker: dict, done: int, total: int) -> str:
+    """What a bulk load that another client's load overtook says: what the database holds now."""
+    state = session.execute_read(lambda tx: tx.run(load_query("meta/dataset_state").text).single())
+    markers = state["markers"]
+    head = (f"the bulk load of {_described(marker)} stopped after {done} of {total} rows: another load "
+            "replaced it meanwhile (one load at a time into a database)")
+    if markers and _incomplete(markers) is None:
+        return (f"{head}; the database holds {_held(markers)}, complete, and this load added nothing "
+                "after that. Load this dataset again with --bulk --replace if it is the one you want")
+    return f"{head}; {_BULK_RELOAD}"
 
 
 #: Nodes deleted per committed transaction when a bulk load clears the database.
