@@ -90,7 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--repeat", type=int, default=3, help="rounds, the best kept (default 3)")
     site.add_argument("--data", type=Path, default=HERE / "data")
     site.add_argument("--out", type=Path, default=HERE / "results")
+    transaction = commands.add_parser("transaction", help="how many rows one atomic load holds at a heap")
+    transaction.add_argument("--users", type=int, nargs="+", default=[2_000, 4_000, 6_000, 8_000, 10_000, 14_000],
+                             help="region sizes, tried in order until both kinds of load failed "
+                                  "(default 2000 4000 6000 8000 10000 14000)")
+    transaction.add_argument("--heap", default="2g", help="the server's heap (default 2g, the local server's default)")
+    transaction.add_argument("--seed", type=int, default=1)
+    transaction.add_argument("--data", type=Path, default=HERE / "data")
+    transaction.add_argument("--out", type=Path, default=HERE / "results")
+    transaction.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-transaction")
     args = parser.parse_args(argv)
+    if args.command == "transaction":
+        from bench.transaction import run_transaction
+
+        print(run_transaction(args.users, heap=args.heap, seed=args.seed, data=args.data, out=args.out,
+                              state_dir=args.neo4j_state_dir))
+        return 0
     if args.command == "site":
         from bench.site import run_site
 

@@ -79,3 +79,12 @@ def neo4j_driver(_session_driver):
 
     clear_database(_session_driver)
     return _session_driver
+
+
+@pytest.fixture
+def identified(tmp_path) -> Path:
+    """A small valid dataset whose user ids are made-up national identity numbers
+    (:data:`tests.privacy.synthetic.NUMBERS`)."""
+    from tests.privacy.synthetic import write_identified
+
+    return write_identified(tmp_path / "data")

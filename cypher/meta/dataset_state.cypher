@@ -6,10 +6,11 @@
 // database loaded by something else has model nodes but no marker). A marker's complete is
 // false while a bulk load runs, and stays false when one stopped half-way; markers written
 // before bulk loads existed have none, and count as complete. A focused dataset's marker
-// (--agency) holds its agencies (focus) and the whole dataset's latest date.
+// (--agency) holds its agencies (focus) and the whole dataset's latest date; holds_identifiers
+// is true when it was loaded with --allow-identifiers and has national-id-like ids.
 OPTIONAL MATCH (d:HandoverDataset)
 WITH d ORDER BY d.loaded_at
-WITH collect(d {.fingerprint, .source, .tables, .loaded_at, .focus, .whole_latest_date,
+WITH collect(d {.fingerprint, .source, .tables, .loaded_at, .focus, .whole_latest_date, .holds_identifiers,
                 complete: coalesce(d.complete, true)}) AS markers
 RETURN markers,
        EXISTS { MATCH (n:Agency|Service|Staff|ServiceUser|Plan|Episode|Contact) } AS has_data

@@ -26,9 +26,10 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from handover.errors import HandoverError, InputError
+from handover.privacy.redaction import redacted
 
 __all__ = ["HandoverGroup", "HandoverCommand", "new_app", "command", "sentences", "unexpected_failure",
-           "write_stdout"]
+           "debug_traceback", "write_stdout"]
 
 
 def sentences(text: str | None) -> str | None:
@@ -101,7 +102,7 @@ class HandoverGroup(TyperGroup):
             sys.exit(1)
         except Exception as error:  # the one place an unexpected failure is turned into a message
             if os.environ.get("HANDOVER_DEBUG"):
-                raise
+                typer.echo(debug_traceback(error), err=True)
             typer.echo(f"error: unexpected failure ({unexpected_failure(error)}); run again with "
                        "HANDOVER_DEBUG=1 to see the traceback, and report it", err=True)
             sys.exit(1)
@@ -155,6 +156,43 @@ def unexpected_failure(error: BaseException) -> str:
         return f"{kind}: {error.strerror}{where}"
     place = _place_in_handover(error)
     return f"{kind} in {place}" if place else kind
+
+
+def debug_traceback(error: BaseException) -> str:
+    """The traceback ``HANDOVER_DEBUG=1`` prints: every frame, and each message redacted.
+
+    Python's own traceback would print each exception's text, which may quote a value from
+    the data (``KeyError: '15038511499'``) or a password in a URI; here the frames (file,
+    line, function, the line of code) are shown as they are, and the messages through
+    :func:`handover.privacy.redaction.redacted`. Chained exceptions come first, as Python
+    shows them.
+
+    Examples
+    --------
+    >>> try:
+    ...     {}["15038511499"]
+    ... except KeyError as error:
+    ...     print(debug_traceback(error).splitlines()[-1])
+    KeyError: '…'
+    """
+    chain, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen and len(chain) < 8:
+        seen.add(id(current))
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    lines = []
+    for position, link in enumerate(reversed(chain)):
+        if position:
+            lines.append("\nDuring the handling of the error above, another one happened:\n")
+        lines.append("Traceback (most recent call last; values in messages are hidden):")
+        for frame in traceback.extract_tb(link.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}")
+        text = redacted(str(link)).splitlines()
+        lines.append(f"{type(link).__name__}: {text[0]}" if text else type(link).__name__)
+    return "\n".join(lines)
 
 
 def _place_in_handover(error: BaseException) -> str | None:

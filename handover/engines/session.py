@@ -50,7 +50,7 @@ def open_engine(
         from handover.engines.neo4j import Neo4jEngine
 
         dataset = read_guarded(data_dir, **options) if data_dir is not None else None
-        with Neo4jEngine(uri=neo4j_uri) as graph:
+        with Neo4jEngine(uri=neo4j_uri, allow_identifiers=allow_identifiers) as graph:
             if dataset is not None:
                 graph.load(dataset, replace=True)
                 graph.source_dataset = dataset

@@ -9,37 +9,20 @@ option every analysing command refuses, and the refusal does not show them eithe
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.findings import FINDINGS
 from tests.badinput.corpus import write_base
-from tests.privacy.synthetic import impossible_numbers
+from tests.privacy.synthetic import NUMBERS, impossible_numbers, leaked
 
 runner = CliRunner()
-NUMBERS = impossible_numbers(3)
-
-
-@pytest.fixture
-def identified(tmp_path) -> Path:
-    folder = write_base(tmp_path / "data")
-    for path in folder.glob("*.csv"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(re.sub(r"\bu([123])\b", lambda m: NUMBERS[int(m.group(1)) - 1], text),
-                        encoding="utf-8")
-    return folder
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
-
-
-def leaked(text: str) -> list[str]:
-    return [n for n in NUMBERS if n in text or f"{n[:6]} {n[6:]}" in text]
 
 
 def run(*args, results_on_stdout: bool):

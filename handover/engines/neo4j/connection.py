@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from handover.errors import EngineError, InputError
+from handover.privacy.redaction import redacted
 
 __all__ = ["server_errors", "resolve_connection", "open_driver"]
 
@@ -179,12 +180,15 @@ def _redact(uri: str) -> str:
 
 
 def _scrubbed(text: str, uri: str, password: str | None) -> str:
-    """``text`` (a driver's message) with the URI's user:password part and the password masked.
+    """``text`` (a driver's message) with the URI's user:password part and the password masked,
+    and quoted values hidden (:func:`handover.privacy.redaction.redacted`).
 
     Examples
     --------
-    >>> _scrubbed("Given URI: 'bolt://neo4j:s3cret@host:1'", "bolt://neo4j:s3cret@host:1", None)
-    "Given URI: 'bolt://***@host:1'"
+    >>> _scrubbed("Given URI: bolt://neo4j:s3cret@host:1", "bolt://neo4j:s3cret@host:1", None)
+    'Given URI: bolt://***@host:1'
+    >>> _scrubbed("Bad password s3cret for 'neo4j'", "bolt://host:1", "s3cret")
+    "Bad password *** for '…'"
     """
     text = text.replace(uri, _redact(uri))
     try:
@@ -194,7 +198,7 @@ def _scrubbed(text: str, uri: str, password: str | None) -> str:
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
-    return text
+    return redacted(text)
 
 
 def _first_line(error: BaseException) -> str:
@@ -216,7 +220,7 @@ def server_errors(doing: str) -> Iterator[None]:
     try:
         yield
     except Neo4jError as error:
-        raise EngineError(f"Neo4j refused {doing}: {error.code}: {_first_line(error)}") from None
+        raise EngineError(f"Neo4j refused {doing}: {error.code}: {redacted(_first_line(error))}") from None
     except (DriverError, OSError) as error:
         raise EngineError(f"lost the connection to Neo4j while {doing} ({type(error).__name__}); check "
                           "that the server still runs (`handover neo4j status`, or `handover neo4j "

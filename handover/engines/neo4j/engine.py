@@ -24,9 +24,9 @@ import pandas as pd
 from handover.engines.neo4j.connection import open_driver, server_errors
 from handover.engines.neo4j.queries import load_query
 from handover.engines.base import Engine
-from handover.errors import EngineError, QueryError
+from handover.errors import EngineError, InputError, QueryError
 from handover.model import Dataset
-from handover.engines.neo4j.store import LoadSummary, load_dataset
+from handover.engines.neo4j.store import LoadSummary, described_marker, load_dataset
 
 __all__ = ["Neo4jEngine"]
 
@@ -61,8 +61,10 @@ class Neo4jEngine(Engine):
     name = "neo4j"
 
     def __init__(self, uri: str | None = None, user: str | None = None, password: str | None = None,
-                 database: str | None = None, *, state_dir: str | os.PathLike | None = None):
+                 database: str | None = None, *, state_dir: str | os.PathLike | None = None,
+                 allow_identifiers: bool = False):
         self.database = database
+        self.allow_identifiers = allow_identifiers
         self.driver = open_driver(uri, user, password, state_dir)
 
     def close(self) -> None:
@@ -151,13 +153,22 @@ class Neo4jEngine(Engine):
         EngineError
             When a marker says a bulk load has not completed (it is running, or it
             stopped half-way): a query would see only part of the dataset.
+        InputError
+            When the dataset was loaded with ``--allow-identifiers`` (its user or staff
+            ids look like national identity numbers) and this engine was not opened
+            with ``allow_identifiers``: the memory engine would refuse its files too.
         """
         markers = self._read(load_query("meta/dataset_state"), {})["markers"].iloc[0]
         for marker in markers:
+            if marker.get("holds_identifiers") and not self.allow_identifiers:
+                raise InputError(
+                    f"the dataset loaded in Neo4j ({described_marker(marker)}) has user or staff ids that look "
+                    "like national identity numbers (it was loaded with --allow-identifiers); pass "
+                    "--allow-identifiers to query it, or load a pseudonymized copy "
+                    "(`handover pseudonymize`, then `handover load OUT --replace`)")
             if marker.get("complete", True) is False:
                 raise EngineError(
-                    f"the database holds an incomplete bulk load (fingerprint {marker['fingerprint'][:12]} "
-                    f"from {marker.get('source') or 'an unnamed source'}): it is still running, or it stopped "
+                    f"the database holds an incomplete bulk load ({described_marker(marker)}): it is still running, or it stopped "
                     "half-way, so a finding would see part of the dataset. Wait for it to finish, or load the "
                     "dataset again with `handover load DATA_DIR --bulk --replace`")
         return list(markers)
@@ -218,3 +229,4 @@ def _value(value):
     if isinstance(value, dict):
         return {k: _value(v) for k, v in value.items()}
     return value
+

@@ -77,6 +77,8 @@ from handover.engines.neo4j.queries import load_query
 from handover.engines.neo4j.rows import batches, dataset_fingerprint, fingerprint_of, table_rows
 from handover.errors import EngineError, InputError
 from handover.model import TABLES, Dataset
+from handover.privacy.identifiers import find_identifiers
+from handover.privacy.redaction import redacted
 
 __all__ = [
     "LoadSummary",
@@ -86,6 +88,7 @@ __all__ = [
     "clear_dataset",
     "ensure_schema",
     "dataset_fingerprint",
+    "described_marker",
     "graph_counts",
     "table_rows",
 ]
@@ -220,6 +223,9 @@ def load_dataset(
         "rows": [len(dataset[table]) for table in tables],
         "handover_version": __version__,
         "complete": atomic,
+        # Loaded with --allow-identifiers: later queries without the flag refuse, as the
+        # memory engine would refuse the files (Neo4jEngine._markers).
+        "holds_identifiers": bool(find_identifiers(dataset)),
         **_focus_marker(dataset),
     }
     began = time.perf_counter()
@@ -374,7 +380,7 @@ def _lost_race_message(session, marker: dict, done: int, total: int) -> str:
     """What a bulk load that another client's load overtook says: what the database holds now."""
     state = session.execute_read(lambda tx: tx.run(load_query("meta/dataset_state").text).single())
     markers = state["markers"]
-    head = (f"the bulk load of {_described(marker)} stopped after {done} of {total} rows: another load "
+    head = (f"the bulk load of {described_marker(marker)} stopped after {done} of {total} rows: another load "
             "replaced it meanwhile (one load at a time into a database)")
     if markers and _incomplete(markers) is None:
         return (f"{head}; the database holds {_held(markers)}, complete, and this load added nothing "
@@ -397,8 +403,14 @@ _BULK_RELOAD = ("the database now holds an incomplete load, on which queries ref
                 "the dataset again with --bulk --replace (atomic=False, replace=True)")
 
 
-def _described(marker: dict) -> str:
-    """A dataset marker as messages name it: its fingerprint's start and its source."""
+def described_marker(marker: dict) -> str:
+    """A dataset marker as messages name it: its fingerprint's start and its source.
+
+    Examples
+    --------
+    >>> described_marker({"fingerprint": "ab" * 32, "source": "region"})
+    'fingerprint abababababab from region'
+    """
     return f"fingerprint {marker['fingerprint'][:12]} from {marker.get('source') or 'an unnamed source'}"
 
 
@@ -409,7 +421,7 @@ def _incomplete(markers: list[dict]) -> dict | None:
 def _held(markers: list[dict]) -> str:
     """What the database holds, by its complete markers (or their absence)."""
     if markers:
-        return "; ".join(_described(m) for m in markers)
+        return "; ".join(described_marker(m) for m in markers)
     return "handover data without a dataset marker (loaded by something else)"
 
 
@@ -417,12 +429,12 @@ def _error_summary(error) -> tuple[str, str]:
     """The server's error code (empty when it has none) and the first line of its message."""
     code = getattr(error, "code", None) or ""
     text = (getattr(error, "message", None) or str(error) or type(error).__name__).splitlines()[0]
-    return code, text
+    return code, redacted(text)
 
 
 def _bulk_conflict_message(markers: list[dict], marker: dict) -> str:
     incomplete = _incomplete(markers)
-    held = (f"an incomplete bulk load of {_described(incomplete)}" if incomplete
+    held = (f"an incomplete bulk load of {described_marker(incomplete)}" if incomplete
             else _held(markers))
     return (f"a bulk load goes only into a database without handover data, and this one holds {held}. "
             "Pass --replace (replace=True) to delete it first, in committed batches")
@@ -487,10 +499,10 @@ def _server_failure_message(error) -> str:
 def _conflict_message(markers: list[dict], marker: dict) -> str:
     incomplete = _incomplete(markers)
     if incomplete:
-        return (f"the database holds an incomplete bulk load ({_described(incomplete)}); refusing to "
+        return (f"the database holds an incomplete bulk load ({described_marker(incomplete)}); refusing to "
                 "load over it. Pass --replace (replace=True) to replace it")
     return (f"the database already holds a different dataset ({_held(markers)}); refusing to mix it "
-            f"with {_described(marker)}. Pass --replace (replace=True) to replace it")
+            f"with {described_marker(marker)}. Pass --replace (replace=True) to replace it")
 
 
 def _unlinked_message(table: str, missing: int, bulk: bool = False) -> str:
