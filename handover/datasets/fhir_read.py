@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
+import re
 from array import array
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -38,6 +39,7 @@ from handover.datasets.fhir_codes import EPISODE_CLASSES, concept_key, concept_k
 from handover.errors import InputError
 from handover.io.fhir_source import CONTAINED, FhirSource, fhir_day, parse_reference
 from handover.io.mapping import FhirMapping
+from handover.io.raw import shown_value
 
 __all__ = ["FhirReader", "Rows", "NATIONAL_ID_SYSTEMS", "ENH_SYSTEMS", "RESH_SYSTEMS", "R5_SIGNS", "USED_TYPES",
            "encode_place", "decode_place"]
@@ -391,7 +393,7 @@ class FhirReader:
             got, why = fhir_day(text)
             if why is not None:
                 problem(f"dates ({why.split(',')[0]})",
-                        f"{where_of(where)} ({kind} {rid}), {element}: {text!r} is {why}")
+                        f"{where_of(where)} ({kind} {rid}), {element}: {shown_date(text)} is {why}")
                 return None
             days[got] = got
             return got
@@ -595,7 +597,7 @@ class FhirReader:
                 if year is None and len(born) >= 4 and born[:4].isdigit():
                     year = years.setdefault(born[:4], int(born[:4]))
                 if year is None:
-                    self.problem("birth dates", f"{self.where(where)} (Patient {rid}), birthDate: {born!r} is not "
+                    self.problem("birth dates", f"{self.where(where)} (Patient {rid}), birthDate: {shown_date(born)} is not "
                                                 "a date (YYYY, YYYY-MM or YYYY-MM-DD)")
             rows.add(where, rid, year)
         return patient
@@ -859,3 +861,24 @@ class FhirReader:
             c_class(class_key)
             c_staff(staff)
         return encounter
+
+
+# Words in a date: most likely free text (a name, a note) in the wrong element, never echoed.
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def shown_date(value) -> str:
+    """A date element's value as a message shows it: quoted and shortened, but not when it
+    holds words (free text, perhaps a name) or is not text at all.
+
+    Examples
+    --------
+    >>> shown_date("2024-13-45"), shown_date("nitten åtti"), shown_date({"start": 1})
+    ("'2024-13-45'", 'a value holding words (not shown)', 'a JSON object')
+    """
+    if type(value) is not str:
+        return {dict: "a JSON object", list: "a JSON array", bool: "true or false"}.get(
+            type(value), "a JSON number" if isinstance(value, (int, float)) else "null")
+    if _WORDS.search(value):
+        return "a value holding words (not shown)"
+    return repr(shown_value(value))

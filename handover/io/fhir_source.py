@@ -35,11 +35,14 @@ import datetime as dt
 import gzip
 import json
 import re
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from handover.errors import InputError
+from handover.io.text import first_line
 
 __all__ = ["FhirFile", "FhirSource", "parse_reference", "fhir_day", "CONTAINED"]
 
@@ -162,7 +165,7 @@ class FhirSource:
     def _ndjson(self, index: int, file: FhirFile) -> Iterator[tuple[int, int, dict]]:
         loads = json.loads
         count = blank = 0
-        with _open_text(file) as handle:
+        with _unreadable_as_input(file), _open_text(file) as handle:
             for number, line in enumerate(handle, 1):
                 try:
                     resource = loads(line)
@@ -225,7 +228,7 @@ class FhirSource:
 
     def _json(self, index: int, file: FhirFile) -> Iterator[tuple[int, int, dict]]:
         try:
-            with _open_text(file) as handle:
+            with _unreadable_as_input(file), _open_text(file) as handle:
                 document = json.load(handle)
         except json.JSONDecodeError as err:
             raise InputError(f"{file.name} line {err.lineno}: not valid JSON ({err.msg} at column {err.colno})"
@@ -297,6 +300,22 @@ def _kind(path: Path) -> str | None:
     if name.endswith(_JSON_SUFFIXES):
         return "json"
     return None
+
+
+@contextmanager
+def _unreadable_as_input(file: FhirFile) -> Iterator[None]:
+    """A file that cannot be read to its end (a damaged gzip stream, bytes that are not UTF-8
+    in a compressed file, a read error) becomes an :class:`InputError` naming it. (The text
+    is decoded a block at a time, ahead of the lines read, so no line can be named.)"""
+    try:
+        yield
+    except UnicodeDecodeError:
+        raise InputError(f"{file.name}: not UTF-8 text (FHIR JSON is UTF-8)") from None
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        raise InputError(f"{file.name}: not readable as a gzip-compressed file ({first_line(err)}); "
+                         "it is damaged or cut off: export it again") from None
+    except OSError as err:
+        raise InputError(f"{file.name}: not readable ({err.strerror or type(err).__name__})") from None
 
 
 def _open_text(file: FhirFile):

@@ -45,6 +45,7 @@ Examples
 
 from __future__ import annotations
 
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,6 +178,40 @@ class Mapping:
         return mapped.columns.get(column, column)
 
 
+
+#: A mapping file is a few kilobytes of TOML; anything bigger is not one (and /dev/zero never ends).
+MAX_MAPPING_BYTES = 1 << 20
+
+
+def _mapping_text(path: Path) -> str:
+    """The text of the mapping file ``path``, refused when it is no regular file of at most
+    :data:`MAX_MAPPING_BYTES`, or not UTF-8."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"--mapping: {path} not found") from None
+    except OSError as err:
+        raise InputError(f"--mapping: {path} is not readable ({err.strerror or err})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"--mapping: {path} is a folder; give the mapping file (TOML)")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"--mapping: {path} is not a regular file (a device or a pipe); give the mapping file (TOML)")
+    if info.st_size > MAX_MAPPING_BYTES:
+        raise InputError(f"--mapping: {path} has {info.st_size:,} bytes, more than a mapping file's limit of "
+                         f"{MAX_MAPPING_BYTES:,} (1 MiB); is it the right file?")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_MAPPING_BYTES + 1)
+    except OSError as err:
+        raise InputError(f"--mapping: {path} is not readable ({err.strerror or err})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise InputError(f"--mapping: {path} line {line} is not UTF-8 text (byte 0x{data[err.start]:02x}); "
+                         "save the mapping file as UTF-8") from None
+
+
 def read_mapping(path: str | Path) -> Mapping:
     """Read and check a mapping file.
 
@@ -188,12 +223,7 @@ def read_mapping(path: str | Path) -> Mapping:
         all problems at once, each with the section and key.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"--mapping: {path} not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"--mapping: {path} is not readable as UTF-8 text ({err})") from None
+    text = _mapping_text(path)
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

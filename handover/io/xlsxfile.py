@@ -45,6 +45,8 @@ _FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>(.*?)<
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # A saved result: a non-empty <v> (some writers leave <v></v> or <v/> behind a formula).
 _SAVED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
+# An Excel error value (#N/A, #REF!, #DIV/0!...): a cell of type e.
+_ERROR_CELL = re.compile(rb'\bt="e"')
 
 
 class WorkbookProblem(Exception):
@@ -163,24 +165,33 @@ def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _formulas_without_result(path: Path, sheet: str) -> list[tuple[int, int]]:
-    """(row, column index) of each formula cell of ``sheet`` that has no saved result."""
+def _cells_without_a_value(path: Path, sheet: str) -> list[tuple[int, int, str | None]]:
+    """(row, column index, error) of each cell of ``sheet`` that holds no value handover can read:
+    a formula without a saved result (error ``None``) or an Excel error such as ``#N/A``."""
     with zipfile.ZipFile(path) as archive:
         part = _sheet_xml_path(archive, sheet)
         if part is None or part not in archive.namelist():
             return []
         data = archive.read(part)
-    if b"</f>" not in data and b"<f " not in data and b":f>" not in data:  # no formula: the usual case
+    if (b"</f>" not in data and b"<f " not in data and b":f>" not in data
+            and b't="e"' not in data):  # no formula and no error: the usual case
         return []
     found = []
     for match in _FORMULA_CELL.finditer(data):
         inner = match.group(3)
-        if _HAS_FORMULA.search(inner) and not _SAVED_VALUE.search(inner):
-            letters, row = match.group(1).decode(), int(match.group(2))
-            column = 0
-            for letter in letters:
-                column = column * 26 + ord(letter) - 64
-            found.append((row, column - 1))
+        start_tag = match.group(0)[:match.group(0).index(b">")]
+        saved = _SAVED_VALUE.search(inner)
+        if _ERROR_CELL.search(start_tag):
+            error = saved.group(0).split(b">", 1)[1].split(b"<", 1)[0].decode("utf-8", "replace") if saved else "#?"
+        elif _HAS_FORMULA.search(inner) and not saved:
+            error = None
+        else:
+            continue
+        letters, row = match.group(1).decode(), int(match.group(2))
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - 64
+        found.append((row, column - 1, error))
     return found
 
 
@@ -223,14 +234,18 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
     columns = [pa.chunked_array([column]) for column in columns[:width]]
     numbers = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
     used = {name.casefold() for name in expected}
-    missing_results = [(row, column) for row, column in _formulas_without_result(path, sheet)
-                       if row > header_row and column < width and header[column].casefold() in used]
-    for row, column in missing_results[:20]:
-        name = header[column] or _column_letters(column)
-        problem(f"holds a formula without a saved result (cell {_column_letters(column)}{row}); open the "
-                "workbook in Excel and save it, or paste the column as values: handover reads what Excel "
-                "saved and never calculates", row, shown_value(name, 40))
-    if missing_results:
+    without_value = [(row, column, error) for row, column, error in _cells_without_a_value(path, sheet)
+                     if row > header_row and column < width and header[column].casefold() in used]
+    for row, column, error in without_value[:20]:
+        name, cell = header[column] or _column_letters(column), f"{_column_letters(column)}{row}"
+        if error is None:
+            problem(f"holds a formula without a saved result (cell {cell}); open the workbook in Excel and "
+                    "save it, or paste the column as values: handover reads what Excel saved and never "
+                    "calculates", row, shown_value(name, 40))
+        else:
+            problem(f"holds the Excel error {shown_value(error, 12)} (cell {cell}), not a value; correct the "
+                    "cell or its formula in Excel and save the workbook again", row, shown_value(name, 40))
+    if without_value:
         return None
     return header, columns, numbers, header_row
 
