@@ -14,7 +14,7 @@ from typing import Annotated, Any, List, Optional
 
 import typer
 
-from handover.cli.framework import command, new_app, write_stdout
+from handover.cli.framework import command, new_app, say, write_stdout
 from handover.cli.options import (
     READING_OPTIONS, AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, EngineName, EngineOpt, FormatOpt,
     Neo4jUriOpt, OptionalDataDirArg, OutFileOpt, check_at_least, choice_option, csv_dialect_for, date_option,
@@ -97,7 +97,7 @@ def finding_command(finding: Finding) -> None:
         reading = read_options(*(common[name] for name, _, _ in READING_OPTIONS))
         source = Path(common["data_dir"]).name if common["data_dir"] is not None else "the Neo4j database"
         with open_engine(common["engine"].value, common["data_dir"], neo4j_uri=common["neo4j_uri"],
-                         reading=reading, allow_identifiers=common["allow_identifiers"]) as engine:
+                         reading=reading, allow_identifiers=common["allow_identifiers"], say=say) as engine:
             written = finding_output(engine, finding.name, fmt=fmt, dialect=dialect, as_of=common["as_of"],
                                      source=source, **options)
         data = written.data

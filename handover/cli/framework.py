@@ -29,7 +29,7 @@ from handover.errors import HandoverError, InputError
 from handover.privacy.redaction import redacted
 
 __all__ = ["HandoverGroup", "HandoverCommand", "new_app", "command", "sentences", "unexpected_failure",
-           "debug_traceback", "write_stdout"]
+           "debug_traceback", "say", "write_stdout"]
 
 
 def sentences(text: str | None) -> str | None:
@@ -228,3 +228,8 @@ def write_stdout(data: str | bytes) -> None:
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def say(message: str) -> None:
+    """Tell the user something on standard error (standard output is for the results)."""
+    typer.echo(message, err=True)

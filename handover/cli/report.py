@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from handover.cli.framework import say
 from handover.cli.options import (
     AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, LangOpt, Neo4jUriOpt, NoSuppressOpt, OptionalDataDirArg,
     OutDirOpt, SinceOpt, UntilOpt, check_at_least, choice_option, language, reads_data,
@@ -80,7 +81,7 @@ def report(
     words_lang = language(lang)
     periods = _periods(compare)
     with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, reading=reading,
-                     allow_identifiers=allow_identifiers) as opened, \
+                     allow_identifiers=allow_identifiers, say=say) as opened, \
             Progress(SpinnerColumn(), TextColumn("{task.description}"), transient=True,
                      console=Console(stderr=True)) as bar:
         task = bar.add_task("report", total=_STEPS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from handover.engines import Engine, MemoryEngine
 from handover.errors import InputError
@@ -22,6 +22,7 @@ def open_engine(
     neo4j_uri: str | None = None,
     reading: ReadOptions | None = None,
     allow_identifiers: bool = False,
+    say: Callable[[str], None] | None = None,
 ) -> Iterator[Engine]:
     """Yield a ready engine, closing it afterwards.
 
@@ -31,6 +32,10 @@ def open_engine(
     on ``reading.agencies`` when it names any. Without ``data_dir`` the Neo4j engine
     queries what is loaded, so a focus is accepted only when the loaded dataset was
     focused on exactly those agencies (``handover load DATA_DIR --agency ...``).
+
+    ``say`` hears what a load into Neo4j does that the user should know: what it
+    replaces (before it writes), or that the database already held this dataset, so
+    nothing was loaded again.
 
     Raises
     ------
@@ -52,7 +57,10 @@ def open_engine(
         dataset = read_guarded(data_dir, **options) if data_dir is not None else None
         with Neo4jEngine(uri=neo4j_uri, allow_identifiers=allow_identifiers) as graph:
             if dataset is not None:
-                graph.load(dataset, replace=True)
+                summary = graph.load(dataset, replace=True, announce=say)
+                if summary.unchanged and say is not None:
+                    say(f"Neo4j already holds this dataset (fingerprint {summary.fingerprint[:12]} from "
+                        f"{dataset.source or data_dir.name}); it was not loaded again")
                 graph.source_dataset = dataset
             elif reading is not None and reading.agencies and graph.focus() != reading.agencies:
                 raise InputError(_focus_refused(reading.agencies, graph.focus()))

@@ -89,6 +89,7 @@ __all__ = [
     "ensure_schema",
     "dataset_fingerprint",
     "described_marker",
+    "replacing_message",
     "graph_counts",
     "table_rows",
 ]
@@ -157,6 +158,7 @@ def load_dataset(
     progress: Progress | None = None,
     database: str | None = None,
     atomic: bool = True,
+    announce: Callable[[str], None] | None = None,
 ) -> LoadSummary:
     """Load ``dataset`` into the database, in one transaction or in bulk (module docstring).
 
@@ -179,6 +181,9 @@ def load_dataset(
         True: one transaction, all or nothing, limited by the server's heap. False:
         bulk mode, every batch committed on its own behind a ``complete: false``
         marker, for datasets of any size (see the module docstring).
+    announce : callable, optional
+        Called with one sentence before a replacing load writes: what it replaces (the
+        dataset's fingerprint and source, when it was loaded and how long that took).
 
     Returns
     -------
@@ -232,10 +237,10 @@ def load_dataset(
     cleared = [0.0]
     if atomic:
         outcome = _run_in_one_transaction(driver, database, lambda tx: _load(
-            tx, rows, marker, replace, batch_size, progress))
+            tx, rows, marker, replace, batch_size, progress, announce, began))
     else:
         outcome = _load_in_batches(driver, database, dataset, tables, marker, replace, batch_size, progress,
-                                   cleared)
+                                   cleared, announce)
     seconds = time.perf_counter() - began - cleared[0]
     nodes, relationships = graph_counts(driver, database=database)
     unchanged, replaced = outcome
@@ -264,7 +269,8 @@ def _with_focus(fingerprint: str, dataset: Dataset) -> str:
 
 
 def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_size: int,
-          progress: Progress | None) -> tuple[bool, str | None]:
+          progress: Progress | None, announce: Callable[[str], None] | None = None,
+          began: float | None = None) -> tuple[bool, str | None]:
     """The body of the load transaction; returns ``(unchanged, replaced_fingerprint)``.
 
     A replacing load merges the new rows onto the old graph and deletes what is left
@@ -274,6 +280,8 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
     if _already_loaded(state["markers"], marker):
         return True, None
     replaced = _what_is_replaced(state, marker, replace, _conflict_message)
+    if replaced is not None and announce is not None:
+        announce(replacing_message(state["markers"], marker))
     for table, table_rows_ in rows.items():
         query = load_query(f"load/{table}").text
         total = len(table_rows_)
@@ -288,7 +296,8 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
                 progress(table, done + len(batch), total)
     if replaced is not None:
         tx.run(load_query("meta/prune_dataset").text, **_kept_keys(rows)).consume()
-    tx.run(load_query("meta/mark_dataset").text, marker=marker).consume()
+    seconds = round(time.perf_counter() - began, 1) if began is not None else None
+    tx.run(load_query("meta/mark_dataset").text, marker={**marker, "load_seconds": seconds}).consume()
     return False, replaced
 
 
@@ -320,7 +329,7 @@ _CLEAR_ORDER = ("Contact", "Episode", "Plan", "ServiceUser", "Staff", "Service",
 
 def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: list[str], marker: dict,
                      replace: bool, batch_size: int, progress: Progress | None,
-                     cleared: list[float]) -> tuple[bool, str | None]:
+                     cleared: list[float], announce: Callable[[str], None] | None = None) -> tuple[bool, str | None]:
     """Bulk mode: every batch its own committed transaction, behind an incomplete marker.
 
     Returns ``(unchanged, replaced_fingerprint)`` as :func:`_load` does, and puts the
@@ -338,8 +347,10 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
             if _already_loaded(state["markers"], marker):
                 return True, None
             replaced = _what_is_replaced(state, marker, replace, _bulk_conflict_message)
+            began = time.perf_counter()
             if replaced is not None:
-                began = time.perf_counter()
+                if announce is not None:
+                    announce(replacing_message(state["markers"], marker))
                 _clear_labels(session)
                 cleared[0] = time.perf_counter() - began
             session.execute_write(lambda tx: tx.run(load_query("meta/mark_dataset").text,
@@ -360,7 +371,8 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
                         progress(table, start + len(batch), count)
             marked = session.execute_write(lambda tx: tx.run(
                 load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
-                loaded_at=dt.datetime.now(dt.timezone.utc)).single()["marked"])
+                loaded_at=dt.datetime.now(dt.timezone.utc),
+                load_seconds=round(time.perf_counter() - began - cleared[0], 1)).single()["marked"])
             if marked != 1:
                 raise EngineError(_lost_race_message(session, marker, done, total))
             return False, replaced
@@ -412,6 +424,41 @@ def described_marker(marker: dict) -> str:
     'fingerprint abababababab from region'
     """
     return f"fingerprint {marker['fingerprint'][:12]} from {marker.get('source') or 'an unnamed source'}"
+
+
+def replacing_message(markers: list[dict], marker: dict) -> str:
+    """What a replacing load says before it writes: what the database holds, and what replaces it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> old = {"fingerprint": "ab" * 32, "source": "region-2024", "load_seconds": 312.4,
+    ...        "loaded_at": dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.timezone.utc)}
+    >>> replacing_message([old], {"fingerprint": "cd" * 32, "source": "tiny"})
+    'Neo4j holds fingerprint abababababab from region-2024 (loaded 2026-12-01 09:30 UTC, in 312 s); replacing it with tiny'
+    >>> replacing_message([], {"fingerprint": "cd" * 32, "source": "tiny"})
+    'Neo4j holds data that handover did not load (no dataset marker); replacing it with tiny'
+    """
+    new = marker.get("source") or f"fingerprint {marker['fingerprint'][:12]}"
+    if not markers:
+        return f"Neo4j holds data that handover did not load (no dataset marker); replacing it with {new}"
+    held = "; ".join(f"{described_marker(m)}{_when(m)}" for m in markers)
+    return f"Neo4j holds {held}; replacing it with {new}"
+
+
+def _when(marker: dict) -> str:
+    """`` (loaded 2026-12-01 09:30 UTC, in 312 s)``: when a marker's load ended and how long it took."""
+    loaded = marker.get("loaded_at")
+    if loaded is not None and hasattr(loaded, "to_native"):
+        loaded = loaded.to_native()
+    parts = []
+    if isinstance(loaded, dt.datetime):
+        parts.append(f"loaded {loaded.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    if marker.get("complete", True) is False:
+        parts.append("incomplete")
+    elif marker.get("load_seconds") is not None:
+        parts.append(f"in {marker['load_seconds']:.0f} s")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _incomplete(markers: list[dict]) -> dict | None:
