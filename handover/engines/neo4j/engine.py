@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,12 @@ class Neo4jEngine(Engine):
         self.database = database
         self.allow_identifiers = allow_identifiers
         self.driver = open_driver(uri, user, password, state_dir)
+        self._schema_checked = False
+        try:
+            check_version(self._read(load_query("meta/server_version"), {}))
+        except BaseException:
+            self.driver.close()
+            raise
 
     def close(self) -> None:
         """Close the driver and its connections (the 6.x driver does not close itself)."""
@@ -117,8 +124,10 @@ class Neo4jEngine(Engine):
         cut from, as its marker records it (as :meth:`handover.model.Dataset.latest_date`).
         """
         markers = self._markers()
-        if len(markers) == 1 and markers[0].get("whole_latest_date") is not None:
-            return markers[0]["whole_latest_date"]
+        if len(markers) == 1:  # recorded at load (markers of older versions may lack it)
+            recorded = markers[0].get("latest_date") or markers[0].get("whole_latest_date")
+            if recorded is not None:
+                return recorded
         value = self._read(load_query("meta/latest_date"), {})["latest_date"].iloc[0]
         return None if pd.isna(value) else value
 
@@ -159,6 +168,15 @@ class Neo4jEngine(Engine):
             with ``allow_identifiers``: the memory engine would refuse its files too.
         """
         markers = self._read(load_query("meta/dataset_state"), {})["markers"].iloc[0]
+        if markers and not self._schema_checked:
+            missing = missing_constraints(self._read(load_query("meta/constraint_names"), {})["names"].iloc[0])
+            if missing:
+                raise EngineError(
+                    f"the database lacks handover's uniqueness constraints on {', '.join(missing)} (they were "
+                    "dropped, or the data was not loaded by handover), so loads could duplicate nodes and "
+                    "lookups scan the graph; load the dataset again with `handover load DATA_DIR --replace`, "
+                    "which creates them")
+            self._schema_checked = True
         for marker in markers:
             if marker.get("holds_identifiers") and not self.allow_identifiers:
                 raise InputError(
@@ -230,3 +248,47 @@ def _value(value):
         return {k: _value(v) for k, v in value.items()}
     return value
 
+
+#: The oldest Neo4j handover's Cypher is written for (CALL () subqueries, dynamic labels).
+MINIMUM_VERSION = (5, 26)
+
+
+def check_version(components: pd.DataFrame) -> None:
+    """Refuse a server older than :data:`MINIMUM_VERSION` (``cypher/meta/server_version.cypher``).
+
+    Raises
+    ------
+    EngineError
+        Naming the server's version and what to do.
+
+    Examples
+    --------
+    >>> check_version(pd.DataFrame({"version": ["5.26.0"], "edition": ["community"]}))
+    >>> check_version(pd.DataFrame({"version": ["2025.01.0"], "edition": ["enterprise"]}))
+    >>> check_version(pd.DataFrame({"version": ["5.13.0"], "edition": ["community"]}))
+    Traceback (most recent call last):
+    ...
+    handover.errors.EngineError: the Neo4j server is version 5.13.0 (community); handover needs 5.26 or later: upgrade it, or use the project's own server (`handover neo4j start`)
+    """
+    if components.empty:
+        return  # a server that does not say: let the queries tell
+    version, edition = str(components["version"].iloc[0]), str(components["edition"].iloc[0])
+    numbers = tuple(int(part) for part in re.findall(r"\d+", version)[:2])
+    if len(numbers) == 2 and numbers < MINIMUM_VERSION:
+        raise EngineError(f"the Neo4j server is version {version} ({edition}); handover needs "
+                          f"{MINIMUM_VERSION[0]}.{MINIMUM_VERSION[1]} or later: upgrade it, or use the project's "
+                          "own server (`handover neo4j start`)")
+
+
+def missing_constraints(names) -> list[str]:
+    """The constraints of ``cypher/schema.cypher`` that ``names`` (the database's) lack.
+
+    Examples
+    --------
+    >>> missing_constraints(["user_id", "agency_id"])[:3]
+    ['service_id', 'staff_id', 'plan_id']
+    """
+    wanted = [re.match(r"CREATE CONSTRAINT (\w+)", statement).group(1)
+              for statement in load_query("schema").statements()]
+    present = set(names or ())
+    return [name for name in wanted if name not in present]

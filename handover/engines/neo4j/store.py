@@ -231,6 +231,8 @@ def load_dataset(
         # Loaded with --allow-identifiers: later queries without the flag refuse, as the
         # memory engine would refuse the files (Neo4jEngine._markers).
         "holds_identifiers": bool(find_identifiers(dataset)),
+        # The default as_of: recorded here, so a query need not scan the graph for it.
+        **_latest_marker(dataset),
         **_focus_marker(dataset),
     }
     began = time.perf_counter()
@@ -247,6 +249,11 @@ def load_dataset(
     written = 0 if unchanged else sum(marker["rows"])
     return LoadSummary(fingerprint, dataset.source, unchanged, replaced, written, seconds,
                        nodes, relationships, cleared[0])
+
+
+def _latest_marker(dataset: Dataset) -> dict:
+    latest = dataset.latest_date()
+    return {} if latest is None else {"latest_date": latest.date()}
 
 
 def _focus_marker(dataset: Dataset) -> dict:
