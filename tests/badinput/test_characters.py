@@ -8,12 +8,21 @@ they are never printed in messages, and each writer makes them safe for its form
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from xml.etree import ElementTree
+
+import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from handover.cli import app
 from handover.io import validate_dataset
 from tests.badinput.corpus import replace_in, write_base
+
+runner = CliRunner()
 
 # Every class of characters no id may hold, with one code point at each end of its ranges.
 UNUSABLE = ["\x00", "\x01", "\t", "\n", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f",
@@ -57,3 +66,72 @@ def test_a_million_ids_are_checked_and_twenty_rows_listed(tmp_path):
     assert "zero-width character" in problems[0].rule
     assert problems[20].rule == ("... and 11 more rows from here on with the same problem "
                                  "(an id holding a character no id may hold)")
+
+
+# --- names and other text: read as they are, made safe by every writer ----------------------
+
+# XML 1.0 (GEXF, xlsx) holds none of these but DEL; HTML calls them all parse errors. (C1
+# controls are replaced in pages too, but an inlined script library holds a U+0085 of its own.)
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ODD_NAME = "TSB\x01Helse\x0bforetak\x0c Vest"
+SHOWN_NAME = "TSB\ufffdHelse\ufffdforetak\ufffd Vest"
+
+
+@pytest.fixture
+def odd_names(tmp_path) -> Path:
+    """The base with control characters inside an agency name, a service name and a profession."""
+    folder = write_base(tmp_path / "data")
+    replace_in(folder, "agencies", "TSB Helseforetak", ODD_NAME)
+    replace_in(folder, "services", "Døgnbehandling", "Døgn\x01behandling")
+    replace_in(folder, "staff", "social worker", "social\x0cworker")
+    return folder
+
+
+def invoke(*args) -> str:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    return result.stdout
+
+
+def cell_values(path: Path) -> list:
+    book = openpyxl.load_workbook(path)
+    return [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+
+
+def test_names_may_hold_control_characters(odd_names):
+    from handover.io import read_dataset
+
+    assert read_dataset(odd_names)["agencies"]["name"].tolist()[1] == ODD_NAME
+
+
+def test_audit_with_control_characters_in_a_name_writes_a_workbook_and_a_page(odd_names, tmp_path):
+    invoke("audit", odd_names, "--out", tmp_path / "audit")
+    assert SHOWN_NAME in cell_values(tmp_path / "audit" / "discharges.xlsx")
+    page = (tmp_path / "audit" / "audit.html").read_text(encoding="utf-8")
+    assert not XML_FORBIDDEN.search(page)
+
+
+def test_report_with_control_characters_in_names_writes_every_file(odd_names, tmp_path):
+    invoke("report", odd_names, "--out", tmp_path / "report")
+    cell_values(tmp_path / "report" / "report.xlsx")  # opens
+    pages = sorted((tmp_path / "report").rglob("*.html"))
+    assert len(pages) > 3
+    assert [page.name for page in pages if XML_FORBIDDEN.search(page.read_text(encoding="utf-8"))] == []
+
+
+@pytest.mark.parametrize("kind", ["shared-users", "handover-of-work"])
+def test_the_gexf_of_a_network_with_control_characters_in_names_is_well_formed_xml(odd_names, tmp_path, kind):
+    invoke("network", kind, odd_names, "--format", "gexf", "--out", tmp_path / "net.gexf")
+    root = ElementTree.parse(tmp_path / "net.gexf").getroot()
+    values = [v for element in root.iter() for v in element.attrib.values()]
+    assert not any(XML_FORBIDDEN.search(v) for v in values)
+    if kind == "shared-users":
+        labels = {n.get("id"): n.get("label") for n in root.iter() if n.tag.endswith("}node")}
+        assert labels == {"a1": "NAV Sentrum", "a2": SHOWN_NAME}
+    else:
+        assert "social\ufffdworker" in values
+
+
+def test_the_network_page_with_control_characters_in_names_is_clean(odd_names, tmp_path):
+    invoke("network", "shared-users", odd_names, "--format", "html", "--out", tmp_path / "net.html")
+    assert not XML_FORBIDDEN.search((tmp_path / "net.html").read_text(encoding="utf-8"))
