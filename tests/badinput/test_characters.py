@@ -13,6 +13,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -135,3 +136,34 @@ def test_the_gexf_of_a_network_with_control_characters_in_names_is_well_formed_x
 def test_the_network_page_with_control_characters_in_names_is_clean(odd_names, tmp_path):
     invoke("network", "shared-users", odd_names, "--format", "html", "--out", tmp_path / "net.html")
     assert not XML_FORBIDDEN.search((tmp_path / "net.html").read_text(encoding="utf-8"))
+
+
+# --- the terminal: escape sequences in data are shown, never run -----------------------------
+
+ESCAPE = "\x1b[31m"  # turns what follows red; other sequences move the cursor or retitle the window
+
+
+@pytest.mark.parametrize("width", [200, 40], ids=["table", "records"])
+def test_find_tables_show_escape_sequences_from_the_data_escaped(width):
+    # Ids read from a dataset cannot hold them; rows from a database loaded by other means can.
+    from handover.findings import SCHEMAS
+    from handover.findings.schema import finalize
+    from handover.render.results import render
+
+    schema = SCHEMAS["dormant_plans"]
+    rows = finalize(pd.DataFrame({"user_id": [f"u1{ESCAPE}"], "plan_id": ["p1\u202e"], "agency_id": ["a1"],
+                                  "last_revised": ["2024-01-01"], "days_since_revision": [400]}), schema)
+    printed = render(rows, schema, "table", width=width)
+    assert "\x1b" not in printed and "\u202e" not in printed
+    assert "u1\\x1b[31m" in printed and "p1\\u202e" in printed
+
+
+def test_caseload_table_shows_a_profession_with_escape_sequences_and_brackets_as_written(tmp_path):
+    folder = write_base(tmp_path / "data")
+    replace_in(folder, "staff", "st1,social worker", f"st1,social{ESCAPE}worker")
+    replace_in(folder, "staff", "st3,social worker", "st3,[bold]sosionom[/bold]")
+    printed = invoke("caseload", folder, "--as-of", "2024-01-15", "--format", "table")
+    assert "\x1b" not in printed
+    assert "social\\x1b[31mworker" in printed
+    printed = invoke("caseload", folder, "--as-of", "2024-06-15", "--format", "table")
+    assert "[bold]sosionom[/bold]" in printed  # text, not markup for the table library
