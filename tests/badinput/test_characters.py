@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.io import validate_dataset
-from tests.badinput.corpus import replace_in, write_base
+from tests.badinput.corpus import append_row, replace_in, write_base
 
 runner = CliRunner()
 
@@ -167,3 +167,40 @@ def test_caseload_table_shows_a_profession_with_escape_sequences_and_brackets_as
     assert "social\\x1b[31mworker" in printed
     printed = invoke("caseload", folder, "--as-of", "2024-06-15", "--format", "table")
     assert "[bold]sosionom[/bold]" in printed  # text, not markup for the table library
+
+
+# --- ids that differ only by characters that look alike: a warning, not a refusal ------------
+
+
+def test_validate_warns_of_ids_that_differ_only_by_look_alike_characters(tmp_path):
+    folder = write_base(tmp_path / "data")
+    append_row(folder, "users", "\u04251,1970,")          # Cyrillic Х, line 5
+    append_row(folder, "users", "u\uff12,1971,")          # fullwidth 2, line 6
+    append_row(folder, "users", "X1,1972,")               # Latin X, line 7
+    append_row(folder, "agencies", "\u03b11,Other,ngo,private,")  # Greek α, line 4
+    append_row(folder, "agencies", "a1\u0301,Third,ngo,private,")  # a1 and a combining accent: no look-alike
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    assert "valid" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: agencies.csv column agency_id: ids that differ only by characters that look alike (1 pair): "
+        "a1 (line 2) and \u03b11 (line 4, U+03B1)",
+        "warning: users.csv column user_id: ids that differ only by characters that look alike (2 pairs): "
+        "u2 (line 3) and u\uff12 (line 6, U+FF12); \u04251 (line 5, U+0425) and X1 (line 7)",
+    ]
+
+
+def test_without_look_alike_ids_validate_prints_no_warning(tmp_path):
+    folder = write_base(tmp_path / "data")
+    append_row(folder, "users", "ид1,1970,")  # Cyrillic, but like no other id
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+
+
+def test_look_alike_ids_are_found_among_a_million(tmp_path):
+    from handover.io.confusables import confusable_ids
+
+    ids = pd.Series([f"u{i}" for i in range(1_000_000)] + ["u\u0441", "\u0445\u043e", "xo", "u７"])
+    found = confusable_ids(ids)
+    assert sorted((a, b) for a, b, _, _ in found) == [("u7", "u７"), ("\u0445\u043e", "xo")]
