@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from handover.cli import app
 from handover.io import validate_dataset
 from tests.badinput.corpus import append_row, replace_in, write_base
+from tests.privacy.synthetic import impossible_numbers
 
 runner = CliRunner()
 
@@ -204,3 +205,52 @@ def test_look_alike_ids_are_found_among_a_million(tmp_path):
     ids = pd.Series([f"u{i}" for i in range(1_000_000)] + ["u\u0441", "\u0445\u043e", "xo", "u７"])
     found = confusable_ids(ids)
     assert sorted((a, b) for a, b, _, _ in found) == [("u7", "u７"), ("\u0445\u043e", "xo")]
+
+
+# --- digits of other scripts reach the national-id guard ------------------------------------
+
+NUMBER = impossible_numbers(1)[0]  # made up, with a date that does not exist
+FULLWIDTH = NUMBER.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+ARABIC_INDIC = NUMBER.translate({ord(d): 0x0660 + int(d) for d in "0123456789"})
+
+
+@pytest.mark.parametrize("value", [FULLWIDTH, ARABIC_INDIC, f"{FULLWIDTH[:6]}\uff0d{FULLWIDTH[6:]}",
+                                   f"{NUMBER[:6]}\u3000{FULLWIDTH[6:]}", NUMBER[:5] + FULLWIDTH[5:]],
+                         ids=["fullwidth", "arabic-indic", "fullwidth hyphen", "ideographic space", "mixed"])
+def test_a_national_id_in_digits_of_another_script_looks_like_one(value):
+    from handover.privacy.identifiers import looks_like_national_id, national_id_mask
+
+    assert looks_like_national_id(value)
+    assert national_id_mask(pd.Series(["u1", value, None], dtype=object)).tolist() == [False, True, False]
+
+
+def test_a_fullwidth_number_with_a_wrong_check_digit_does_not():
+    from handover.privacy.identifiers import looks_like_national_id, national_id_mask
+
+    wrong = FULLWIDTH[:10] + chr(0xFF10 + (int(NUMBER[10]) + 1) % 10)
+    assert not looks_like_national_id(wrong)
+    assert national_id_mask(pd.Series([wrong])).tolist() == [False]
+
+
+def test_a_user_keyed_by_a_fullwidth_national_id_is_refused_without_showing_it(tmp_path):
+    folder = write_base(tmp_path / "data")
+    for path in folder.glob("*.csv"):
+        path.write_text(path.read_text(encoding="utf-8").replace("u2,", f"{FULLWIDTH},"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 2
+    assert "users.csv column user_id: 1 value looks like a national identity number (first on line 3)" \
+        in result.stderr
+    assert FULLWIDTH not in result.output and NUMBER not in result.output
+    assert runner.invoke(app, ["validate", str(folder), "--allow-identifiers"]).exit_code == 0
+
+
+def test_look_alike_national_ids_are_warned_of_without_showing_them(tmp_path):
+    folder = write_base(tmp_path / "data")
+    append_row(folder, "users", f"{NUMBER},1970,")
+    append_row(folder, "users", f"{FULLWIDTH},1971,")
+    result = runner.invoke(app, ["validate", str(folder), "--allow-identifiers"])
+    assert result.exit_code == 0
+    assert ("warning: users.csv column user_id: ids that differ only by characters that look alike (1 pair): "
+            "a value that looks like a national identity number (line 5) and a value that looks like a "
+            "national identity number (line 6)") in result.stderr
+    assert FULLWIDTH not in result.output and NUMBER not in result.output
