@@ -32,6 +32,19 @@ _EXCEL_SERIAL_DATE = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
+#: Characters no id may hold, by what they are (docs/data.md): an id holding one prints
+#: like another id, or moves the terminal's cursor, or breaks the XML of the outputs.
+UNUSABLE_IN_IDS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("a control character", ((0x00, 0x1F), (0x7F, 0x9F))),  # C0, DEL, C1: tab and line breaks too
+    ("a zero-width character", ((0x200B, 0x200D), (0x2060, 0x2060), (0xFEFF, 0xFEFF))),
+    ("a bidirectional control", ((0x202A, 0x202E), (0x2066, 0x2069))),
+)
+# One character class for Arrow's RE2 (``\x{...}``), and one per class for Python's re.
+_UNUSABLE_RE2 = "[" + "".join(f"\\x{{{lo:x}}}-\\x{{{hi:x}}}" for _, ranges in UNUSABLE_IN_IDS
+                              for lo, hi in ranges) + "]"
+_UNUSABLE_CLASSES = [(what, re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in ranges) + "]"))
+                     for what, ranges in UNUSABLE_IN_IDS]
+
 
 @dataclass
 class _Reporter:
@@ -108,6 +121,7 @@ def check_table(raw: RawTable, raws: dict[str, RawTable], sources: dict[str, Sou
             typed[column.name] = _parse_dates(values, present, column.name, report, date_format)
         elif column.kind is ColumnKind.YEAR:
             typed[column.name] = _parse_years(values, present, column.name, report)
+    _check_id_characters(raw, report)
     _check_interval(raw, typed, report)
     _check_primary_key(raw, report)
     _check_references(raw, raws, sources, report)
@@ -178,6 +192,25 @@ def _parse_years(values: pa.ChunkedArray, present: np.ndarray, column: str,
     rule = f"not a whole number between {_MIN_YEAR} and {_MAX_YEAR}"
     report.rows(present & ~valid.to_numpy(), column, rule, rule)
     return numbers.where(valid).astype("Int64")
+
+
+def _check_id_characters(raw: RawTable, report: _Reporter) -> None:
+    """Refuse ids holding a control, zero-width or bidirectional character (:data:`UNUSABLE_IN_IDS`)."""
+    for column in raw.table.columns:
+        values = raw.cells.get(column.name)
+        if column.kind is not ColumnKind.ID or values is None:
+            continue
+        unusable = arrow_bools(pc.match_substring_regex(values, _UNUSABLE_RE2))
+        if not unusable.any():
+            continue
+
+        def rule(position: int, values=values) -> str:
+            value = values[int(position)].as_py()
+            what, found = next((what, found) for what, pattern in _UNUSABLE_CLASSES
+                               if (found := pattern.search(value)))
+            return f"not a usable id: it holds {what} ({shown_value(found.group())}), which no id may hold"
+
+        report.rows(unusable, column.name, "an id holding a character no id may hold", rule)
 
 
 def _check_interval(raw: RawTable, typed: dict[str, pd.Series], report: _Reporter) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from handover.errors import InputError
+from handover.io.confusables import MAX_PAIRS, confusable_ids, shown_pair_value
 from handover.io.dataset import locate_rows, read_dataset
 from handover.io.focus import focus_on_agencies
 from handover.io.options import ReadOptions
-from handover.model import Dataset
+from handover.model import TABLES, ColumnKind, Dataset
 from handover.privacy.identifiers import Locate, refuse_identifiers
 
-__all__ = ["read_guarded", "file_locator"]
+__all__ = ["read_guarded", "file_locator", "look_alike_warnings"]
 
 
 def read_guarded(
@@ -94,3 +95,54 @@ def file_locator(folder: Path, reading: ReadOptions | None = None) -> Locate:
         return table, f"row {position + 1}"
 
     return locate
+
+
+def look_alike_warnings(data_dir: Path, dataset: Dataset, reading: ReadOptions | None = None) -> list[str]:
+    """Per id column, the ids of ``dataset`` that differ only by characters that look alike.
+
+    The columns are each table's primary key, and the id columns naming a table the
+    dataset lacks (``staff_id`` without staff); the look-alikes are those of
+    :mod:`handover.io.confusables`. Each warning names the file, the column, and per
+    pair both ids with their first lines and the look-alike characters.
+
+    Returns
+    -------
+    list of str
+        One line per column with look-alike ids (without the ``warning:``); empty when none.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from handover.examples import tiny_dataset
+    >>> from handover.io.write import write_dataset_folder
+    >>> folder = write_dataset_folder(tiny_dataset(), Path(tempfile.mkdtemp()) / "data")
+    >>> look_alike_warnings(folder, read_guarded(folder))
+    []
+    """
+    warnings = []
+    for name, frame in dataset.tables.items():
+        table = TABLES[name]
+        for column in table.columns:
+            unchecked = column.references is not None and column.references not in dataset.tables
+            if column.kind is not ColumnKind.ID or column.name not in frame.columns or \
+                    not (column.name == table.primary_key or unchecked):
+                continue
+            pairs = confusable_ids(frame[column.name])
+            if pairs:
+                warnings.append(_look_alike_warning(data_dir, reading, name, column.name, pairs))
+    return warnings
+
+
+def _look_alike_warning(data_dir: Path, reading: ReadOptions | None, table: str, column: str,
+                        pairs: list[tuple[str, str, int, int]]) -> str:
+    located = locate_rows(data_dir, table, options=reading)
+    file, label, lines = located if located is not None else (table, "row", None)
+
+    def line(position: int) -> str:
+        return f"{label} {int(lines[position]) if lines is not None else position + 1}"
+
+    listed = "; ".join(f"{shown_pair_value(a, line(pa))} and {shown_pair_value(b, line(pb))}"
+                       for a, b, pa, pb in pairs[:MAX_PAIRS])
+    more = f"; and {len(pairs) - MAX_PAIRS} more pairs" if len(pairs) > MAX_PAIRS else ""
+    count = f"{len(pairs)} pair{'s' if len(pairs) != 1 else ''}"
+    return f"{file} column {column}: ids that differ only by characters that look alike ({count}): {listed}{more}"

@@ -40,11 +40,14 @@ False
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from handover.errors import InputError
 
@@ -60,6 +63,7 @@ Locate = Callable[[str, int], tuple[str, str]]
 CHECKED_COLUMNS: tuple[str, ...] = ("user_id", "staff_id")
 
 _SHAPE = r"\d{6}[ -]?\d{5}"
+_UNICODE_SHAPE = r"\p{Nd}{6}[ -]?\p{Nd}{5}"
 _FIRST_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _SECOND_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -68,6 +72,15 @@ def _check_digit(digits: list[int], weights: tuple[int, ...]) -> int | None:
     remainder = sum(d * w for d, w in zip(digits, weights)) % 11
     digit = (11 - remainder) % 11
     return None if digit == 10 else digit
+
+
+def _plain_digits(value: str) -> str:
+    """``value`` as a person reads it: NFKC-normalised (fullwidth ``１`` and ``－`` made ``1`` and
+    ``-``), and the decimal digits of every script (Arabic-Indic ``١``...) made ASCII digits."""
+    if value.isascii():
+        return value
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
 
 
 def looks_like_national_id(value) -> bool:
@@ -89,17 +102,22 @@ def looks_like_national_id(value) -> bool:
     --------
     national_id_mask : the same test for a whole column, fast on millions of rows.
 
+    Digits of other scripts count as the digits they are (fullwidth ``３１０２９０００１７７``,
+    Arabic-Indic), as do fullwidth spaces and hyphens.
+
     Examples
     --------
     >>> looks_like_national_id("310290 00177"), looks_like_national_id("310290-00177")
     (True, True)
+    >>> looks_like_national_id("３１０２９０００１７７")
+    True
     >>> looks_like_national_id(31029000177)   # a number, not an id as read
     False
     """
     if not isinstance(value, str):
         return False
-    text = value.strip()
-    if not re.fullmatch(_SHAPE, text):
+    text = _plain_digits(value).strip()
+    if not re.fullmatch(_SHAPE, text, re.ASCII):
         return False
     digits = [int(c) for c in text if c.isdigit()]
     day, month = digits[0] * 10 + digits[1], digits[2] * 10 + digits[3]
@@ -125,13 +143,21 @@ def national_id_mask(values: pd.Series) -> np.ndarray:
 
     Examples
     --------
-    >>> national_id_mask(pd.Series(["u1", "31029000177", None])).tolist()
-    [False, True, False]
+    >>> national_id_mask(pd.Series(["u1", "31029000177", None, "３１０２９０００１７７"])).tolist()
+    [False, True, False, True]
     """
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
     text = values.astype("string[pyarrow]")
     shaped = text.str.strip().str.fullmatch(_SHAPE).fillna(False).to_numpy(dtype=bool)
+    # Arrow's \d is ASCII: values of other characters are shaped by Unicode's digits (\p{Nd})
+    # and NFKC's spaces and hyphens, and the scalar test reads their digits.
+    arrow = pa.array(text.array)
+    other = pc.fill_null(pc.invert(pc.string_is_ascii(arrow)), False).to_numpy(zero_copy_only=False)
+    if other.any():
+        normal = pc.utf8_trim_whitespace(pc.utf8_normalize(arrow.filter(pa.array(other)), form="NFKC"))
+        unicode_shaped = pc.match_substring_regex(normal, f"^{_UNICODE_SHAPE}$")
+        shaped[other] = pc.fill_null(unicode_shaped, False).to_numpy(zero_copy_only=False)
     mask = np.zeros(len(values), dtype=bool)
     if shaped.any():
         candidates = values[shaped]

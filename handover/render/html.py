@@ -15,6 +15,7 @@ import json
 from importlib import resources
 
 from handover.errors import HandoverError
+from handover.render.characters import html_safe
 
 __all__ = ["escape", "json_for_script", "asset"]
 
@@ -22,14 +23,16 @@ __all__ = ["escape", "json_for_script", "asset"]
 def escape(value) -> str:
     r"""``value`` as text for an HTML element or a quoted attribute: ``& < > " '`` escaped.
 
+    Control characters, which HTML refuses, become U+FFFD (:func:`handover.render.characters.html_safe`).
+
     Examples
     --------
     >>> escape('<a href="x">Tom & Jerry\'s</a>')
     '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#x27;s&lt;/a&gt;'
-    >>> escape(3)
-    '3'
+    >>> escape(3), escape("NAV\x01Sentrum")
+    ('3', 'NAV\ufffdSentrum')
     """
-    return html.escape(str(value), quote=True)
+    return html.escape(html_safe(str(value)), quote=True)
 
 
 def json_for_script(value) -> str:

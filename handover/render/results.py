@@ -28,6 +28,7 @@ import pandas as pd
 from handover.errors import InputError
 from handover.findings.schema import ResultSchema, to_text_frame
 from handover.privacy.spreadsheet import neutralise_frame
+from handover.render.characters import terminal_safe
 
 __all__ = ["FORMATS", "CSV_DIALECTS", "render", "frame_csv", "frame_text", "csv_text", "text_table",
            "terminal_width"]
@@ -172,15 +173,17 @@ def terminal_width(stream=None) -> int:
 
 def _table(text: pd.DataFrame, title: str, numeric, free_text, *, squeezed: dict | None = None):
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title)
+    # Cells are Text, not markup: "[bold]" in a name is shown as written.
+    table = Table(title=Text(title))
     for name in text.columns:
         free = name in free_text
-        table.add_column(name, justify="right" if name in numeric else "left", no_wrap=not free,
+        table.add_column(Text(name), justify="right" if name in numeric else "left", no_wrap=not free,
                          overflow="fold" if free else "ellipsis",
                          max_width=(squeezed or {}).get(name))
     for row in text.itertuples(index=False):
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     return table
 
 
@@ -218,11 +221,15 @@ def text_table(text: pd.DataFrame, *, title: str, numeric: Iterable[str] = (), f
     -------
     str
         The table when it fits (wrapping free text if that is enough), else one block of
-        ``column: value`` lines per row, a blank line between rows.
+        ``column: value`` lines per row, a blank line between rows. Control characters
+        and bidirectional controls in the cells are shown escaped (``\\x1b``), never
+        sent to the terminal (:func:`handover.render.characters.terminal_safe`).
     """
     from rich.console import Console
 
     width = width if width is not None else terminal_width()
+    text = _shown(text)
+    title = terminal_safe(title)
     numeric, free_text = set(numeric), set(free_text) & set(text.columns)
     table = _table(text, title, numeric, free_text)
     natural = _width_of(table)
@@ -235,6 +242,12 @@ def text_table(text: pd.DataFrame, *, title: str, numeric: Iterable[str] = (), f
     buffer = io.StringIO()
     Console(file=buffer, width=width, highlight=False).print(table)
     return buffer.getvalue()
+
+
+def _shown(text: pd.DataFrame) -> pd.DataFrame:
+    """``text`` with control characters escaped (``\\x1b``), so the terminal shows them and runs none."""
+    return pd.DataFrame({name: [terminal_safe(str(value)) for value in text[name]] for name in text.columns},
+                        columns=[terminal_safe(str(name)) for name in text.columns], index=text.index)
 
 
 def _records(text: pd.DataFrame, title: str, natural: int, width: int) -> str:

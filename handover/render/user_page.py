@@ -595,7 +595,9 @@ def user_html(story, lang: str = "en") -> str:
         w("report.meta.period", since=_day(since) or "…", until=_day(until) or "…")
         if since is not None or until is not None else "",
         f"handover {__version__}") if p)
-    heading = escape(w("user.heading", id="\x00")).replace("\x00", f'<span class="id">{escape(story.user_id)}</span>')
+    # The id goes in its own element: the words around it are escaped on their own.
+    before, after = w("user.heading", id="\x00").split("\x00", 1)
+    heading = f'{escape(before)}<span class="id">{escape(story.user_id)}</span>{escape(after)}'
     return _PAGE.format(
         lang=lang, title=escape(w("user.title", user=story.user_id)), heading=heading, meta=escape(meta),
         css=asset("user.css"), cards=_cards(story, w), svg=timeline_svg(story, lang), legend=_legend(story, w),

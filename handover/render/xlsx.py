@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -57,6 +56,7 @@ import pandas as pd
 from handover import __version__
 from handover.privacy.spreadsheet import neutralise_formula
 from handover.privacy.suppression import SMALL
+from handover.render.characters import xml_safe
 
 __all__ = ["Workbook", "new_workbook", "table_sheet", "text_sheet", "paragraph_sheet", "workbook_bytes", "sheet_name",
            "cell_value", "cell_text"]
@@ -66,8 +66,6 @@ _WIDEST = 60
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Excel's day 0 (its serial dates count days from here; 1900's false leap day is before 1900-03-01).
 _EPOCH = dt.date(1899, 12, 30)
-# Characters an XML 1.0 document cannot hold (what openpyxl calls ILLEGAL_CHARACTERS_RE).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ROWS_PER_WRITE = 5000
 
 # Cell styles (indices into cellXfs of styles.xml).
@@ -99,7 +97,7 @@ def cell_text(value) -> str:
     >>> cell_text("=SUM(A1)"), cell_text("a\\x01b")
     ("'=SUM(A1)", 'a\\ufffdb')
     """
-    return neutralise_formula(_ILLEGAL.sub("\ufffd", str(value)))
+    return neutralise_formula(xml_safe(str(value)))
 
 
 def cell_value(value, kind: str):

@@ -230,6 +230,13 @@ def _vocab(name, table, old, new, line, column, allowed_start):
                 f"not one of: {allowed_start}")
 
 
+def _unusable_id(name, table, old, new, line, column, shown, holds):
+    """An id holding a character no id may hold, refused with the value escaped, never raw."""
+    return Kind(name, edit(table, old, new), f"{table}.csv", line, column, shown,
+                f"not a usable id: it holds {holds}",
+                hidden=tuple(value for value in new.split(",") if value not in old.split(",")))
+
+
 KINDS: list[Kind] = [
     # -- every rule of the data contract (DESIGN §3) --
     Kind("required table missing", lambda d: (d / "users.csv").unlink(),
@@ -342,6 +349,23 @@ KINDS: list[Kind] = [
          rule="not a regular file"),
     Kind("a table that is a named pipe", lambda d: ((d / "plans.csv").unlink(), os.mkfifo(d / "plans.csv")),
          "plans.csv", rule="not a regular file"),
+    # item 4: characters (issue 17: ids with invisible characters were accepted, then broke the outputs)
+    _unusable_id("a control character in an id", "contacts", "c1,u1", "c1\x01,u1", 2, "contact_id",
+                 "c1\\x01", "a control character (\\x01)"),
+    _unusable_id("a tab inside an id", "plans", "p9,u3", "p\t9,u3", 2, "plan_id", "p\\t9",
+                 "a control character (\\t)"),
+    _unusable_id("DEL in an id", "episodes", "e1,u1", "e1\x7f,u1", 2, "episode_id", "e1\\x7f",
+                 "a control character (\\x7f)"),
+    _unusable_id("a C1 control character inside an id", "contacts", "c2,u3", "c\x852,u3", 3, "contact_id",
+                 "c\\x852", "a control character (\\x85)"),
+    _unusable_id("a zero-width space in an id", "plans", "p10,u3", "p10\u200b,u3", 3, "plan_id",
+                 "p10\\u200b", "a zero-width character (\\u200b)"),
+    _unusable_id("a byte order mark inside an id", "contacts", "c2,u3", "c\ufeff2,u3", 3, "contact_id",
+                 "c\\ufeff2", "a zero-width character (\\ufeff)"),
+    _unusable_id("a bidirectional control in an id", "episodes", "e2,u1", "e2\u202e,u1", 3, "episode_id",
+                 "e2\\u202e", "a bidirectional control (\\u202e)"),
+    _unusable_id("a control character in a reference", "responsibilities", "u2,st3", "u2,st3\x1b[31m", 4,
+                 "staff_id", "st3\\x1b[31m", "a control character (\\x1b)"),
 ]
 
 BROKEN = [k for k in KINDS if not k.valid]
