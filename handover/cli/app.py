@@ -14,7 +14,8 @@ import typer
 
 from handover import __version__
 from handover.cli import (
-    audit, find, generate, imports, load, mapping, neo4j, network, privacy, report, user, validate, vocabulary,
+    audit, cypher, find, generate, imports, load, mapping, neo4j, network, privacy, report, user, validate,
+    vocabulary,
 )
 from handover.cli.framework import command, new_app
 
@@ -52,6 +53,7 @@ app.add_typer(imports.app, name="import")
 command(app, generate.generate, "generate")
 command(app, privacy.pseudonymize, "pseudonymize")
 command(app, load.load, "load")
+command(app, cypher.cypher, "cypher")
 app.add_typer(neo4j.app, name="neo4j")
 
 

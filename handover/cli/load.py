@@ -32,7 +32,8 @@ def load(
                           "with --bulk, deleted in committed batches first).")] = False,
     bulk: Annotated[bool, typer.Option(
         "--bulk", help="Commit batch by batch, for datasets too big for one transaction "
-                       "(above about 500,000 rows with the default 2g heap). Loads only into a "
+                       "(above about 250,000 rows with the default 2g heap, counting the rows of a graph "
+                       "it replaces). Loads only into a "
                        "database without handover data (or with --replace); queries refuse "
                        "the data until the load has completed.")] = False,
     reading: ReadOptions = None,

@@ -30,8 +30,8 @@ from handover.findings.schema import ResultSchema, to_text_frame
 from handover.privacy.spreadsheet import neutralise_frame
 from handover.render.characters import terminal_safe
 
-__all__ = ["FORMATS", "CSV_DIALECTS", "render", "frame_csv", "frame_text", "csv_text", "text_table",
-           "terminal_width"]
+__all__ = ["FORMATS", "CSV_DIALECTS", "render", "render_records", "frame_csv", "frame_text", "csv_text",
+           "text_table", "terminal_width"]
 
 FORMATS = ("table", "csv", "json")
 
@@ -309,3 +309,52 @@ def frame_csv(frame: pd.DataFrame, *, spreadsheet: bool = False, dialect: str = 
         frame = neutralise_frame(frame)
     decimals = [name for name in frame.columns if pd.api.types.is_float_dtype(frame[name])]
     return csv_text(frame_text(frame), dialect=dialect, decimal_columns=decimals)
+
+
+def render_records(frame: pd.DataFrame, fmt: str, *, title: str, dialect: str = "standard",
+                   width: int | None = None) -> str:
+    """Any query's records (plain values: numbers, text, lists, maps) as a table, CSV or JSON.
+
+    For a result without a schema (``handover cypher``): a list or a map is shown as its
+    JSON in a table or a CSV cell, and kept as it is in JSON.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"staff_id": ["st1"], "users": [3], "agencies": [["a1", "a2"]]})
+    >>> print(render_records(rows, "csv", title="q"), end="")
+    staff_id,users,agencies
+    st1,3,"[""a1"", ""a2""]"
+    >>> json.loads(render_records(rows, "json", title="q"))
+    [{'staff_id': 'st1', 'users': 3, 'agencies': ['a1', 'a2']}]
+    """
+    if fmt == "json":
+        records = [{name: _json_ready(value) for name, value in zip(frame.columns, row)}
+                   for row in frame.itertuples(index=False)]
+        return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    cells = frame.copy()
+    for name in cells.columns:
+        cells[name] = [json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else v
+                       for v in cells[name].astype(object)]
+    text = frame_text(cells)
+    if fmt == "csv":
+        if _checked_dialect(dialect) == "excel-nb":
+            text = neutralise_frame(text)
+        decimals = [name for name in frame.columns if pd.api.types.is_float_dtype(frame[name])]
+        return csv_text(text, dialect=dialect, decimal_columns=decimals)
+    if fmt == "table":
+        numeric = [name for name in frame.columns if pd.api.types.is_numeric_dtype(frame[name])
+                   and not pd.api.types.is_bool_dtype(frame[name])]
+        return text_table(text, title=_rows_title(title, len(frame)), numeric=numeric, width=width)
+    raise InputError(f"--format: {fmt} is not one of: {', '.join(FORMATS)}")
+
+
+def _json_ready(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    return value

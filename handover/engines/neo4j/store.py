@@ -544,7 +544,9 @@ def _server_failure_message(error) -> str:
     code, text = _error_summary(error)
     if "OutOfMemory" in code or "MemoryLimit" in code:
         return (f"the load did not fit in the server's transaction memory ({text}); nothing was "
-                "changed. Load it with --bulk (atomic=False), which commits batch by batch, or raise "
+                "changed. One transaction holds about 250,000 rows at the default heap, counting the rows "
+                "of a graph it replaces. Load it with --bulk (atomic=False; --bulk --replace to replace a "
+                "graph), which commits batch by batch, or raise "
                 "HANDOVER_NEO4J_HEAP (default 2g) and restart the local server with "
                 "`handover neo4j stop` and `handover neo4j start`")
     return f"the load failed on the server ({code or type(error).__name__}: {text}); nothing was changed"
