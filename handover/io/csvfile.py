@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from handover.errors import Violation
+from handover.io.limits import HEADER_CHARS, HEADER_COLUMNS, size_text
 from handover.io.raw import shown_value
 from handover.io.text import decoded_text, empty_rule
 
@@ -43,6 +44,9 @@ def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, viola
         header, header_start, header_line = _csv_header(text, sep)
     except csv.Error as err:
         problem(f"not readable as CSV ({err})")
+        return None
+    except _HeaderTooBig as err:
+        problem(err.rule, line=err.line)
         return None
     if not header:
         problem(empty_rule(expected))
@@ -100,9 +104,11 @@ def _pandas_csv_columns(text: str, sep: str, header: list[str],
         with warnings.catch_warnings():
             # pandas only warns, and drops values, when the first row is too long.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False, skiprows=skip,
-                                dtype=str, keep_default_na=False, skip_blank_lines=True,
-                                engine="c")
+            # Numbers as names: pandas renames repeated headers (a, a.1, a.2, ...) in time
+            # quadratic in their number; the header is read, and checked, apart.
+            frame = pd.read_csv(io.StringIO(text), sep=sep, header=0, names=range(len(header)),
+                                index_col=False, skiprows=skip, dtype=str, keep_default_na=False,
+                                skip_blank_lines=True, engine="c")
     except pd.errors.ParserWarning:
         problem(*_too_long_row(text, sep, len(header)))
         return None
@@ -114,9 +120,11 @@ def _pandas_csv_columns(text: str, sep: str, header: list[str],
                 f"but {frame.shape[1]} were read)")
         return None
     # A row shorter than the header leaves NaN in its last columns: missing values.
-    return [pa.chunked_array([pa.array(frame.iloc[:, i].to_numpy(dtype=object),
-                                       type=pa.string(), from_pandas=True)])
-            for i in range(frame.shape[1])]
+    # One array of all cells: a column taken out of a wide frame one by one costs a
+    # pandas Series each.
+    cells = frame.to_numpy(dtype=object)
+    return [pa.chunked_array([pa.array(cells[:, i], type=pa.string(), from_pandas=True)])
+            for i in range(cells.shape[1])]
 
 
 def _separator_hint(header: list[str], sep: str, expected: Sequence[str]) -> str | None:
@@ -141,27 +149,64 @@ def _csv_records(text: str, sep: str):
     return csv.reader(io.StringIO(text, newline=""), delimiter=sep)
 
 
+class _HeaderTooBig(Exception):
+    """A header past :data:`~handover.io.limits.HEADER_CHARS` or :data:`~handover.io.limits.HEADER_COLUMNS`."""
+
+    def __init__(self, rule: str, line: int) -> None:
+        super().__init__(rule)
+        self.rule, self.line = rule, line
+
+
 def _csv_header(text: str, sep: str) -> tuple[list[str], int, int]:
     """The first record with a value, the line it starts on and the line it ends on.
 
     Blank lines above it are skipped, and so are lines of bare separators (``;;;``), which
     Excel writes for empty rows above a table.
+
+    Raises
+    ------
+    _HeaderTooBig
+        When the header is longer than :data:`HEADER_CHARS` or has more columns than
+        :data:`HEADER_COLUMNS`; the text read to find that out stays within a few times
+        the limit, however long the line.
     """
     # The header is near the top: read growing beginnings of the text, not all of it.
     size = 1 << 16
     while True:
         head = text[:size]
-        reader = _csv_records(head, sep)
-        header, start, line, previous_end = [], 1, 0, 0
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                header, start, line = [cell.strip() for cell in record], previous_end + 1, reader.line_num
-                break
-            previous_end = reader.line_num
+        record, start, line = _first_record(head, sep)
         line_breaks = head.count("\n") + head.count("\r") - head.count("\r\n")
-        if size >= len(text) or (header and line_breaks > line):
-            return header, start, (line if header else reader.line_num)
+        complete = size >= len(text) or (record is not None and line_breaks > line)
+        if record is not None and (complete or _record_chars(record) > HEADER_CHARS):
+            _check_header_size(record, start)
+        if complete:
+            header = [] if record is None else [cell.strip() for cell in record]
+            return header, start, line
         size *= 4
+
+
+def _first_record(head: str, sep: str) -> tuple[list[str] | None, int, int]:
+    """The first record of ``head`` with a value, its first and last line; else ``None`` and the lines read."""
+    reader = _csv_records(head, sep)
+    previous_end = 0
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            return record, previous_end + 1, reader.line_num
+        previous_end = reader.line_num
+    return None, 1, reader.line_num
+
+
+def _record_chars(record: list[str]) -> int:
+    return sum(map(len, record)) + len(record) - 1
+
+
+def _check_header_size(record: list[str], line: int) -> None:
+    if _record_chars(record) > HEADER_CHARS:
+        raise _HeaderTooBig(f"a header line longer than {size_text(HEADER_CHARS)} (65,536 characters), "
+                            "the limit for a header; is this the table's file?", line)
+    if len(record) > HEADER_COLUMNS:
+        raise _HeaderTooBig(f"a header of {len(record):,} columns, more than {HEADER_COLUMNS:,}, the "
+                            "limit for a header; is this the table's file?", line)
 
 
 def _blank(record: list[str]) -> bool:
