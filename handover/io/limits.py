@@ -17,8 +17,8 @@ LINE_BYTES = 32 * 1024 * 1024
 HEADER_CHARS = 64 * 1024
 #: Columns of a table's header.
 HEADER_COLUMNS = 1_000
-#: Bytes of one value (a field, a cell), as UTF-8 (16 MiB).
-FIELD_BYTES = 16 * 1024 * 1024
+#: Characters of one value (a field, a cell): 16 Mi.
+FIELD_CHARS = 16 * 1024 * 1024
 #: Characters of an id (a primary key or a reference), far below the database's index limit.
 ID_CHARS = 256
 

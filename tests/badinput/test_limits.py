@@ -6,6 +6,9 @@ The hostile files are made here, in ``tmp_path``; the limits are those of
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -83,3 +86,86 @@ def test_docs_data_states_the_limits_the_code_holds():
     section = limits_section()
     assert f"{limits.HEADER_COLUMNS:,} columns" in section
     assert f"{limits.size_text(limits.HEADER_CHARS)} ({limits.HEADER_CHARS:,} characters)" in section
+    assert f"| a line of a CSV file | {limits.size_text(limits.LINE_BYTES)} between two line breaks" in section
+    assert f"| a value (a field) | {limits.FIELD_CHARS:,} characters" in section
+
+
+# --- lines and fields ---------------------------------------------------------------------
+
+MIB = 1 << 20
+
+# Runs the command line in a child of a fresh process, which then prints the child's peak
+# resident memory in KiB (Linux counts ru_maxrss in KiB).
+_PEAK = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "handover.cli", *sys.argv[1:]], capture_output=True, text=True)
+sys.stderr.write(done.stderr)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def run_measured(*args: str) -> tuple[int, int, str]:
+    """``handover ARGS`` in a real process: its exit code, its peak memory in bytes and its stderr."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    done = subprocess.run([sys.executable, "-c", _PEAK, *args], capture_output=True, text=True,
+                          env=env, check=True)
+    code, peak_kib = map(int, done.stdout.split())
+    return code, peak_kib * 1024, done.stderr
+
+
+def test_a_200_mb_line_without_a_line_break_is_refused_within_the_memory_of_the_file(tmp_path):
+    # The issue's file: one line of 200 MB. It grew past 23 GB before it was killed.
+    folder = write_base(tmp_path / "data")
+    size = 200 * MIB
+    with open(folder / "plans.csv", "ab") as plans:
+        plans.write(b"p99,u1,a1," + b"x" * size)
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert "plans.csv line 4: a line longer than 32 MiB, the limit for a line" in stderr
+    assert "xxxx" not in stderr and "Traceback" not in stderr
+    _, baseline, _ = run_measured("validate", str(write_base(tmp_path / "valid")))
+    # The file is read once as it is, never decoded or parsed.
+    assert peak - baseline < 1.5 * size, (peak // MIB, baseline // MIB)
+
+
+def test_a_200_mb_header_line_of_repeated_names_is_refused_within_the_memory_of_the_file(tmp_path):
+    folder = write_base(tmp_path / "data")
+    (folder / "staff.csv").write_bytes(b"staff_id," * (22 * MIB))  # 198 MiB, no line break
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert "staff.csv line 1: a line longer than 32 MiB, the limit for a line" in stderr
+    _, baseline, _ = run_measured("validate", str(write_base(tmp_path / "valid")))
+    assert peak - baseline < 1.5 * 198 * MIB, (peak // MIB, baseline // MIB)
+
+
+def test_a_value_past_the_field_limit_is_refused_even_when_its_lines_are_short(tmp_path):
+    # A quoted value of 20 MiB with a line break every MiB: every line is short, the value is not.
+    folder = write_base(tmp_path / "data")
+    value = ("k" * (MIB - 1) + "\n") * 20
+    with open(folder / "plans.csv", "a", encoding="utf-8", newline="") as plans:
+        plans.write(f'p99,u1,a1,"{value}",2024-01-01,,\n')
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert "plans.csv line 4, column kind: a value longer than 16,777,216 characters (16 Mi), the limit for a field" in stderr
+    assert "kkkk" not in stderr
+    _, baseline, _ = run_measured("validate", str(write_base(tmp_path / "valid")))
+    assert peak - baseline < 8 * 20 * MIB, (peak // MIB, baseline // MIB)
+
+
+def test_a_value_just_within_the_field_limit_is_read(tmp_path):
+    folder = write_base(tmp_path / "data")
+    (folder / "agencies.csv").write_text((folder / "agencies.csv").read_text(encoding="utf-8").replace(
+        "NAV Sentrum", "n" * limits.FIELD_CHARS), encoding="utf-8")
+    result = validate(folder)
+    assert result.exit_code == 0, result.stderr[:2000]
+
+
+def test_a_long_line_is_found_whatever_its_line_breaks():
+    long = b"x" * 11
+    for newline in (b"\n", b"\r\n", b"\r"):
+        data = newline.join([b"a" * 10, b"b" * 10, long, b"c"])
+        assert limits.first_long_line(data, 10) == data.index(long)
+        assert limits.line_of(data, data.index(long)) == 3
+        assert limits.first_long_line(newline.join([b"a" * 10] * 50), 10) is None
+    assert limits.first_long_line(b"a" * 10, 10) is None
+    assert limits.first_long_line(b"a" * 11, 10) == 0
