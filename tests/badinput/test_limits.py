@@ -11,11 +11,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.io import limits
-from tests.badinput.corpus import write_base
+from handover.model import TABLES, ColumnKind
+from tests.badinput.corpus import base_dataset, write_base
+from tests.datasets import write_dataset
 
 runner = CliRunner()
 
@@ -88,6 +92,7 @@ def test_docs_data_states_the_limits_the_code_holds():
     assert f"{limits.size_text(limits.HEADER_CHARS)} ({limits.HEADER_CHARS:,} characters)" in section
     assert f"| a line of a CSV file | {limits.size_text(limits.LINE_BYTES)} between two line breaks" in section
     assert f"| a value (a field) | {limits.FIELD_CHARS:,} characters" in section
+    assert f"| an id (a primary key or a reference) | {limits.ID_CHARS} characters" in section
 
 
 # --- lines and fields ---------------------------------------------------------------------
@@ -169,3 +174,37 @@ def test_a_long_line_is_found_whatever_its_line_breaks():
         assert limits.first_long_line(newline.join([b"a" * 10] * 50), 10) is None
     assert limits.first_long_line(b"a" * 10, 10) is None
     assert limits.first_long_line(b"a" * 11, 10) == 0
+
+
+# --- ids ----------------------------------------------------------------------------------
+
+ID_COLUMNS = [(table.name, column.name) for table in TABLES.values() for column in table.columns
+              if column.kind is ColumnKind.ID]
+
+
+def test_every_id_column_is_checked():
+    # 7 primary keys (employments and responsibilities have none) and 14 references.
+    assert ("users", "user_id") in ID_COLUMNS and ("contacts", "staff_id") in ID_COLUMNS
+    assert len(ID_COLUMNS) == 21
+
+
+@pytest.mark.parametrize(("table", "column"), ID_COLUMNS, ids=[f"{t}.{c}" for t, c in ID_COLUMNS])
+def test_an_id_one_character_past_the_limit_is_refused_with_its_place(tmp_path, table, column):
+    dataset = base_dataset()
+    dataset.tables["employments"] = pd.DataFrame({  # the one table the base lacks
+        "staff_id": ["st1"], "agency_id": ["a1"], "start": pd.to_datetime(["2024-01-01"]), "end": [pd.NaT]})
+    frame = dataset.tables[table]
+    frame[column] = frame[column].astype(object)
+    frame.loc[frame.index[0], column] = "i" * 257
+    folder = write_dataset(dataset, tmp_path / "data")
+    result = validate(folder)
+    assert_refused(result, f"{table}.csv line 2, column {column}: {'i' * 59}… is longer than 256 "
+                           "characters (it has 257), the limit for an id")
+    assert "i" * 61 not in result.stderr
+
+
+def test_an_id_at_the_limit_is_valid(tmp_path):
+    dataset = base_dataset()
+    dataset.tables["plans"].loc[1, "plan_id"] = "p" * 256
+    result = validate(write_dataset(dataset, tmp_path / "data"))
+    assert result.exit_code == 0, result.stderr[:2000]
