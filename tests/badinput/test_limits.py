@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from handover.cli import app
 from handover.io import limits
 from handover.model import TABLES, ColumnKind
+from handover.privacy.pseudonyms import KEY_BYTES, KEY_FILE_BYTES
 from tests.badinput.corpus import base_dataset, write_base
 from tests.datasets import write_dataset
 
@@ -93,6 +94,7 @@ def test_docs_data_states_the_limits_the_code_holds():
     assert f"| a line of a CSV file | {limits.size_text(limits.LINE_BYTES)} between two line breaks" in section
     assert f"| a value (a field) | {limits.FIELD_CHARS:,} characters" in section
     assert f"| an id (a primary key or a reference) | {limits.ID_CHARS} characters" in section
+    assert f"a regular file of at most 4 KiB ({KEY_FILE_BYTES} bytes; a key is {KEY_BYTES})" in section
 
 
 # --- lines and fields ---------------------------------------------------------------------
@@ -208,3 +210,47 @@ def test_an_id_at_the_limit_is_valid(tmp_path):
     dataset.tables["plans"].loc[1, "plan_id"] = "p" * 256
     result = validate(write_dataset(dataset, tmp_path / "data"))
     assert result.exit_code == 0, result.stderr[:2000]
+
+
+# --- the key file -------------------------------------------------------------------------
+
+
+def pseudonymize(tmp_path: Path, key_file: Path):
+    data = write_base(tmp_path / "data")
+    return runner.invoke(app, ["pseudonymize", str(data), str(tmp_path / "out"), "--key-file", str(key_file)])
+
+
+@pytest.mark.parametrize("device", ["/dev/urandom", "/dev/zero"])
+def test_a_device_as_key_file_is_refused_without_reading_it(tmp_path, device):
+    # /dev/urandom never ends: it was read until memory ran out.
+    result = pseudonymize(tmp_path, Path(device))
+    assert_refused(result, f"--key-file {device} is not a regular file (a device)", "at most 4096 bytes")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_link_to_a_device_as_key_file_is_refused(tmp_path):
+    (tmp_path / "handover.key").symlink_to("/dev/urandom")
+    assert_refused(pseudonymize(tmp_path, tmp_path / "handover.key"),
+                   f"--key-file {tmp_path / 'handover.key'} is not a regular file (a device)")
+
+
+def test_a_named_pipe_as_key_file_is_refused_without_waiting_for_a_writer(tmp_path):
+    os.mkfifo(tmp_path / "handover.key")
+    assert_refused(pseudonymize(tmp_path, tmp_path / "handover.key"), "is not a regular file (a named pipe)")
+
+
+def test_a_key_file_past_4_kib_is_refused_with_the_limit(tmp_path):
+    key_file = tmp_path / "handover.key"
+    key_file.write_bytes(os.urandom(4097))
+    result = pseudonymize(tmp_path, key_file)
+    assert_refused(result, f"--key-file {key_file} is larger than 4096 bytes (4 KiB), the limit for a key file")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_key_file_of_4_kib_is_a_key(tmp_path):
+    key_file = tmp_path / "handover.key"
+    key_file.write_bytes(os.urandom(4096))
+    key_file.chmod(0o600)
+    result = pseudonymize(tmp_path, key_file)
+    assert result.exit_code == 0, result.stderr[:2000]
+    assert (tmp_path / "out" / "users.csv").is_file()
