@@ -21,6 +21,16 @@ HEADER_COLUMNS = 1_000
 FIELD_CHARS = 16 * 1024 * 1024
 #: Characters of an id (a primary key or a reference), far below the database's index limit.
 ID_CHARS = 256
+#: Cells a sheet's range (its rows times its columns, as far as its cells reach) may span
+#: for each cell it holds: a reader lays the range out in full.
+SHEET_RANGE_PER_CELL = 8
+#: Cells any sheet's range may span (1 Mi), however few it holds.
+SHEET_RANGE_CELLS = 1 << 20
+#: Times a part of a workbook (a sheet's XML, its shared strings) may unpack beyond its
+#: packed size (real parts: 3 to 25).
+SHEET_PACKING = 100
+#: A part of up to this many bytes (16 MiB) unpacks as much as it likes.
+SHEET_PACKING_FREE = 16 << 20
 
 
 def size_text(n_bytes: int) -> str:

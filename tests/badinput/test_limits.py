@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -92,7 +93,11 @@ def test_docs_data_states_the_limits_the_code_holds():
     assert f"{limits.HEADER_COLUMNS:,} columns" in section
     assert f"{limits.size_text(limits.HEADER_CHARS)} ({limits.HEADER_CHARS:,} characters)" in section
     assert f"| a line of a CSV file | {limits.size_text(limits.LINE_BYTES)} between two line breaks" in section
-    assert f"| a value (a field) | {limits.FIELD_CHARS:,} characters" in section
+    assert f"| a value (a field, a cell) | {limits.FIELD_CHARS:,} characters" in section
+    assert (f"a range of {limits.SHEET_RANGE_PER_CELL} cells for each cell it holds "
+            f"(or {limits.SHEET_RANGE_CELLS:,} cells in all)") in section
+    assert (f"at most {limits.SHEET_PACKING} times its packed size, once past "
+            f"{limits.size_text(limits.SHEET_PACKING_FREE)}") in section
     assert f"| an id (a primary key or a reference) | {limits.ID_CHARS} characters" in section
     assert f"a regular file of at most 4 KiB ({KEY_FILE_BYTES} bytes; a key is {KEY_BYTES})" in section
 
@@ -120,7 +125,14 @@ def run_measured(*args: str) -> tuple[int, int, str]:
     return code, peak_kib * 1024, done.stderr
 
 
-def test_a_200_mb_line_without_a_line_break_is_refused_within_the_memory_of_the_file(tmp_path):
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory) -> int:
+    """The peak memory of ``validate`` on the valid base dataset: what every run costs."""
+    _, peak, _ = run_measured("validate", str(write_base(tmp_path_factory.mktemp("valid"))))
+    return peak
+
+
+def test_a_200_mb_line_without_a_line_break_is_refused_within_the_memory_of_the_file(tmp_path, baseline):
     # The issue's file: one line of 200 MB. It grew past 23 GB before it was killed.
     folder = write_base(tmp_path / "data")
     size = 200 * MIB
@@ -130,22 +142,20 @@ def test_a_200_mb_line_without_a_line_break_is_refused_within_the_memory_of_the_
     assert code == 2
     assert "plans.csv line 4: a line longer than 32 MiB, the limit for a line" in stderr
     assert "xxxx" not in stderr and "Traceback" not in stderr
-    _, baseline, _ = run_measured("validate", str(write_base(tmp_path / "valid")))
     # The file is read once as it is, never decoded or parsed.
     assert peak - baseline < 1.5 * size, (peak // MIB, baseline // MIB)
 
 
-def test_a_200_mb_header_line_of_repeated_names_is_refused_within_the_memory_of_the_file(tmp_path):
+def test_a_200_mb_header_line_of_repeated_names_is_refused_within_the_memory_of_the_file(tmp_path, baseline):
     folder = write_base(tmp_path / "data")
     (folder / "staff.csv").write_bytes(b"staff_id," * (22 * MIB))  # 198 MiB, no line break
     code, peak, stderr = run_measured("validate", str(folder))
     assert code == 2
     assert "staff.csv line 1: a line longer than 32 MiB, the limit for a line" in stderr
-    _, baseline, _ = run_measured("validate", str(write_base(tmp_path / "valid")))
     assert peak - baseline < 1.5 * 198 * MIB, (peak // MIB, baseline // MIB)
 
 
-def test_a_value_past_the_field_limit_is_refused_even_when_its_lines_are_short(tmp_path):
+def test_a_value_past_the_field_limit_is_refused_even_when_its_lines_are_short(tmp_path, baseline):
     # A quoted value of 20 MiB with a line break every MiB: every line is short, the value is not.
     folder = write_base(tmp_path / "data")
     value = ("k" * (MIB - 1) + "\n") * 20
@@ -155,7 +165,6 @@ def test_a_value_past_the_field_limit_is_refused_even_when_its_lines_are_short(t
     assert code == 2
     assert "plans.csv line 4, column kind: a value longer than 16,777,216 characters (16 Mi), the limit for a field" in stderr
     assert "kkkk" not in stderr
-    _, baseline, _ = run_measured("validate", str(write_base(tmp_path / "valid")))
     assert peak - baseline < 8 * 20 * MIB, (peak // MIB, baseline // MIB)
 
 
@@ -254,3 +263,129 @@ def test_a_key_file_of_4_kib_is_a_key(tmp_path):
     result = pseudonymize(tmp_path, key_file)
     assert result.exit_code == 0, result.stderr[:2000]
     assert (tmp_path / "out" / "users.csv").is_file()
+
+
+# --- workbooks ----------------------------------------------------------------------------
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def write_workbook(path: Path, rows: dict[int, list[tuple[str, str]]], *, dimension: str | None = None,
+                   shared: list[str] = (), packing: int = zipfile.ZIP_DEFLATED) -> Path:
+    """A workbook of one sheet ``users`` written part by part, as a hostile one can be.
+
+    ``rows`` maps a row number to its cells, (reference, text); a text ``#0`` is the
+    first of the ``shared`` strings.
+    """
+    def cell(reference: str, text: str) -> str:
+        if text.startswith("#"):
+            return f'<c r="{reference}" t="s"><v>{text[1:]}</v></c>'
+        return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    body = "".join(f'<row r="{number}">{"".join(cell(*c) for c in cells)}</row>'
+                   for number, cells in sorted(rows.items()))
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    sheet = f'<worksheet xmlns="{_MAIN}">{declared}<sheetData>{body}</sheetData></worksheet>'
+    strings = "".join(f"<si><t>{text}</t></si>" for text in shared)
+    with zipfile.ZipFile(path, "w", packing) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+        archive.writestr("_rels/.rels", f'<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+                                        f'Type="{_DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        archive.writestr("xl/workbook.xml", f'<workbook xmlns="{_MAIN}" xmlns:r="{_DOC_RELS}"><sheets>'
+                                            '<sheet name="users" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", (
+            f'<Relationships xmlns="{_RELS}">'
+            f'<Relationship Id="rId1" Type="{_DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{_DOC_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+            '</Relationships>'))
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}">{strings}</sst>')
+    return path
+
+
+def users_rows(municipality: str = "Vardø") -> dict[int, list[tuple[str, str]]]:
+    return {1: [("A1", "user_id"), ("B1", "municipality")], 2: [("A2", "u1"), ("B2", municipality)],
+            3: [("A3", "u2")], 4: [("A4", "u3")]}
+
+
+def with_users_workbook(tmp_path: Path, **kwargs) -> Path:
+    folder = write_base(tmp_path / "data")
+    (folder / "users.csv").unlink()
+    write_workbook(folder / "users.xlsx", kwargs.pop("rows", None) or users_rows(), **kwargs)
+    return folder
+
+
+def test_a_workbook_of_this_shape_is_read(tmp_path):
+    # The writer above makes a workbook handover reads: the tests below break one thing each.
+    result = validate(with_users_workbook(tmp_path))
+    assert result.exit_code == 0, result.stderr[:2000]
+
+
+def test_a_huge_declared_dimension_is_read_as_the_cells_it_holds(tmp_path):
+    result = validate(with_users_workbook(tmp_path, dimension="A1:XFD1048576"))
+    assert result.exit_code == 0, result.stderr[:2000]
+
+
+def test_a_stray_cell_far_from_the_table_is_refused_before_the_range_is_laid_out(tmp_path, baseline):
+    # 6 cells in 4 rows and one at ZZ200000: a range of 702 x 200,000 cells, which the
+    # reader laid out in full (32 bytes a cell: 4.5 GB) from a file of 2 KB.
+    rows = users_rows()
+    rows[200_000] = [("ZZ200000", "x")]
+    folder = with_users_workbook(tmp_path, rows=rows)
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert ("users.xlsx, sheet users: its cells reach ZZ200000, a range of 140,400,000 cells for the 7 "
+            "it holds; a range may span 8 cells for each one held (or 1,048,576 in all), the limit for a "
+            "sheet") in stderr
+    assert peak - baseline < 64 * MIB, (peak // MIB, baseline // MIB)
+
+
+def test_a_shared_string_that_unpacks_a_thousandfold_is_refused_unread(tmp_path, baseline):
+    # 50 MB of one letter packs into 50 KB (200 MB took 0.9 GB when read).
+    folder = with_users_workbook(tmp_path, rows=users_rows("#0"), shared=["x" * 50_000_000])
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert "users.xlsx: its part xl/sharedStrings.xml unpacks to 50,000,0" in stderr
+    assert "more than 100 times, the limit for a workbook" in stderr
+    assert peak - baseline < 64 * MIB, (peak // MIB, baseline // MIB)
+
+
+def test_a_cell_past_the_field_limit_is_refused_with_its_row_and_column(tmp_path, baseline):
+    size = limits.FIELD_CHARS + 1
+    folder = with_users_workbook(tmp_path, rows=users_rows("#0"), shared=["x" * size],
+                                 packing=zipfile.ZIP_STORED)
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert ("users.xlsx, sheet users, row 2, column municipality: a value longer than 16,777,216 "
+            "characters (16 Mi), the limit for a field") in stderr
+    assert "xxxx" not in stderr
+    assert peak - baseline < 8 * size, (peak // MIB, baseline // MIB)
+
+
+def test_a_sheet_header_of_more_than_1000_named_columns_is_refused(tmp_path):
+    rows = users_rows()
+    rows[1] += [(f"{limits_letters(i)}1", f"c{i}") for i in range(2, 1_001)]  # columns C to ALM
+    result = validate(with_users_workbook(tmp_path, rows=rows))
+    assert_refused(result, "users.xlsx, sheet users, row 1: a header of 1,001 columns, more than 1,000, "
+                           "the limit for a header")
+
+
+def limits_letters(index: int) -> str:
+    """Column letters of the 0-based ``index`` (0 is A, 26 is AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
