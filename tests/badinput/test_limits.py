@@ -6,6 +6,8 @@ The hostile files are made here, in ``tmp_path``; the limits are those of
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
@@ -22,6 +24,8 @@ from handover.model import TABLES, ColumnKind
 from handover.privacy.pseudonyms import KEY_BYTES, KEY_FILE_BYTES
 from tests.badinput.corpus import base_dataset, write_base
 from tests.datasets import write_dataset
+from tests.fhir.helpers import write_ndjson
+from tests.fhir.test_bad_input import base as fhir_base
 
 runner = CliRunner()
 
@@ -92,7 +96,8 @@ def test_docs_data_states_the_limits_the_code_holds():
     section = limits_section()
     assert f"{limits.HEADER_COLUMNS:,} columns" in section
     assert f"{limits.size_text(limits.HEADER_CHARS)} ({limits.HEADER_CHARS:,} characters)" in section
-    assert f"| a line of a CSV file | {limits.size_text(limits.LINE_BYTES)} between two line breaks" in section
+    assert (f"| a line of a CSV file, or of a FHIR NDJSON file (one resource) | "
+            f"{limits.size_text(limits.LINE_BYTES)} between two line breaks") in section
     assert f"| a value (a field, a cell) | {limits.FIELD_CHARS:,} characters" in section
     assert (f"a range of {limits.SHEET_RANGE_PER_CELL} cells for each cell it holds "
             f"(or {limits.SHEET_RANGE_CELLS:,} cells in all)") in section
@@ -389,3 +394,52 @@ def limits_letters(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+# --- FHIR NDJSON --------------------------------------------------------------------------
+
+
+def fhir_export(tmp_path: Path, *, line: str, name: str = "Patient.ndjson") -> Path:
+    """The base FHIR export of tests/fhir with ``line`` added to ``name`` (gzip-compressed for ``.gz``)."""
+    folder = write_ndjson(tmp_path / "in", fhir_base())
+    if name.endswith(".gz"):
+        (folder / name.removesuffix(".gz")).unlink()
+        with gzip.open(folder / name, "wt", encoding="utf-8") as packed:
+            for resource in fhir_base():
+                if resource["resourceType"] == "Patient":
+                    packed.write(json.dumps(resource) + "\n")
+            packed.write(line)
+    else:
+        with open(folder / name, "a", encoding="utf-8") as file:
+            file.write(line)
+    return folder
+
+
+def long_patient(n_chars: int) -> str:
+    return json.dumps({"resourceType": "Patient", "id": "u9", "name": [{"text": "x" * n_chars}]}) + "\n"
+
+
+def test_a_200_mb_ndjson_line_is_refused_with_its_place_within_the_memory_of_the_file(tmp_path, baseline):
+    # Read in parallel byte ranges (a file past 64 MiB): it was imported, at 0.7 GB over the baseline.
+    folder = fhir_export(tmp_path, line=long_patient(200 * MIB))
+    code, peak, stderr = run_measured("import", "fhir", str(folder), str(tmp_path / "out"))
+    assert code == 2
+    assert "Patient.ndjson line 2: a line longer than 32 MiB, the limit for a line" in stderr
+    assert not (tmp_path / "out").exists()
+    assert peak - baseline < 1.5 * 200 * MIB, (peak // MIB, baseline // MIB)
+
+
+@pytest.mark.parametrize("name", ["Patient.ndjson", "Patient.ndjson.gz"])
+def test_a_line_past_the_limit_is_refused_when_read_line_by_line(tmp_path, name):
+    # 40 MiB: a file too small for parallel reading, or compressed, is read line by line.
+    folder = fhir_export(tmp_path, line=long_patient(40 * MIB), name=name)
+    result = runner.invoke(app, ["import", "fhir", str(folder), str(tmp_path / "out")])
+    assert_refused(result, f"{name} line 2: a line longer than 32 MiB, the limit for a line")
+
+
+def test_json_nested_past_the_reader_is_refused_with_its_place(tmp_path):
+    # It was 'unexpected failure (RecursionError ...)', exit 1.
+    nested = "[" * 100_000 + "]" * 100_000
+    folder = fhir_export(tmp_path, line='{"resourceType": "Patient", "id": "u9", "x": ' + nested + "}\n")
+    result = runner.invoke(app, ["import", "fhir", str(folder), str(tmp_path / "out")])
+    assert_refused(result, "Patient.ndjson line 2: JSON nested deeper than a reader can follow")
