@@ -24,6 +24,7 @@ from handover.model import TABLES, ColumnKind
 from handover.privacy.pseudonyms import KEY_BYTES, KEY_FILE_BYTES
 from tests.badinput.corpus import base_dataset, write_base
 from tests.datasets import write_dataset
+from tests.eventlog.logs import RUNNING_EXAMPLE, xes_text
 from tests.fhir.helpers import write_ndjson
 from tests.fhir.test_bad_input import base as fhir_base
 
@@ -443,3 +444,55 @@ def test_json_nested_past_the_reader_is_refused_with_its_place(tmp_path):
     folder = fhir_export(tmp_path, line='{"resourceType": "Patient", "id": "u9", "x": ' + nested + "}\n")
     result = runner.invoke(app, ["import", "fhir", str(folder), str(tmp_path / "out")])
     assert_refused(result, "Patient.ndjson line 2: JSON nested deeper than a reader can follow")
+
+
+# --- XES event logs -----------------------------------------------------------------------
+
+
+def xes_with_note(path: Path, n_chars: int) -> Path:
+    """The running example as XES with an attribute ``note`` of ``n_chars`` in its first event (line 8)."""
+    text = xes_text(RUNNING_EXAMPLE)
+    at = text.index("<event>") + len("<event>")
+    assert text[:at].count("\n") == 7
+    text = text[:at] + f'<string key="note" value="{"x" * n_chars}"/>' + text[at:]
+    if path.name.endswith(".gz"):
+        with gzip.open(path, "wt", encoding="utf-8") as packed:
+            packed.write(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_200_mb_xes_attribute_is_refused_with_its_line_within_the_memory_of_the_file(tmp_path, baseline):
+    # The XML reader scanned the unfinished tag again for every 16 KiB read: this never ended.
+    log = xes_with_note(tmp_path / "log.xes", 200 * MIB)
+    code, peak, stderr = run_measured("import", "event-log", str(log), str(tmp_path / "out"))
+    assert code == 2
+    assert "log.xes line 8: a tag longer than 16 MiB (an attribute value past the limit for a field)" in stderr
+    assert not (tmp_path / "out").exists()
+    assert peak - baseline < 64 * MIB, (peak // MIB, baseline // MIB)
+
+
+@pytest.mark.parametrize("name", ["log.xes", "log.xes.gz"])
+def test_an_xes_attribute_past_the_field_limit_is_refused_compressed_or_not(tmp_path, name):
+    log = xes_with_note(tmp_path / name, limits.FIELD_CHARS + 1)
+    result = runner.invoke(app, ["import", "event-log", str(log), str(tmp_path / "out")])
+    assert_refused(result, f"{name} line 8: a tag longer than 16 MiB")
+
+
+def test_a_long_xes_attribute_within_the_limit_is_read(tmp_path):
+    log = xes_with_note(tmp_path / "log.xes", 4 * MIB)
+    result = runner.invoke(app, ["import", "event-log", str(log), str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr[:2000]
+    assert (tmp_path / "out" / "responsibilities.csv").is_file()
+
+
+def test_an_xes_attribute_past_the_limit_is_refused_though_it_holds_closing_brackets(tmp_path):
+    # ">" may stand as it is in an attribute value: it must not pass for the end of the tag.
+    text = xes_text(RUNNING_EXAMPLE)
+    at = text.index("<event>") + len("<event>")
+    value = ("x" * MIB + ">") * 17
+    log = tmp_path / "log.xes"
+    log.write_text(text[:at] + f'<string key="note" value="{value}"/>' + text[at:], encoding="utf-8")
+    result = runner.invoke(app, ["import", "event-log", str(log), str(tmp_path / "out")])
+    assert_refused(result, "log.xes line 8: a tag longer than 16 MiB")
