@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -105,6 +107,9 @@ def test_docs_data_states_the_limits_the_code_holds():
     assert (f"at most {limits.SHEET_PACKING} times its packed size, once past "
             f"{limits.size_text(limits.SHEET_PACKING_FREE)}") in section
     assert f"| an id (a primary key or a reference) | {limits.ID_CHARS} characters" in section
+    assert (f"at most {limits.SHEET_RANGE_PER_CELL} values (rows times columns) for each byte of the file, "
+            f"or {limits.SHEET_RANGE_CELLS:,} in all; its data unpack to at most {limits.SHEET_PACKING} times "
+            f"the file, once past {limits.size_text(limits.SHEET_PACKING_FREE)}") in section
     assert f"a regular file of at most 4 KiB ({KEY_FILE_BYTES} bytes; a key is {KEY_BYTES})" in section
 
 
@@ -496,3 +501,45 @@ def test_an_xes_attribute_past_the_limit_is_refused_though_it_holds_closing_brac
     log.write_text(text[:at] + f'<string key="note" value="{value}"/>' + text[at:], encoding="utf-8")
     result = runner.invoke(app, ["import", "event-log", str(log), str(tmp_path / "out")])
     assert_refused(result, "log.xes line 8: a tag longer than 16 MiB")
+
+
+# --- Parquet ------------------------------------------------------------------------------
+
+
+def with_users_parquet(tmp_path: Path, table: pa.Table, **options) -> Path:
+    folder = write_base(tmp_path / "data")
+    (folder / "users.csv").unlink()
+    pq.write_table(table, folder / "users.parquet", **options)
+    return folder
+
+
+def test_a_parquet_file_of_one_value_repeated_millions_of_times_is_refused_unread(tmp_path, baseline):
+    # 5 million rows of "u1" pack into about 13 KB; read, they are 5 million Python strings.
+    rows = 5_000_000
+    folder = with_users_parquet(tmp_path, pa.table({"user_id": pa.array(["u1"]).take(pa.array([0] * rows))}))
+    size = (folder / "users.parquet").stat().st_size
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert (f"users.parquet: 5,000,000 rows of 1 columns in a file of {size:,} bytes: more than 8 values for "
+            "each byte (or 1,048,576 in all), the limit for a Parquet file") in stderr
+    assert peak - baseline < 64 * MIB, (peak // MIB, baseline // MIB)
+
+
+def test_a_parquet_value_that_unpacks_a_thousandfold_is_refused_unread(tmp_path, baseline):
+    folder = with_users_parquet(tmp_path, pa.table({"user_id": ["u1", "u2", "u3"],
+                                                    "municipality": ["x" * 50_000_000, None, None]}),
+                                compression="zstd")
+    code, peak, stderr = run_measured("validate", str(folder))
+    assert code == 2
+    assert "users.parquet: its data unpack to 50,000," in stderr  # the value and page headers
+    assert "more than 100 times, the limit for a Parquet file" in stderr
+    assert peak - baseline < 64 * MIB, (peak // MIB, baseline // MIB)
+
+
+def test_a_small_parquet_table_is_read_however_well_it_packs(tmp_path):
+    # Below 1 Mi values and 16 MiB unpacked, no packing is too much: 3 users and 100,000
+    # empty municipalities would be refused if the floor did not hold.
+    users = ["u1", "u2", "u3"] + [f"u{i}" for i in range(4, 100_001)]
+    folder = with_users_parquet(tmp_path, pa.table({"user_id": users, "municipality": [None] * len(users)}))
+    result = validate(folder)
+    assert result.exit_code == 0, result.stderr[:2000]
