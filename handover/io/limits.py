@@ -1,4 +1,4 @@
-"""How big a line, a header, a field and an id may be, and finding what is bigger, fast.
+"""How big a line, a header, a field, an id, a sheet and a packed file may be; finding what is bigger, fast.
 
 Every limit is far above what a real export holds (Excel keeps at most 32,767 characters
 in a cell; an agency's journal note is a few pages), and far below what would make
@@ -26,11 +26,16 @@ ID_CHARS = 256
 SHEET_RANGE_PER_CELL = 8
 #: Cells any sheet's range may span (1 Mi), however few it holds.
 SHEET_RANGE_CELLS = 1 << 20
-#: Times a part of a workbook (a sheet's XML, its shared strings) may unpack beyond its
-#: packed size (real parts: 3 to 25).
-SHEET_PACKING = 100
+#: Values (rows times columns) a Parquet file may hold for each of its bytes: one value
+#: repeated a billion times packs into a few bytes.
+PARQUET_VALUES_PER_BYTE = 8
+#: Values any Parquet file may hold (1 Mi), however few its bytes.
+PARQUET_VALUES = 1 << 20
+#: Times a part of a workbook (a sheet's XML, its shared strings) or a Parquet file's data
+#: may unpack beyond its packed size (real ones: 3 to 25).
+PACKING = 100
 #: A part of up to this many bytes (16 MiB) unpacks as much as it likes.
-SHEET_PACKING_FREE = 16 << 20
+PACKING_FREE = 16 << 20
 
 
 def size_text(n_bytes: int) -> str:

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from handover.errors import Violation
-from handover.io.limits import SHEET_PACKING, SHEET_PACKING_FREE, SHEET_RANGE_CELLS, SHEET_RANGE_PER_CELL
+from handover.io.limits import PACKING, PACKING_FREE, PARQUET_VALUES, PARQUET_VALUES_PER_BYTE
 from handover.io.text import first_line
 
 
@@ -59,13 +59,13 @@ def _too_big(path: Path) -> str | None:
     size = path.stat().st_size
     unpacked = sum(meta.row_group(i).column(j).total_uncompressed_size
                    for i in range(meta.num_row_groups) for j in range(meta.num_columns))
-    if unpacked > max(SHEET_PACKING_FREE, SHEET_PACKING * size):
-        return (f"its data unpack to {unpacked:,} bytes from a file of {size:,}, more than {SHEET_PACKING} "
+    if unpacked > max(PACKING_FREE, PACKING * size):
+        return (f"its data unpack to {unpacked:,} bytes from a file of {size:,}, more than {PACKING} "
                 "times, the limit for a Parquet file: this is no export; export the table again")
     values = meta.num_rows * meta.num_columns
-    if values > max(SHEET_RANGE_CELLS, SHEET_RANGE_PER_CELL * size):
+    if values > max(PARQUET_VALUES, PARQUET_VALUES_PER_BYTE * size):
         return (f"{meta.num_rows:,} rows of {meta.num_columns} columns in a file of {size:,} bytes: more than "
-                f"{SHEET_RANGE_PER_CELL} values for each byte (or {SHEET_RANGE_CELLS:,} in all), the limit "
+                f"{PARQUET_VALUES_PER_BYTE} values for each byte (or {PARQUET_VALUES:,} in all), the limit "
                 "for a Parquet file; a real table packs far fewer: export it again")
     return None
 

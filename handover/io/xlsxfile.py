@@ -32,7 +32,7 @@ import pyarrow as pa
 
 from handover.errors import Violation
 from handover.io.limits import (
-    FIELD_CHARS, HEADER_COLUMNS, SHEET_PACKING, SHEET_PACKING_FREE, SHEET_RANGE_CELLS, SHEET_RANGE_PER_CELL,
+    FIELD_CHARS, HEADER_COLUMNS, PACKING, PACKING_FREE, SHEET_RANGE_CELLS, SHEET_RANGE_PER_CELL,
     first_too_long,
 )
 from handover.io.raw import shown_value
@@ -82,9 +82,9 @@ def _why_not_a_workbook(path: Path) -> str | None:
 def _overpacked(archive: zipfile.ZipFile) -> str | None:
     """A part that unpacks far beyond its packed size, as a ZIP bomb does (real parts: 3 to 25 times)."""
     for info in archive.infolist():
-        if info.file_size > max(SHEET_PACKING_FREE, SHEET_PACKING * info.compress_size):
+        if info.file_size > max(PACKING_FREE, PACKING * info.compress_size):
             return (f"its part {info.filename} unpacks to {info.file_size:,} bytes from "
-                    f"{info.compress_size:,}, more than {SHEET_PACKING} times, the limit for a "
+                    f"{info.compress_size:,}, more than {PACKING} times, the limit for a "
                     "workbook: this is no export (a ZIP bomb?); export the workbook again")
     return None
 

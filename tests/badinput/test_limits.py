@@ -104,12 +104,12 @@ def test_docs_data_states_the_limits_the_code_holds():
     assert f"| a value (a field, a cell) | {limits.FIELD_CHARS:,} characters" in section
     assert (f"a range of {limits.SHEET_RANGE_PER_CELL} cells for each cell it holds "
             f"(or {limits.SHEET_RANGE_CELLS:,} cells in all)") in section
-    assert (f"at most {limits.SHEET_PACKING} times its packed size, once past "
-            f"{limits.size_text(limits.SHEET_PACKING_FREE)}") in section
+    assert (f"at most {limits.PACKING} times its packed size, once past "
+            f"{limits.size_text(limits.PACKING_FREE)}") in section
     assert f"| an id (a primary key or a reference) | {limits.ID_CHARS} characters" in section
-    assert (f"at most {limits.SHEET_RANGE_PER_CELL} values (rows times columns) for each byte of the file, "
-            f"or {limits.SHEET_RANGE_CELLS:,} in all; its data unpack to at most {limits.SHEET_PACKING} times "
-            f"the file, once past {limits.size_text(limits.SHEET_PACKING_FREE)}") in section
+    assert (f"at most {limits.PARQUET_VALUES_PER_BYTE} values (rows times columns) for each byte of the file, "
+            f"or {limits.PARQUET_VALUES:,} in all; its data unpack to at most {limits.PACKING} times "
+            f"the file, once past {limits.size_text(limits.PACKING_FREE)}") in section
     assert f"a regular file of at most 4 KiB ({KEY_FILE_BYTES} bytes; a key is {KEY_BYTES})" in section
 
 
