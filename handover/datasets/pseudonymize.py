@@ -16,7 +16,7 @@ from handover.io import read_dataset
 from handover.io.options import ReadOptions
 from handover.io.write import write_dataset_folder
 from handover.privacy.identifiers import find_identifiers
-from handover.privacy.pseudonyms import pseudonymize_dataset, read_or_create_key
+from handover.privacy.pseudonyms import check_key_file, pseudonymize_dataset, read_or_create_key
 
 __all__ = ["PseudonymizeSummary", "pseudonymize_folder"]
 
@@ -87,6 +87,7 @@ def pseudonymize_folder(
     """
     data_dir, out_dir, key_file = Path(data_dir), Path(out_dir), Path(key_file)
     _check_folders(data_dir, out_dir, key_file)
+    check_key_file(key_file)  # before the data are read: refused at once
     dataset = read_dataset(data_dir, options=reading)
     if not staff:
         flagged = find_identifiers(dataset, columns=("staff_id",))

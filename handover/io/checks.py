@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 
 from handover.errors import Violation
 from handover.io.dates import ISO, detect_format, looks_like, parse_dates
+from handover.io.limits import ID_CHARS
 from handover.io.raw import RawTable, arrow_bools, objects, shown_value
 from handover.io.sources import Source
 from handover.model import TABLES, VOCABULARIES, ColumnKind
@@ -121,6 +122,8 @@ def check_table(raw: RawTable, raws: dict[str, RawTable], sources: dict[str, Sou
             typed[column.name] = _parse_dates(values, present, column.name, report, date_format)
         elif column.kind is ColumnKind.YEAR:
             typed[column.name] = _parse_years(values, present, column.name, report)
+        elif column.kind is ColumnKind.ID:
+            _check_id_length(values, present, column.name, report)
     _check_id_characters(raw, report)
     _check_interval(raw, typed, report)
     _check_primary_key(raw, report)
@@ -145,6 +148,21 @@ def _check_vocabulary(values: pa.ChunkedArray, present: np.ndarray, column: str,
 
     known = arrow_bools(pc.is_in(values, value_set=pa.array(allowed, pa.string())))
     report.rows(present & ~known, column, listed, rule)
+
+
+def _check_id_length(values: pa.ChunkedArray, present: np.ndarray, column: str,
+                     report: _Reporter) -> None:
+    """Ids (primary keys and references) longer than :data:`ID_CHARS`, which no database indexes well."""
+    lengths = pc.utf8_length(values)
+    if (pc.max(lengths).as_py() or 0) <= ID_CHARS:
+        return
+    too_long = arrow_bools(pc.greater(lengths, ID_CHARS))
+
+    def rule(position: int) -> str:
+        return (f"longer than {ID_CHARS} characters (it has {lengths[int(position)].as_py():,}), "
+                "the limit for an id")
+
+    report.rows(present & too_long, column, "longer than the limit for an id", rule)
 
 
 def _parse_dates(values: pa.ChunkedArray, present: np.ndarray, column: str,

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from handover.errors import Violation
+from handover.io.limits import FIELD_CHARS, HEADER_CHARS, HEADER_COLUMNS, first_too_long, size_text
 from handover.io.raw import shown_value
 from handover.io.text import decoded_text, empty_rule
 
@@ -44,6 +45,9 @@ def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, viola
     except csv.Error as err:
         problem(f"not readable as CSV ({err})")
         return None
+    except _HeaderTooBig as err:
+        problem(err.rule, line=err.line)
+        return None
     if not header:
         problem(empty_rule(expected))
         return None
@@ -51,22 +55,49 @@ def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, viola
     if hint is not None:
         problem(hint, line=header_line)
         return None
-    columns = None
-    if header_line == 1:
-        utf8 = data if encoding == "utf-8-sig" else text.encode("utf-8")
-        columns = _arrow_csv_columns(utf8, sep, len(header))
+    utf8 = data if encoding == "utf-8-sig" else text.encode("utf-8")
+    columns = _arrow_csv_columns(utf8, sep, len(header)) if header_line == 1 else None
     if columns is None:
         # pandas' parser reads what Arrow's refuses (rows too short, blank lines with
         # spaces, a header below blank lines) and says where a broken file breaks.
-        columns = _pandas_csv_columns(text, sep, header, problem, skip=header_start - 1)
+        columns = _pandas_csv_columns(utf8, sep, header, problem, skip=header_start - 1)
         if columns is None:
             return None
+    del utf8
+    long_value = _first_too_long_value(header, columns)
+    if long_value is not None:
+        violations.append(Violation(path.name, _line_past_field_limit(text, sep), long_value, None,
+                                    f"a value longer than {FIELD_CHARS:,} characters (16 Mi), the "
+                                    "limit for a field; the value is not shown"))
+        return None
     cut = _cut_off_last_row(text, sep, len(header))
     if cut is not None:
         problem(*cut)
     n_rows = len(columns[0]) if columns else 0
     lines = _csv_lines(text, sep, n_rows, header_line)
     return header, columns, lines, header_line
+
+
+def _first_too_long_value(header: list[str], columns: list[pa.ChunkedArray]) -> str | None:
+    """The header of the column holding the first value (by row) past :data:`FIELD_CHARS`, or ``None``."""
+    found = [(position, i) for i, column in enumerate(columns)
+             if (position := first_too_long(column, FIELD_CHARS, characters=True)) is not None]
+    if not found:
+        return None
+    _, first = min(found)
+    return header[first] or f"{first + 1} (no header)"
+
+
+def _line_past_field_limit(text: str, sep: str) -> int | None:
+    """The line of the first record with a field past :data:`FIELD_CHARS`, as the csv module finds it."""
+    reader = _csv_records(text, sep)
+    previous_end = 0
+    try:
+        for _ in reader:
+            previous_end = reader.line_num
+    except csv.Error:  # "field larger than field limit": at the record after previous_end
+        return previous_end + 1
+    return None
 
 
 def _arrow_csv_columns(data: bytes, sep: str, n_columns: int) -> list[pa.ChunkedArray] | None:
@@ -77,14 +108,16 @@ def _arrow_csv_columns(data: bytes, sep: str, n_columns: int) -> list[pa.Chunked
     and files without a data row, go the slower way that says where they break.
     """
     try:
-        read = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
-            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(n_columns)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        read = _arrow_read(data, sep, n_columns)
+    except pa.ArrowInvalid as err:
+        if "straddl" not in str(err):
+            return None
+        # A row longer than Arrow's block (1 MiB), such as one holding a long quoted
+        # text with line breaks: one block for the whole file.
+        try:
+            read = _arrow_read(data, sep, n_columns, block_size=min(len(data) + 1, 2**31 - 1))
+        except (pa.ArrowException, ValueError):
+            return None
     except (pa.ArrowException, ValueError):
         return None
     if read.num_columns != n_columns or read.num_rows == 0:
@@ -94,29 +127,54 @@ def _arrow_csv_columns(data: bytes, sep: str, n_columns: int) -> list[pa.Chunked
     return read.columns
 
 
-def _pandas_csv_columns(text: str, sep: str, header: list[str],
+def _arrow_read(data: bytes, sep: str, n_columns: int, block_size: int | None = None) -> pa.Table:
+    read_options = pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True)
+    if block_size is not None:
+        read_options.block_size = block_size
+    return pacsv.read_csv(
+        pa.py_buffer(data), read_options=read_options,
+        parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f"f{i}": pa.string() for i in range(n_columns)},
+            strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+
+
+def _pandas_csv_columns(utf8: bytes, sep: str, header: list[str],
                         problem: Callable[..., None], skip: int = 0) -> list[pa.ChunkedArray] | None:
+    """The columns as pandas' parser reads them from the file's UTF-8 bytes.
+
+    Never from a copy of the text: a ``StringIO`` holds four bytes a character.
+    """
     try:
         with warnings.catch_warnings():
             # pandas only warns, and drops values, when the first row is too long.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=sep, header=0, index_col=False, skiprows=skip,
-                                dtype=str, keep_default_na=False, skip_blank_lines=True,
-                                engine="c")
+            # Numbers as names: pandas renames repeated headers (a, a.1, a.2, ...) in time
+            # quadratic in their number; the header is read, and checked, apart.
+            frame = pd.read_csv(io.BytesIO(utf8), sep=sep, header=0, names=range(len(header)),
+                                index_col=False, skiprows=skip, dtype=str, keep_default_na=False,
+                                skip_blank_lines=True, engine="c", encoding="utf-8-sig")
     except pd.errors.ParserWarning:
-        problem(*_too_long_row(text, sep, len(header)))
+        problem(*_too_long_row(_text_of(utf8), sep, len(header)))
         return None
     except ValueError as err:  # pandas' ParserError and EmptyDataError among them
-        problem(*_parser_problem(str(err), text, len(header), sep))
+        problem(*_parser_problem(str(err), _text_of(utf8), len(header), sep))
         return None
     if frame.shape[1] != len(header):
         problem(f"not readable as CSV (the header has {len(header)} columns, "
                 f"but {frame.shape[1]} were read)")
         return None
     # A row shorter than the header leaves NaN in its last columns: missing values.
-    return [pa.chunked_array([pa.array(frame.iloc[:, i].to_numpy(dtype=object),
-                                       type=pa.string(), from_pandas=True)])
-            for i in range(frame.shape[1])]
+    # One array of all cells: a column taken out of a wide frame one by one costs a
+    # pandas Series each.
+    cells = frame.to_numpy(dtype=object)
+    return [pa.chunked_array([pa.array(cells[:, i], type=pa.string(), from_pandas=True)])
+            for i in range(cells.shape[1])]
+
+
+def _text_of(utf8: bytes) -> str:
+    return utf8.decode("utf-8-sig")
 
 
 def _separator_hint(header: list[str], sep: str, expected: Sequence[str]) -> str | None:
@@ -135,10 +193,39 @@ def _separator_hint(header: list[str], sep: str, expected: Sequence[str]) -> str
 
 def _csv_records(text: str, sep: str):
     """The csv module's reader over ``text``, for values of any length."""
-    # The csv module refuses values longer than 128 KiB by default; a cell can be longer.
-    if csv.field_size_limit() < len(text) + 1:
-        csv.field_size_limit(min(len(text) + 1, 2**31 - 1))
-    return csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    # The csv module refuses values longer than 128 KiB by default; a cell can be as long
+    # as the limit for a field, and one longer stops the reader (its buffer holds four
+    # bytes a character).
+    csv.field_size_limit(FIELD_CHARS)
+    return csv.reader(_text_lines(text), delimiter=sep)
+
+
+def _text_lines(text: str, chunk: int = 1 << 20):
+    r"""The lines of ``text`` with their line breaks, as a file opened with ``newline=""`` yields them.
+
+    A ``StringIO`` of all the text would hold it at four bytes a character; one of about
+    ``chunk`` characters at a time, cut after a line feed, holds little.
+
+    Examples
+    --------
+    >>> list(_text_lines("a\r\nb\rc\n\nd", chunk=2))
+    ['a\r\n', 'b\r', 'c\n', '\n', 'd']
+    """
+    start = 0
+    while start < len(text):
+        end = text.rfind("\n", start, start + chunk) + 1
+        if end <= start:  # a line longer than a chunk
+            end = text.find("\n", start + chunk) + 1 or len(text)
+        yield from io.StringIO(text[start:end], newline="")
+        start = end
+
+
+class _HeaderTooBig(Exception):
+    """A header past :data:`~handover.io.limits.HEADER_CHARS` or :data:`~handover.io.limits.HEADER_COLUMNS`."""
+
+    def __init__(self, rule: str, line: int) -> None:
+        super().__init__(rule)
+        self.rule, self.line = rule, line
 
 
 def _csv_header(text: str, sep: str) -> tuple[list[str], int, int]:
@@ -146,22 +233,51 @@ def _csv_header(text: str, sep: str) -> tuple[list[str], int, int]:
 
     Blank lines above it are skipped, and so are lines of bare separators (``;;;``), which
     Excel writes for empty rows above a table.
+
+    Raises
+    ------
+    _HeaderTooBig
+        When the header is longer than :data:`HEADER_CHARS` or has more columns than
+        :data:`HEADER_COLUMNS`; the text read to find that out stays within a few times
+        the limit, however long the line.
     """
     # The header is near the top: read growing beginnings of the text, not all of it.
     size = 1 << 16
     while True:
         head = text[:size]
-        reader = _csv_records(head, sep)
-        header, start, line, previous_end = [], 1, 0, 0
-        for record in reader:
-            if any(cell.strip() for cell in record):
-                header, start, line = [cell.strip() for cell in record], previous_end + 1, reader.line_num
-                break
-            previous_end = reader.line_num
+        record, start, line = _first_record(head, sep)
         line_breaks = head.count("\n") + head.count("\r") - head.count("\r\n")
-        if size >= len(text) or (header and line_breaks > line):
-            return header, start, (line if header else reader.line_num)
+        complete = size >= len(text) or (record is not None and line_breaks > line)
+        if record is not None and (complete or _record_chars(record) > HEADER_CHARS):
+            _check_header_size(record, start)
+        if complete:
+            header = [] if record is None else [cell.strip() for cell in record]
+            return header, start, line
         size *= 4
+
+
+def _first_record(head: str, sep: str) -> tuple[list[str] | None, int, int]:
+    """The first record of ``head`` with a value, its first and last line; else ``None`` and the lines read."""
+    reader = _csv_records(head, sep)
+    previous_end = 0
+    for record in reader:
+        if any(cell.strip() for cell in record):
+            return record, previous_end + 1, reader.line_num
+        previous_end = reader.line_num
+    return None, 1, reader.line_num
+
+
+def _record_chars(record: list[str]) -> int:
+    return sum(map(len, record)) + len(record) - 1
+
+
+def _check_header_size(record: list[str], line: int) -> None:
+    if _record_chars(record) > HEADER_CHARS:
+        raise _HeaderTooBig(f"a header line longer than {size_text(HEADER_CHARS)} (65,536 characters), "
+                            "the limit for a header; is this the table's file?", line)
+    if len(record) > HEADER_COLUMNS:
+        raise _HeaderTooBig(f"a header of {len(record):,} columns, more than {HEADER_COLUMNS:,}, the "
+                            "limit for a header; is this the table's file?", line)
 
 
 def _blank(record: list[str]) -> bool:

@@ -40,6 +40,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from handover.errors import InputError
+from handover.io.limits import FIELD_CHARS, size_text
 from handover.io.text import usable_encoding
 from handover.io.timestamps import Timestamps, from_arrow_timestamps, parse_timestamps
 
@@ -385,6 +386,45 @@ def _open_xes(path: Path):
     return gzip.open(path, "rb") if packed else open(path, "rb")
 
 
+_XES_CHUNK = 1 << 20
+
+
+def _xes_events(handle, name: str):
+    """``(action, element)`` of an XES file as :func:`~xml.etree.ElementTree.iterparse` gives them.
+
+    The parser is fed a chunk at a time, none holding a tag (with its attribute values)
+    longer than :data:`FIELD_CHARS` bytes: the XML reader scans an unfinished tag again
+    with every chunk, so one long attribute took time quadratic in its length (16 MiB in
+    a minute, 200 MB never ended).
+    """
+    parser = ET.XMLPullParser(events=("start", "end"))
+    for chunk in _xes_chunks(handle, name):
+        parser.feed(chunk)
+        yield from parser.read_events()
+    parser.close()
+    yield from parser.read_events()
+
+
+def _xes_chunks(handle, name: str):
+    # Every tag starts with "<", which no attribute value holds as it is (it is written &lt;):
+    # the bytes from one "<" to the next bound a tag with its attributes.
+    line = 1  # the line of the last "<" read
+    gap_lines = 0  # line breaks read since it
+    since = 0  # bytes read since it
+    while chunk := handle.read(_XES_CHUNK):
+        first = chunk.find(b"<")
+        if since + (len(chunk) if first < 0 else first) > FIELD_CHARS:  # a chunk is far shorter
+            raise InputError(f"{name} line {line}: a tag longer than {size_text(FIELD_CHARS)} (an attribute "
+                             "value past the limit for a field); the file is damaged or not an export")
+        if first >= 0:
+            last = chunk.rfind(b"<")
+            line += gap_lines + chunk.count(b"\n", 0, last)
+            since, gap_lines = len(chunk) - last, chunk.count(b"\n", last)
+        else:
+            since, gap_lines = since + len(chunk), gap_lines + chunk.count(b"\n")
+        yield chunk
+
+
 def _read_xes(path: Path, columns: LogColumns) -> EventLog:
     wanted = _wanted(columns)
     keys = {role: _xes_key(name) for role, name in wanted.items()}
@@ -401,7 +441,7 @@ def _read_xes(path: Path, columns: LogColumns) -> EventLog:
     root = None
     try:
         with _open_xes(path) as handle:
-            for action, element in ET.iterparse(handle, events=("start", "end")):
+            for action, element in _xes_events(handle, path.name):
                 tag = element.tag.rpartition("}")[2]
                 if action == "start":
                     depth += 1

@@ -43,6 +43,7 @@ from typing import Iterator
 
 from handover.errors import InputError
 from handover.io.text import first_line
+from handover.io.limits import LINE_BYTES, size_text
 
 __all__ = ["FhirFile", "FhirSource", "parse_reference", "fhir_day", "CONTAINED"]
 
@@ -166,9 +167,11 @@ class FhirSource:
         loads = json.loads
         count = blank = 0
         with _unreadable_as_input(file), _open_text(file) as handle:
-            for number, line in enumerate(handle, 1):
+            for number, line in enumerate(_bounded_lines(handle, file.name), 1):
                 try:
                     resource = loads(line)
+                except RecursionError:
+                    raise _too_deep(file.name, f"line {number}") from None
                 except json.JSONDecodeError as err:
                     if not line.strip():
                         blank += 1
@@ -192,7 +195,9 @@ class FhirSource:
                 block = handle.read(size)
                 if not block:
                     return
-                tail = b"" if block.endswith(b"\n") else handle.readline()
+                tail = b"" if block.endswith(b"\n") else handle.readline(LINE_BYTES + 1)
+                if len(tail) > LINE_BYTES:
+                    raise _too_long_line(self.files[index].name, line + block.count(b"\n"))
                 end = start + len(block) + len(tail)
                 yield start, end, line
                 line += block.count(b"\n") + tail.count(b"\n")
@@ -209,8 +214,12 @@ class FhirSource:
         loads = json.loads
         count = blank = 0
         for number, line in enumerate(data.split(b"\n"), first_line):
+            if len(line) > LINE_BYTES:
+                raise _too_long_line(file.name, number)
             try:
                 resource = loads(line)
+            except RecursionError:
+                raise _too_deep(file.name, f"line {number}") from None
             except (json.JSONDecodeError, UnicodeDecodeError) as err:
                 if not line.strip():
                     blank += 1
@@ -235,6 +244,8 @@ class FhirSource:
                              ) from None
         except UnicodeDecodeError:
             raise InputError(f"{file.name}: not UTF-8 text (FHIR JSON is UTF-8)") from None
+        except RecursionError:
+            raise _too_deep(file.name) from None
         if type(document) is not dict or "resourceType" not in document:
             if self.root.is_dir():  # such as a Bulk Data export's manifest, beside its NDJSON files
                 self.not_fhir.append(file.name)
@@ -323,6 +334,29 @@ def _open_text(file: FhirFile):
     if file.path.name.lower().endswith(".gz"):
         return gzip.open(file.path, "rt", encoding="utf-8-sig")
     return open(file.path, encoding="utf-8-sig")
+
+
+def _bounded_lines(handle, name: str) -> Iterator[str]:
+    """The lines of a text ``handle``, none read past :data:`LINE_BYTES` characters."""
+    number = 0
+    while line := handle.readline(LINE_BYTES + 1):
+        number += 1
+        if len(line) > LINE_BYTES:
+            raise _too_long_line(name, number)
+        yield line
+
+
+def _too_long_line(name: str, number: int) -> InputError:
+    return InputError(f"{name} line {number}: a line longer than {size_text(LINE_BYTES)}, the limit for a "
+                      "line (each line of an NDJSON file holds one resource); the file is damaged or not "
+                      "an export")
+
+
+def _too_deep(name: str, where: str | None = None) -> InputError:
+    place = name if where is None else f"{name} {where}"
+    return InputError(f"{place}: JSON nested deeper than a reader can follow (lists or objects inside "
+                      "each other thousands of times), which no FHIR resource is; the file is damaged "
+                      "or not an export")
 
 
 def _not_a_resource(value) -> str:

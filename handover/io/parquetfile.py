@@ -10,6 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from handover.errors import Violation
+from handover.io.limits import PACKING, PACKING_FREE, PARQUET_VALUES, PARQUET_VALUES_PER_BYTE
 from handover.io.text import first_line
 
 
@@ -17,6 +18,10 @@ def read_parquet(path: Path, violations: list[Violation]):
     try:
         if path.stat().st_size == 0:
             violations.append(Violation(path.name, None, None, None, "empty (0 bytes)"))
+            return None
+        too_big = _too_big(path)
+        if too_big is not None:
+            violations.append(Violation(path.name, None, None, None, too_big))
             return None
         data = pq.read_table(path)
         names = data.column_names
@@ -45,6 +50,24 @@ def read_parquet(path: Path, violations: list[Violation]):
             violations.append(Violation(path.name, None, str(name), None, rule))
             columns.append(pa.chunked_array([pa.nulls(data.num_rows, pa.string())]))
     return header, columns, np.arange(1, data.num_rows + 1), None
+
+
+def _too_big(path: Path) -> str | None:
+    """Why the file must not be read whole: it unpacks like a ZIP bomb, or holds far more
+    values than its bytes can (one value repeated a billion times packs into a few bytes)."""
+    meta = pq.read_metadata(path)
+    size = path.stat().st_size
+    unpacked = sum(meta.row_group(i).column(j).total_uncompressed_size
+                   for i in range(meta.num_row_groups) for j in range(meta.num_columns))
+    if unpacked > max(PACKING_FREE, PACKING * size):
+        return (f"its data unpack to {unpacked:,} bytes from a file of {size:,}, more than {PACKING} "
+                "times, the limit for a Parquet file: this is no export; export the table again")
+    values = meta.num_rows * meta.num_columns
+    if values > max(PARQUET_VALUES, PARQUET_VALUES_PER_BYTE * size):
+        return (f"{meta.num_rows:,} rows of {meta.num_columns} columns in a file of {size:,} bytes: more than "
+                f"{PARQUET_VALUES_PER_BYTE} values for each byte (or {PARQUET_VALUES:,} in all), the limit "
+                "for a Parquet file; a real table packs far fewer: export it again")
+    return None
 
 
 def _arrow_to_text(chunked: pa.ChunkedArray) -> pa.ChunkedArray:

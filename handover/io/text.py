@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from handover.errors import InputError
+from handover.io.limits import LINE_BYTES, first_long_line, line_of, size_text
 
 # What a file that is not CSV text starts with, and what to do about it.
 _MAGIC_NUMBERS = (
@@ -50,6 +51,13 @@ def decoded_text(path: Path, expected: Sequence[str], encoding: str,
     not_text = _not_text(data, path, encoding)
     if not_text is not None:
         problem(*not_text)
+        return None
+    long_line = first_long_line(data, LINE_BYTES)
+    if long_line is not None:
+        # Refused before it is decoded: a line of hundreds of megabytes would be parsed
+        # into as many fields, or one field, many times its size.
+        problem(f"a line longer than {size_text(LINE_BYTES)}, the limit for a line; the file is "
+                "damaged or not a table's export", line=line_of(data, long_line))
         return None
     try:
         return data, data.decode(encoding)

@@ -31,6 +31,10 @@ import numpy as np
 import pyarrow as pa
 
 from handover.errors import Violation
+from handover.io.limits import (
+    FIELD_CHARS, HEADER_COLUMNS, PACKING, PACKING_FREE, SHEET_RANGE_CELLS, SHEET_RANGE_PER_CELL,
+    first_too_long,
+)
 from handover.io.raw import shown_value
 
 __all__ = ["workbook_sheets", "read_sheet", "WorkbookProblem"]
@@ -47,6 +51,10 @@ _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _SAVED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]+</(?:\w+:)?v>")
 # An Excel error value (#N/A, #REF!, #DIV/0!...): a cell of type e.
 _ERROR_CELL = re.compile(rb'\bt="e"')
+
+# A cell's reference, as in <c r="AB12" ...>: its column letters and its row.
+_CELL_REFERENCE = re.compile(rb' r="([A-Z]{1,3})(\d+)"')
+_SCAN_BYTES = 16 << 20
 
 
 class WorkbookProblem(Exception):
@@ -70,6 +78,16 @@ def _why_not_a_workbook(path: Path) -> str | None:
     with zipfile.ZipFile(path) as archive:
         if "xl/workbook.xml" not in archive.namelist():
             return "a ZIP archive, but not an Excel workbook (it has no xl/workbook.xml)"
+        return _overpacked(archive)
+
+
+def _overpacked(archive: zipfile.ZipFile) -> str | None:
+    """A part that unpacks far beyond its packed size, as a ZIP bomb does (real parts: 3 to 25 times)."""
+    for info in archive.infolist():
+        if info.file_size > max(PACKING_FREE, PACKING * info.compress_size):
+            return (f"its part {info.filename} unpacks to {info.file_size:,} bytes from "
+                    f"{info.compress_size:,}, more than {PACKING} times, the limit for a "
+                    "workbook: this is no export (a ZIP bomb?); export the workbook again")
     return None
 
 
@@ -165,6 +183,52 @@ def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
+def _column_number(letters: bytes) -> int:
+    """``A`` is 1, ``Z`` 26, ``AA`` 27, ``XFD`` 16,384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _sheet_extent(handle) -> tuple[int, int, int]:
+    """How far the cells of a sheet's XML reach (last row, last column) and how many cells it has.
+
+    The XML is read a chunk at a time, each cut after its last ``>`` so that no tag is
+    split: the scan holds a chunk, never the sheet.
+    """
+    last_row = last_column = cells = 0
+    carry = b""
+    while chunk := handle.read(_SCAN_BYTES):
+        data = carry + chunk
+        cut = data.rfind(b">") + 1
+        part, carry = data[:cut], data[cut:]
+        references = _CELL_REFERENCE.findall(part)
+        if references:
+            last_row = max(last_row, max(int(row) for _, row in references))
+            last_column = max(last_column, max(map(_column_number, {letters for letters, _ in references})))
+        cells += sum(part.count(tag) for tag in (b"<c ", b"<c>", b":c ", b":c>"))
+    return last_row, last_column, cells
+
+
+def _sheet_too_big(path: Path, sheet: str) -> str | None:
+    """Why the reader must not lay out ``sheet``: its cells reach far beyond what it holds
+    (the reader lays out every cell of the range)."""
+    with zipfile.ZipFile(path) as archive:
+        part = _sheet_xml_path(archive, sheet)
+        if part is None or part not in archive.namelist():
+            return None
+        with archive.open(part) as handle:
+            last_row, last_column, cells = _sheet_extent(handle)
+    span = last_row * last_column
+    if span <= max(SHEET_RANGE_CELLS, SHEET_RANGE_PER_CELL * cells):
+        return None
+    return (f"its cells reach {_column_letters(last_column - 1)}{last_row}, a range of {span:,} cells for "
+            f"the {cells:,} it holds; a range may span {SHEET_RANGE_PER_CELL} cells for each one held (or "
+            f"{SHEET_RANGE_CELLS:,} in all), the limit for a sheet: delete the rows and columns beyond "
+            "the table (or a stray cell far from it) and save again")
+
+
 def _cells_without_a_value(path: Path, sheet: str) -> list[tuple[int, int, str | None]]:
     """(row, column index, error) of each cell of ``sheet`` that holds no value handover can read:
     a formula without a saved result (error ``None``) or an Excel error such as ``#N/A``."""
@@ -207,6 +271,10 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
 
     try:
         _open(path)
+        too_big = _sheet_too_big(path, sheet)
+        if too_big is not None:
+            problem(too_big)
+            return None
         rows = _sheet(path.resolve(), path.stat().st_mtime_ns, sheet).to_python(skip_empty_area=False)
     except WorkbookProblem as err:
         problem(str(err))
@@ -220,6 +288,11 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
         return None
     header_row = header_at + 1  # calamine starts at the sheet's first row (A1)
     header = [(_cell_text(v) or "").strip() for v in rows[header_at]]
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
+    if named > HEADER_COLUMNS:
+        problem(f"a header of {named:,} columns, more than {HEADER_COLUMNS:,}, the limit for a header; "
+                "is this the table's sheet?", header_row)
+        return None
     merged = _merged_header_cells(path, sheet, header_at)
     if merged:
         problem(f"the header has merged cells ({', '.join(merged)}); unmerge them so that every "
@@ -233,6 +306,13 @@ def read_sheet(path: Path, sheet: str, expected: Sequence[str], violations: list
     columns = [_column(values) for values in zip(*body)] if body else [pa.array([], pa.string())] * width
     columns = [pa.chunked_array([column]) for column in columns[:width]]
     numbers = np.arange(header_row + 1, header_row + 1 + len(body), dtype=np.int64)
+    for name, column in zip(header, columns):
+        position = first_too_long(column, FIELD_CHARS, characters=True)
+        if position is not None:
+            problem(f"a value longer than {FIELD_CHARS:,} characters (16 Mi), the limit for a field "
+                    "(Excel itself keeps at most 32,767 in a cell); the value is not shown",
+                    int(numbers[position]), shown_value(name, 40) or None)
+            return None
     used = {name.casefold() for name in expected}
     without_value = [(row, column, error) for row, column, error in _cells_without_a_value(path, sheet)
                      if row > header_row and column < width and header[column].casefold() in used]

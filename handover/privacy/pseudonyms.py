@@ -50,6 +50,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -57,13 +58,16 @@ import pandas as pd
 from handover.errors import HandoverError, InputError
 from handover.model import Dataset
 
-__all__ = ["KEY_BYTES", "PSEUDONYM_DIGITS", "pseudonym", "read_or_create_key", "pseudonymize_dataset"]
+__all__ = ["KEY_BYTES", "KEY_FILE_BYTES", "PSEUDONYM_DIGITS", "check_key_file", "pseudonym",
+           "read_or_create_key", "pseudonymize_dataset"]
 
 #: Bytes of a new key.
 KEY_BYTES = 32
 #: Hexadecimal digits of HMAC-SHA256 kept in a pseudonym (64 bits).
 PSEUDONYM_DIGITS = 16
 _MIN_KEY_BYTES = 16
+#: Bytes a key file may hold (4 KiB): a key is 32; a file far larger is not a key.
+KEY_FILE_BYTES = 4096
 _PREFIX = {"user": "u_", "staff": "s_"}
 _ID_COLUMN = {"user": "user_id", "staff": "staff_id"}
 #: Columns dropped without ``keep_text``; ``staff.profession`` only when staff are pseudonymised.
@@ -130,17 +134,62 @@ def read_or_create_key(path: Path) -> tuple[bytes, bool]:
         finally:
             os.close(fd)
         return key, True
-    if path.is_dir():
-        raise InputError(f"--key-file {path} is a folder; give the path of a key file")
+    check_key_file(path)
     try:
-        key = path.read_bytes()
+        with path.open("rb") as handle:
+            key = handle.read(KEY_FILE_BYTES + 1)  # never more, whatever the file became
     except OSError as err:
         raise InputError(f"cannot read the key file {path}: {err.strerror or err}") from None
+    if len(key) > KEY_FILE_BYTES:
+        raise _too_big(path)
     if len(key) < _MIN_KEY_BYTES:
         raise InputError(f"the key file {path} holds {len(key)} bytes; a key needs at least "
                          f"{_MIN_KEY_BYTES} (give the path of a file that does not exist yet to "
                          f"have a new {KEY_BYTES}-byte key made)")
     return key, False
+
+
+def check_key_file(path: Path) -> None:
+    """Refuse an existing ``path`` that cannot be a key file: not a regular file, or past :data:`KEY_FILE_BYTES`.
+
+    A path that does not exist passes (a new key is made there). Nothing is read: a
+    device such as ``/dev/urandom`` would never end, and opening a named pipe waits
+    for a writer.
+
+    Raises
+    ------
+    InputError
+        Naming the path and the limit.
+
+    Examples
+    --------
+    >>> check_key_file(Path("/dev/urandom"))
+    Traceback (most recent call last):
+    ...
+    handover.errors.InputError: --key-file /dev/urandom is not a regular file (a device); give the path of a key file (at most 4096 bytes)
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise InputError(f"cannot read the key file {path}: {err.strerror or err}") from None
+    if stat.S_ISDIR(mode):
+        raise InputError(f"--key-file {path} is a folder; give the path of a key file")
+    if not stat.S_ISREG(mode):
+        what = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device")
+        raise InputError(f"--key-file {path} is not a regular file ({what}); give the path of a key "
+                         f"file (at most {KEY_FILE_BYTES} bytes)")
+    if path.stat().st_size > KEY_FILE_BYTES:
+        raise _too_big(path)
+
+
+def _too_big(path: Path) -> InputError:
+    return InputError(f"--key-file {path} is larger than {KEY_FILE_BYTES} bytes (4 KiB), the limit for a "
+                      f"key file; a key is {KEY_BYTES} bytes: is this the key file? (give the path of "
+                      "a file that does not exist yet to have a new key made)")
 
 
 def _mapping(values: pd.Series, key: bytes, kind: str, digits: int) -> dict[str, str]:

@@ -366,6 +366,23 @@ KINDS: list[Kind] = [
                  "e2\\u202e", "a bidirectional control (\\u202e)"),
     _unusable_id("a control character in a reference", "responsibilities", "u2,st3", "u2,st3\x1b[31m", 4,
                  "staff_id", "st3\\x1b[31m", "a control character (\\x1b)"),
+    # item 3: limits (docs/data.md, "Limits"): past each, the place and the limit, never the value
+    Kind("a 10 KB id", edit("plans", "p10,", "p" * 10_000 + ","), "plans.csv", 3, "plan_id",
+         "p" * 59 + "…", "longer than 256 characters (it has 10,000), the limit for an id"),
+    Kind("a 10 KB id in a reference", edit("plans", "p9,u3,a1", "p9,u3," + "a" * 10_000), "plans.csv", 2,
+         "agency_id", "a" * 59 + "…", "longer than 256 characters (it has 10,000), the limit for an id"),
+    Kind("a header of more than 1,000 columns",
+         edit("staff", "staff_id,profession", "staff_id,profession," + ",".join(f"c{i}" for i in range(999))),
+         "staff.csv", 1, rule="a header of 1,001 columns, more than 1,000, the limit for a header"),
+    Kind("a header line longer than 64 KiB", edit("staff", "staff_id,profession", "staff_id,profession,"
+                                                  + "n" * 70_000),
+         "staff.csv", 1, rule="a header line longer than 64 KiB (65,536 characters), the limit for a header",
+         hidden=("nnnnnnnn",)),
+    Kind("a line longer than 32 MiB", edit("agencies", "NAV Sentrum", "x" * (33 << 20)), "agencies.csv", 2,
+         rule="a line longer than 32 MiB, the limit for a line", hidden=("xxxxxxxx",)),
+    Kind("a value longer than 16 Mi characters", edit("agencies", "NAV Sentrum", "x" * ((16 << 20) + 1)),
+         "agencies.csv", 2, "name", rule="a value longer than 16,777,216 characters (16 Mi), the limit for a field",
+         hidden=("xxxxxxxx",)),
 ]
 
 BROKEN = [k for k in KINDS if not k.valid]

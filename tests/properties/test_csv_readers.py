@@ -53,7 +53,7 @@ def _csv_module_values(text: str):
 
 def _pandas_values(text: str):
     problems = []
-    columns = _pandas_csv_columns(text, ",", HEADER, lambda *a: problems.append(a))
+    columns = _pandas_csv_columns(text.encode("utf-8"), ",", HEADER, lambda *a: problems.append(a))
     return None if columns is None else [stripped(c).to_pylist() for c in columns]
 
 
