@@ -7,19 +7,14 @@
 // role $role is active on d (start <= d < end, an absent end is ongoing).
 // Kept when $since <= d <= $until (either may be null).
 // On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
-MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)
-WHERE e1.end IS NOT NULL AND e1.end <= $as_of
+// u's next episode is the one NEXT_EPISODE points to (written at load, the smallest (start,
+// episode_id) starting on or after d): if it starts after $as_of or beyond the window, so do
+// all later ones, and there is no handover.
+MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)-[next:NEXT_EPISODE]->(e2:Episode)
+WHERE e1.end <= $as_of
   AND ($since IS NULL OR e1.end >= $since)
   AND ($until IS NULL OR e1.end <= $until)
-CALL (u, e1) {
-  MATCH (u)-[:HAD_EPISODE]->(next:Episode)
-  WHERE next <> e1
-    AND next.start >= e1.end AND next.start <= $as_of
-    AND next.start <= e1.end + duration({days: $window_days})
-  RETURN next AS e2
-  ORDER BY next.start, next.episode_id
-  LIMIT 1
-}
+  AND e2.start <= $as_of AND next.gap_days <= $window_days
 MATCH (e1)-[:AT]->(:Service)<-[:PROVIDES]-(from:Agency)
 MATCH (e2)-[:AT]->(:Service)<-[:PROVIDES]-(to:Agency)
 WITH u, e1, e2, from, to

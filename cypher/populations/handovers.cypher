@@ -4,19 +4,12 @@
 // Every handover of docs/findings.md §5.1 (with or without coordinator) with $since <= d <= $until
 // (either may be null), on the snapshot of $as_of, and whether a responsibility of $role was
 // active on its day d: the population the share of handovers without a coordinator counts among.
-MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)
-WHERE e1.end IS NOT NULL AND e1.end <= $as_of
+// The next episode is the one NEXT_EPISODE points to, as in findings/handover_without_coordinator.
+MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)-[next:NEXT_EPISODE]->(e2:Episode)
+WHERE e1.end <= $as_of
   AND ($since IS NULL OR e1.end >= $since)
   AND ($until IS NULL OR e1.end <= $until)
-CALL (u, e1) {
-  MATCH (u)-[:HAD_EPISODE]->(next:Episode)
-  WHERE next <> e1
-    AND next.start >= e1.end AND next.start <= $as_of
-    AND next.start <= e1.end + duration({days: $window_days})
-  RETURN next AS e2
-  ORDER BY next.start, next.episode_id
-  LIMIT 1
-}
+  AND e2.start <= $as_of AND next.gap_days <= $window_days
 MATCH (e1)-[:AT]->(:Service)<-[:PROVIDES]-(from:Agency)
 MATCH (e2)-[:AT]->(:Service)<-[:PROVIDES]-(to:Agency)
 WITH u, e1, from, to

@@ -21,11 +21,13 @@ the result against the field's figures).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -35,6 +37,7 @@ from handover.generate.sampling import date_of, day_of
 from handover.generate.simulate import simulate_chunk
 from handover.generate.tables import Numbering, chunk_tables, region_tables
 from handover.generate.writer import FORMATS, DatasetWriter
+from handover.io.atomic import output_errors
 from handover.model import TABLES
 
 __all__ = ["generate_dataset", "GenerateSummary", "DEFAULT_START", "CHUNK_USERS"]
@@ -190,7 +193,8 @@ def generate_dataset(
     region = build_region(_rng(seed, 0), users, day_of(start), years)
     numbering = Numbering(users=users, agencies=region.n_agencies, services=len(region.service_kind),
                           staff=region.staffing.n_staff)
-    with DatasetWriter(folder, fmt) as out:
+    made = not Path(folder).exists()
+    with _kept_as_it_was(folder, made), output_errors(Path(folder), "folder", "OUT_DIR"), DatasetWriter(folder, fmt) as out:
         for table, columns in region_tables(region, numbering).items():
             out.append(table, columns)
         for chunk, first in enumerate(range(0, users, chunk_users)):
@@ -206,3 +210,15 @@ def generate_dataset(
         end=date_of(region.t1), rows={t: out.rows.get(t, 0) for t in TABLES},
         seconds=time.perf_counter() - began,
     )
+
+
+@contextmanager
+def _kept_as_it_was(folder: Path, made: bool) -> Iterator[None]:
+    """On failure, remove ``folder`` again when this run made it (its tables' partial files are
+    removed by the writer), so a failed generate leaves no empty folder behind."""
+    try:
+        yield
+    except BaseException:
+        if made:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise

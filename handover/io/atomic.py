@@ -13,6 +13,7 @@ import fcntl
 import functools
 import glob
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Iterator
 
 __all__ = ["atomic_path", "write_text_atomic", "write_bytes_atomic", "write_folder_atomic", "staged_folder",
-           "write_new_file", "sweep_leftovers", "MARKER"]
+           "write_new_file", "sweep_leftovers", "output_errors", "MARKER"]
 
 #: The file that marks a folder as one handover wrote whole (it holds the kind of output),
 #: so that writing the same kind again may replace it.
@@ -35,7 +36,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     a folder should be) is an :class:`~handover.errors.InputError` naming ``path``.
     """
     path = Path(path)
-    with _output_errors(path, "file"):
+    with output_errors(path, "file"):
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_dir():
             raise OSError(errno.EISDIR, "is a folder, not a file", str(path))
@@ -52,17 +53,26 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def _output_errors(target: Path, what: str) -> Iterator[None]:
-    """Turn the system's refusal to write ``target`` into an InputError that names it (exit 2)."""
+def output_errors(target: Path, what: str, name: str = "--out") -> Iterator[None]:
+    """Turn the system's refusal to write ``target`` into an InputError that names it (exit 2),
+    as the command line calls it (``name``: ``--out``, or an argument such as ``OUT_DIR``).
+
+    Arrow's writers raise an ``OSError`` without ``errno``, the number only in its text
+    (``... Detail: [errno 28] No space left on device``); it is read from there.
+    """
     from handover.errors import InputError
 
     try:
         yield
     except OSError as error:
-        if isinstance(error, (BlockingIOError, InterruptedError)) or error.errno is None:
+        number = error.errno
+        if number is None:
+            found = re.search(r"\[errno (\d+)\]", str(error))
+            number = int(found.group(1)) if found else None
+        if isinstance(error, (BlockingIOError, InterruptedError)) or number is None:
             raise
-        reason = _REASONS.get(error.errno) or (error.strerror or type(error).__name__).lower()
-        raise InputError(f"--out {target}: cannot write the {what} there ({reason}); nothing was "
+        reason = _REASONS.get(number) or (error.strerror or os.strerror(number)).lower()
+        raise InputError(f"{name} {target}: cannot write the {what} there ({reason}); nothing was "
                          "written, and what was there is as it was") from None
 
 
@@ -148,12 +158,12 @@ def staged_folder(folder: Path) -> Iterator[Path]:
     removed by the next write of ``folder`` (:func:`sweep_leftovers`).
     """
     folder = Path(folder)
-    with _output_errors(folder, "folder"):
+    with output_errors(folder, "folder"):
         folder.parent.mkdir(parents=True, exist_ok=True)
         sweep_leftovers(folder)
         staging, lock = _locked_staging(folder)
     try:
-        with _output_errors(folder, "folder"):
+        with output_errors(folder, "folder"):
             yield staging
             if folder.exists():
                 if _exchange(staging, folder):

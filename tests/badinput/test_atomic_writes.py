@@ -147,8 +147,9 @@ def test_an_interrupted_generate_leaves_no_table(tmp_path, monkeypatch):
     monkeypatch.setattr(writer.DatasetWriter, "append", append)
     result = invoke(["generate", tmp_path / "gen", "--users", "20", "--seed", "1"])
     monkeypatch.undo()
-    assert result.exit_code == 1
-    assert list((tmp_path / "gen").iterdir()) == []  # neither tables nor .partial files
+    assert result.exit_code == 2  # a full disk is the user's to fix: named, exit 2 (issue 17 item 5)
+    assert "no space left on the device" in result.stderr
+    assert not (tmp_path / "gen").exists()  # neither tables nor .partial files, nor the folder it made
 
 
 def test_an_interrupted_pseudonymize_leaves_no_dataset(tmp_path, monkeypatch):

@@ -55,6 +55,16 @@ def test_a_full_disk_is_named_and_the_previous_report_kept(tmp_path):
         assert [p.name for p in disk.iterdir()] == ["rep"]
 
 
+def test_generate_on_a_full_disk_says_so_and_leaves_no_folder(tmp_path):
+    with small_disk(tmp_path / "full") as disk:
+        result = runner.invoke(app, ["generate", str(disk / "region"), "--users", "2000", "--seed", "1"])
+        message = " ".join(result.stderr.split())
+        assert result.exit_code == 2, (result.exit_code, result.stderr, result.exception)
+        assert message.startswith(f"error: OUT_DIR {disk / 'region'}: cannot write the folder there "
+                                  "(no space left on the device)"), message
+        assert list(disk.iterdir()) == []  # the folder it made is gone again, no partial table left
+
+
 @pytest.mark.parametrize("command", [
     lambda out, key: ["report", str(TINY), "--out", str(out / "rep")],
     lambda out, key: ["find", "parallel-plans", str(TINY), "--out", str(out / "rows.csv")],

@@ -27,7 +27,7 @@ from handover.engines.neo4j.queries import load_query
 from handover.engines.base import Engine
 from handover.errors import EngineError, InputError, QueryError
 from handover.model import Dataset
-from handover.engines.neo4j.store import LoadSummary, described_marker, load_dataset
+from handover.engines.neo4j.store import DERIVED, LoadSummary, described_marker, load_dataset
 
 __all__ = ["Neo4jEngine"]
 
@@ -184,6 +184,12 @@ class Neo4jEngine(Engine):
                     "like national identity numbers (it was loaded with --allow-identifiers); pass "
                     "--allow-identifiers to query it, or load a pseudonymized copy "
                     "(`handover pseudonymize`, then `handover load OUT --replace`)")
+            if marker.get("complete", True) is not False and set(DERIVED) - set(marker.get("derived") or ()):
+                raise EngineError(
+                    f"the dataset loaded in Neo4j ({described_marker(marker)}) was loaded by an older handover "
+                    f"({marker.get('handover_version') or 'version unknown'}), without the handover relationships "
+                    "(NEXT_EPISODE, HANDED_OVER_TO) the findings traverse; load it again with "
+                    "`handover load DATA_DIR --replace`")
             if marker.get("complete", True) is False:
                 raise EngineError(
                     f"the database holds an incomplete bulk load ({described_marker(marker)}): it is still running, or it stopped "

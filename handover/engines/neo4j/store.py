@@ -34,7 +34,8 @@ and gives up atomicity in a controlled way:
 3. It loads the tables batch by batch, one committed transaction each (the same
    ``load/*.cypher`` queries as the atomic mode; they MERGE on ids, so a batch that is
    retried after a transient error writes nothing twice).
-4. It sets ``complete: true`` last (``meta/complete_dataset.cypher``).
+4. It derives the handovers from what it wrote, batch of users by batch (:data:`DERIVED`).
+5. It sets ``complete: true`` last (``meta/complete_dataset.cypher``).
 
 Every batch first claims the marker in its own transaction (``meta/claim_batch.cypher``:
 it must still be there, incomplete and not superseded, and is write-locked until the batch
@@ -59,6 +60,14 @@ complete). The fingerprint is a sha256 over the dataset's canonical content,
 independent of file format (CSV or Parquet), column order and row order. Loading
 the same dataset again changes nothing; loading a different one into a database
 that holds one is refused unless ``replace=True``.
+
+Handovers as relationships
+--------------------------
+After the tables, both modes write the graph's own answer to "who handed over to whom"
+(:data:`DERIVED`): ``(:Episode)-[:NEXT_EPISODE {gap_days}]->(:Episode)`` from each ended
+episode to the user's next one, and ``(:Staff)-[:HANDED_OVER_TO {user_id, role, date}]->(:Staff)``
+between staff members who followed one another in a role (docs/graph.md). A replacing
+atomic load deletes the old ones and derives them again in the same transaction.
 
 Values enter every query only as parameters, never as Cypher text.
 """
@@ -93,6 +102,12 @@ __all__ = [
     "graph_counts",
     "table_rows",
 ]
+
+#: The relationships a load derives from the tables once they are written, in this order:
+#: ``cypher/load/next_episodes.cypher`` (NEXT_EPISODE) and ``handed_over.cypher`` (HANDED_OVER_TO).
+DERIVED = ("next_episodes", "handed_over")
+#: What progress calls each derivation: the relationship it writes (counted in users done).
+DERIVED_PROGRESS = {"next_episodes": "NEXT_EPISODE", "handed_over": "HANDED_OVER_TO"}
 
 #: Rows sent per ``tx.run``; big enough to amortise round trips, small enough to keep
 #: each query's parameter map modest.
@@ -233,6 +248,8 @@ def load_dataset(
         "holds_identifiers": bool(find_identifiers(dataset)),
         # The default as_of: recorded here, so a query need not scan the graph for it.
         **_latest_marker(dataset),
+        # The relationships derived after the tables, which some findings traverse.
+        "derived": list(DERIVED),
         **_focus_marker(dataset),
     }
     began = time.perf_counter()
@@ -303,6 +320,16 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
                 progress(table, done + len(batch), total)
     if replaced is not None:
         tx.run(load_query("meta/prune_dataset").text, **_kept_keys(rows)).consume()
+        tx.run(load_query("meta/clear_derived").text).consume()
+    user_ids = [row["user_id"] for row in rows.get("users", ())]
+    for name in DERIVED:
+        query = load_query(f"load/{name}").text
+        if progress is not None:
+            progress(DERIVED_PROGRESS[name], 0, len(user_ids))
+        for done in range(0, len(user_ids), batch_size):
+            tx.run(query, rows=user_ids[done:done + batch_size]).consume()
+            if progress is not None:
+                progress(DERIVED_PROGRESS[name], min(done + batch_size, len(user_ids)), len(user_ids))
     seconds = round(time.perf_counter() - began, 1) if began is not None else None
     tx.run(load_query("meta/mark_dataset").text, marker={**marker, "load_seconds": seconds}).consume()
     return False, replaced
@@ -376,6 +403,17 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
                     done += len(batch)
                     if progress is not None:
                         progress(table, start + len(batch), count)
+            user_ids = dataset["users"]["user_id"].tolist() if dataset.has("users") else []
+            for name in DERIVED:
+                query = load_query(f"load/{name}").text
+                if progress is not None:
+                    progress(DERIVED_PROGRESS[name], 0, len(user_ids))
+                for start in range(0, len(user_ids), batch_size):
+                    batch = user_ids[start:start + batch_size]
+                    if session.execute_write(_claimed_derivation, query, batch, marker["fingerprint"]) is None:
+                        raise EngineError(_lost_race_message(session, marker, done, total))
+                    if progress is not None:
+                        progress(DERIVED_PROGRESS[name], start + len(batch), len(user_ids))
             marked = session.execute_write(lambda tx: tx.run(
                 load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
                 loaded_at=dt.datetime.now(dt.timezone.utc),
@@ -393,6 +431,13 @@ def _claimed_batch(tx, query: str, batch: list[dict], fingerprint: str) -> int |
     if tx.run(load_query("meta/claim_batch").text, fingerprint=fingerprint).single()["held"] != 1:
         return None
     return tx.run(query, rows=batch).single()["written"]
+
+
+def _claimed_derivation(tx, query: str, user_ids: list[str], fingerprint: str) -> int | None:
+    """Derive the relationships of ``query`` for some users, as :func:`_claimed_batch` writes rows."""
+    if tx.run(load_query("meta/claim_batch").text, fingerprint=fingerprint).single()["held"] != 1:
+        return None
+    return tx.run(query, rows=user_ids).single()["written"]
 
 
 def _lost_race_message(session, marker: dict, done: int, total: int) -> str:
