@@ -13,11 +13,13 @@ from typing import Annotated, List, Optional, Tuple
 
 import typer
 
-from handover.cli.framework import write_stdout
+from handover.cli.framework import say, write_stdout
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, DataDirArg, LangOpt, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt,
-    check_at_least, choice_option, csv_dialect_for, date_option, language, reads_data,
+    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, DataDirArg, EngineName, EngineOpt, LangOpt, Neo4jUriOpt,
+    OptionalDataDirArg, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt, check_at_least, choice_option, csv_dialect_for,
+    date_option, language, reads_data,
 )
+from handover.engines.session import open_engine
 from handover.errors import InputError
 from handover.io.options import ReadOptions
 from handover.model import VOCABULARIES
@@ -230,7 +232,7 @@ def caseload_format(fmt: str | None, dialect: str | None, out, stdout=None) -> s
 
 @reads_data
 def caseload(
-    data_dir: DataDirArg,
+    data_dir: OptionalDataDirArg = None,
     as_of: AsOfOpt = None,
     max_users: Annotated[Optional[int], typer.Option(
         "--max-users", callback=check_at_least("--max-users", 1), show_default=False,
@@ -244,6 +246,8 @@ def caseload(
         "--out", metavar="DIR", show_default=False,
         help="The folder to write caseload_staff.csv and caseload_agencies.csv into (made if "
              "needed); default: both tables on standard output.")] = None,
+    engine: EngineOpt = EngineName.memory,
+    neo4j_uri: Neo4jUriOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
@@ -257,16 +261,19 @@ def caseload(
     without any active responsible person at that agency, and their share.
 
     On a terminal both are tables (records when the terminal is too narrow); written to a
-    file or a pipe they are the CSV text scripts read (--format picks either).
+    file or a pipe they are the CSV text scripts read (--format picks either). With
+    --engine neo4j the day's responsibilities, plans and episodes are read from the
+    server (DATA_DIR, when given, is loaded first), with the same tables as a result.
     """
     chosen = caseload_format(fmt, csv_dialect, out)
     dialect = csv_dialect_for(csv_dialect, chosen)
-    dataset = read_guarded(data_dir, reading=reading,
-                           allow_identifiers=allow_identifiers)
-    if out is None:
-        text = caseload_text(dataset, as_of=as_of, max_users=max_users, fmt=chosen, dialect=dialect)
-        write_stdout(text if dialect == "standard" else text.encode("utf-8"))
-        return
-    staff_rows, agency_rows = write_caseload(dataset, out, as_of=as_of, max_users=max_users, dialect=dialect)
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, reading=reading,
+                     allow_identifiers=allow_identifiers, say=say) as opened:
+        source = opened.dataset if engine is EngineName.memory else opened
+        if out is None:
+            text = caseload_text(source, as_of=as_of, max_users=max_users, fmt=chosen, dialect=dialect)
+            write_stdout(text if dialect == "standard" else text.encode("utf-8"))
+            return
+        staff_rows, agency_rows = write_caseload(source, out, as_of=as_of, max_users=max_users, dialect=dialect)
     typer.echo(f"caseload_staff.csv ({staff_rows} rows) and caseload_agencies.csv ({agency_rows} rows) "
                f"written to {out}", err=True)

@@ -145,6 +145,19 @@ def episodes_on_day(dataset: Dataset) -> pd.DataFrame:
     return episodes.loc[episodes["end"].isna(), ["user_id", "episode_id", "agency_id", "start"]]
 
 
+def staff_professions(dataset: Dataset) -> pd.DataFrame:
+    """Each staff member's profession, where the staff table gives one (for caseloads).
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> staff_professions(tiny_dataset()).values.tolist()[:2]
+    [['st1', 'social worker'], ['st2', 'social worker']]
+    """
+    staff = dataset.get("staff")
+    return staff.loc[staff["profession"].notna(), ["staff_id", "profession"]]
+
+
 #: Every population, by name.
 POPULATIONS: dict[str, Population] = {p.name: p for p in (
     Population("handovers", "user_id:str from_episode_id:str from_agency_id:str handover_date:date covered:bool",
@@ -158,6 +171,7 @@ POPULATIONS: dict[str, Population] = {p.name: p for p in (
                "user_id role staff_id agency_id start", responsibilities_on_day, {}),
     Population("episodes_on_day", "user_id:str episode_id:str agency_id:str start:date", "user_id episode_id",
                episodes_on_day, {}, ("episodes", "services")),
+    Population("staff_professions", "staff_id:str profession:str", "staff_id", staff_professions, {}, ("staff",)),
 )}
 
 

@@ -237,11 +237,12 @@ def write_metrics(dataset: Dataset, out_dir: Path, *, dialect: str = "standard",
     return len(table), len(density)
 
 
-def _caseload(dataset: Dataset, as_of, max_users) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
-    day = as_of if as_of is not None else dataset.latest_date()
+def _caseload(source, as_of, max_users) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+    """``source``: a Dataset, or an engine (memory or Neo4j; :func:`handover.network.caseload`)."""
+    day = as_of if as_of is not None else source.latest_date()
     if day is None:
         raise InputError("the dataset has no dates; give --as-of")
-    per_staff, per_agency = caseload(dataset, as_of=day, max_users=max_users)
+    per_staff, per_agency = caseload(source, as_of=day, max_users=max_users)
     return per_staff, per_agency, day
 
 
@@ -249,13 +250,14 @@ def _caseload(dataset: Dataset, as_of, max_users) -> tuple[pd.DataFrame, pd.Data
 _FREE_TEXT = ("profession", "name")
 
 
-def caseload_text(dataset: Dataset, *, as_of=None, max_users: int | None = None, fmt: str = "csv",
+def caseload_text(dataset, *, as_of=None, max_users: int | None = None, fmt: str = "csv",
                   dialect: str = "standard", width: int | None = None) -> str:
     """Both caseload tables as one text: per staff and role, then per agency.
 
     Parameters
     ----------
-    dataset : Dataset
+    dataset : Dataset or engine
+        The dataset, or an engine to read it through (``--engine neo4j``).
     as_of : Timestamp, optional
         Default: the latest date in the dataset.
     max_users : int, optional
@@ -296,7 +298,7 @@ def caseload_text(dataset: Dataset, *, as_of=None, max_users: int | None = None,
     return f"\ufeff# {staff_title}{end}{staff.lstrip(chr(0xfeff))}{end}# {agency_title}{end}{agencies.lstrip(chr(0xfeff))}"
 
 
-def write_caseload(dataset: Dataset, out_dir: Path, *, as_of=None, max_users: int | None = None,
+def write_caseload(dataset, out_dir: Path, *, as_of=None, max_users: int | None = None,
                    dialect: str = "standard") -> tuple[int, int]:
     """Write ``caseload_staff.csv`` and ``caseload_agencies.csv`` into ``out_dir``; their row counts."""
     per_staff, per_agency, _ = _caseload(dataset, as_of, max_users)

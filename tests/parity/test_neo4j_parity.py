@@ -17,6 +17,7 @@ from handover.findings import FINDINGS, find
 from handover.findings.indicators import indicators
 from handover.findings.populations import POPULATIONS, population
 from handover.io import read_dataset
+from handover.network import caseload
 from handover.render.results import render
 from tests.datasets import FIXTURES, SCENARIOS
 from tests.strategies import datasets, day
@@ -43,6 +44,16 @@ def assert_same_population(name: str, memory: pd.DataFrame, neo4j: pd.DataFrame)
     assert render(neo4j, schema, "csv") == render(memory, schema, "csv"), name
 
 
+def assert_same_caseload(dataset, graph, as_of, *, max_users=None) -> None:
+    """``caseload`` read from the tables and read from Neo4j's populations: the same two tables."""
+    day = as_of if as_of is not None else dataset.latest_date()
+    if day is None:
+        return
+    for memory_table, neo4j_table in zip(caseload(dataset, as_of=day, max_users=max_users),
+                                         caseload(graph, as_of=day, max_users=max_users)):
+        pd.testing.assert_frame_equal(neo4j_table, memory_table)
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_populations_and_indicators_agree_on_fixture(graph, scenario):
     dataset = read_dataset(FIXTURES / scenario)
@@ -50,6 +61,7 @@ def test_populations_and_indicators_agree_on_fixture(graph, scenario):
     memory = MemoryEngine(dataset)
     for name in POPULATIONS:
         assert_same_population(name, population(memory, name), population(graph, name))
+    assert_same_caseload(dataset, graph, None, max_users=3)
     for by in (None, "month"):
         on_memory, skipped = indicators(memory, by=by)
         on_neo4j, skipped_neo4j = indicators(graph, by=by)
@@ -144,6 +156,10 @@ def test_random_datasets_agree(graph, dataset, as_of, options):
     for name, params in (("handovers", {"window_days": options["handover_without_coordinator"]["window_days"],
                                         **period}),
                          ("role_holders", {"roles": options["caseworker_turnover"]["roles"], **period}),
-                         ("plan_intervals", {}), ("responsibilities_on_day", {}), ("episodes_on_day", {})):
+                         ("plan_intervals", {}), ("responsibilities_on_day", {}), ("episodes_on_day", {}),
+                         ("staff_professions", {})):
+        if name == "staff_professions" and not dataset.has("staff"):
+            continue
         assert_same_population(name, population(memory, name, as_of=as_of, **params),
                                population(graph, name, as_of=as_of, **params))
+    assert_same_caseload(dataset, graph, as_of, max_users=options["dormant_plans"]["max_age_days"] or None)
