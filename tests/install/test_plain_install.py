@@ -92,7 +92,7 @@ def analysis_commands() -> list[str]:
 
 def _is_neo4j(command: str) -> bool:
     words = shlex.split(command)
-    return words[1] in ("neo4j", "load") or "neo4j" in words[2:] and "--engine" in words
+    return words[1] in ("neo4j", "load", "cypher") or "neo4j" in words[2:] and "--engine" in words
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +108,11 @@ def plain(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
-    """A folder of its own to run the commands in, with the repository's fixtures and notebooks."""
+    """A folder of its own to run the commands in, with the repository's fixtures and the Cypher
+    examples (cypher/examples/), as a user who cloned the repository has them."""
     folder = tmp_path_factory.mktemp("plain-run")
     (folder / "fixtures").symlink_to(REPO / "fixtures")
+    (folder / "cypher").symlink_to(REPO / "cypher")
     return folder
 
 
@@ -166,6 +168,8 @@ def test_the_readme_neo4j_block_runs_after_the_plain_install(plain, workdir, neo
             assert done.returncode == 0, f"{command}: exit {done.returncode}: {done.stderr.strip()[-800:]}"
             if command == "handover find parallel-plans --engine neo4j":
                 assert "parallel_plans" in done.stdout and "rows" in done.stdout
+            if command.startswith("handover cypher "):
+                assert "staff_with_most_users" in done.stdout and "rows" in done.stdout
     finally:
         subprocess.run([str(plain / "handover"), "neo4j", "stop"], env=env, capture_output=True, timeout=120)
 
