@@ -10,7 +10,9 @@ from typing import Annotated, List, Optional
 import typer
 
 from handover.cli.framework import say, write_stdout
-from handover.cli.options import CsvDialectOpt, Neo4jUriOpt, OutFileOpt, choice_option, csv_dialect_for
+from handover.cli.options import (
+    CsvDialectOpt, Neo4jUriOpt, OutFileOpt, choice_option, csv_dialect_for, format_for_out,
+)
 from handover.engines.neo4j.adhoc import MAX_QUERY_BYTES, parse_params, run_cypher
 from handover.engines.neo4j.connection import open_driver
 from handover.errors import InputError
@@ -52,8 +54,6 @@ def cypher(
     Exits 2 for a query that is not valid Cypher, uses a parameter not given, or writes
     without --write, each with the server's words and the place.
     """
-    from handover.cli.options import format_for_out
-
     fmt = format_for_out(fmt, out, by_suffix=_SUFFIXES, default="csv" if csv_dialect is not None else "table")
     dialect = csv_dialect_for(csv_dialect, fmt)
     text, name = _query_text(query_file)

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-import re
 from array import array
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
@@ -39,7 +38,7 @@ from handover.datasets.fhir_codes import EPISODE_CLASSES, concept_key, concept_k
 from handover.errors import InputError
 from handover.io.fhir_source import CONTAINED, FhirSource, fhir_day, parse_reference
 from handover.io.mapping import FhirMapping
-from handover.io.raw import shown_value
+from handover.io.raw import holds_words, shown_value
 
 __all__ = ["FhirReader", "Rows", "NATIONAL_ID_SYSTEMS", "ENH_SYSTEMS", "RESH_SYSTEMS", "R5_SIGNS", "USED_TYPES",
            "encode_place", "decode_place"]
@@ -863,8 +862,6 @@ class FhirReader:
         return encounter
 
 
-# Words in a date: most likely free text (a name, a note) in the wrong element, never echoed.
-_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 def shown_date(value) -> str:
@@ -879,6 +876,6 @@ def shown_date(value) -> str:
     if type(value) is not str:
         return {dict: "a JSON object", list: "a JSON array", bool: "true or false"}.get(
             type(value), "a JSON number" if isinstance(value, (int, float)) else "null")
-    if _WORDS.search(value):
+    if holds_words(value):
         return "a value holding words (not shown)"
     return repr(shown_value(value))

@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from handover.errors import Violation
 from handover.io.dates import ISO, detect_format, looks_like, parse_dates
 from handover.io.limits import ID_CHARS
-from handover.io.raw import RawTable, arrow_bools, objects, shown_value
+from handover.io.raw import RawTable, arrow_bools, holds_words, objects, shown_value
 from handover.io.sources import Source
 from handover.model import TABLES, VOCABULARIES, ColumnKind
 from handover.privacy.identifiers import looks_like_national_id
@@ -26,8 +26,6 @@ from handover.privacy.identifiers import looks_like_national_id
 #: Violations reported per (file, column, kind of problem) before one summary line.
 MAX_REPORTED = 20
 
-# Words in a date or a year: most likely free text shifted in, never echoed.
-_WORDS = re.compile(r"[^\W\d_]{2,}")
 # Excel counts days from 1899-12-30; 20000 to 80000 are the years 1954 to 2119.
 _EXCEL_SERIAL_DATE = re.compile(r"[2-7]\d{4}(?:\.\d+)?")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -64,7 +62,7 @@ class _Reporter:
             value = None if private else values[int(position)].as_py()
             text = rule(position) if callable(rule) else rule
             if (value is not None and kind_of_column in (ColumnKind.DATE, ColumnKind.YEAR)
-                    and _WORDS.search(value)):
+                    and holds_words(value)):
                 # Words in a date or a year are most likely free text (a reason, a name)
                 # shifted into the column by a missing separator: never echo them.
                 value, text = None, f"{text}; the value holds words and is not shown: is text " \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -200,6 +201,22 @@ def arrow_bools(mask: pa.ChunkedArray) -> np.ndarray:
 def objects(column: pa.ChunkedArray) -> pd.Series:
     """``column`` as ``str`` objects, ``None`` where missing."""
     return pd.Series(column.to_pandas(), dtype=object, copy=False)
+
+
+# Two letters in a row: words. A date, a year or a timestamp holding them is most likely free
+# text (a reason, a name) in the wrong column, and is never echoed.
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def holds_words(value: str) -> bool:
+    """Whether ``value`` holds words (two letters in a row), so that a message must not show it.
+
+    Examples
+    --------
+    >>> holds_words("Kari Nordmann"), holds_words("2024-03-01T10:00Z"), holds_words("31.12.2024")
+    (True, False, False)
+    """
+    return _WORDS.search(value) is not None
 
 
 def shown_value(value: str, limit: int = 60) -> str:

@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from handover.errors import InputError
-from handover.io.raw import shown_value
+from handover.io.raw import holds_words, shown_value
 from handover.privacy.identifiers import looks_like_national_id
 
 __all__ = ["Timestamps", "ISO_RULE", "parse_timestamps", "from_arrow_timestamps"]
@@ -54,8 +54,7 @@ _ISO = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\
 _OFFSET = r"[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 #: Distinct forms named in the report before the rest is counted together.
 _MAX_FORMS = 8
-# Two letters in a row: words, not a timestamp (whose only letters are T and Z).
-_WORDS = re.compile(r"[^\W\d_]{2,}")
+
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def _refuse(values: pa.Array, position: int, locate: Callable[[int], str], rule:
     if value is None or not str(value).strip():
         raise InputError(f"{locate(position)}: the timestamp is empty; every event needs one")
     text = str(value)
-    if _WORDS.search(text):  # free text (a name, a note) in the wrong column: never echoed
+    if holds_words(text):  # free text (a name, a note) in the wrong column: never echoed
         raise InputError(f"{locate(position)}: the value holds words and is not shown; it is {rule}")
     if looks_like_national_id(text):
         raise InputError(f"{locate(position)}: the value looks like a national identity number and is not "

@@ -22,11 +22,12 @@ from typer.testing import CliRunner
 
 from handover.cli import app
 from handover.io import limits
+from handover.io.xlsxfile import _column_letters
 from handover.model import TABLES, ColumnKind
 from handover.privacy.pseudonyms import KEY_BYTES, KEY_FILE_BYTES
 from tests.badinput.corpus import base_dataset, write_base
 from tests.datasets import write_dataset
-from tests.eventlog.logs import RUNNING_EXAMPLE, xes_text
+from tests.eventlog.logs import RUNNING_EXAMPLE, write_xes_text, xes_text
 from tests.fhir.helpers import write_ndjson
 from tests.fhir.test_bad_input import base as fhir_base
 
@@ -386,20 +387,10 @@ def test_a_cell_past_the_field_limit_is_refused_with_its_row_and_column(tmp_path
 
 def test_a_sheet_header_of_more_than_1000_named_columns_is_refused(tmp_path):
     rows = users_rows()
-    rows[1] += [(f"{limits_letters(i)}1", f"c{i}") for i in range(2, 1_001)]  # columns C to ALM
+    rows[1] += [(f"{_column_letters(i)}1", f"c{i}") for i in range(2, 1_001)]  # columns C to ALM
     result = validate(with_users_workbook(tmp_path, rows=rows))
     assert_refused(result, "users.xlsx, sheet users, row 1: a header of 1,001 columns, more than 1,000, "
                            "the limit for a header")
-
-
-def limits_letters(index: int) -> str:
-    """Column letters of the 0-based ``index`` (0 is A, 26 is AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 # --- FHIR NDJSON --------------------------------------------------------------------------
@@ -459,13 +450,7 @@ def xes_with_note(path: Path, n_chars: int) -> Path:
     text = xes_text(RUNNING_EXAMPLE)
     at = text.index("<event>") + len("<event>")
     assert text[:at].count("\n") == 7
-    text = text[:at] + f'<string key="note" value="{"x" * n_chars}"/>' + text[at:]
-    if path.name.endswith(".gz"):
-        with gzip.open(path, "wt", encoding="utf-8") as packed:
-            packed.write(text)
-    else:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_xes_text(path, text[:at] + f'<string key="note" value="{"x" * n_chars}"/>' + text[at:])
 
 
 def test_a_200_mb_xes_attribute_is_refused_with_its_line_within_the_memory_of_the_file(tmp_path, baseline):

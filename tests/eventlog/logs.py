@@ -138,7 +138,11 @@ def xes_text(events, *, agency_key: str = "org:group", namespace: bool = False,
 
 
 def write_xes(path: Path, events, **options) -> Path:
-    text = xes_text(events, **options)
+    return write_xes_text(path, xes_text(events, **options))
+
+
+def write_xes_text(path: Path, text: str) -> Path:
+    """``text`` into ``path``, gzip-compressed when its name ends in ``.gz``."""
     if path.name.endswith(".gz"):
         with gzip.open(path, "wt", encoding="utf-8") as handle:
             handle.write(text)

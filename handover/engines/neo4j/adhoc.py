@@ -133,7 +133,7 @@ def run_cypher(driver, text: str, params: dict[str, Any], *, write: bool = False
 def _client_problem(error, write: bool) -> str:
     code = error.code or ""
     text = _first_line(error)
-    if not write and ("AccessMode" in code or "write" in text.lower() and "read" in text.lower()):
+    if not write and ("AccessMode" in code or ("write" in text.lower() and "read" in text.lower())):
         return ("the query writes, but it ran in a read-only transaction and changed nothing; pass --write "
                 "to allow writes")
     if "ParameterMissing" in code:
