@@ -29,6 +29,9 @@ __all__ = [
     "handover_flows",
     "shared_users",
     "handover_of_work",
+    "flows_graph",
+    "shared_graph",
+    "work_graph",
     "edges_frame",
     "without_isolated",
     "user_agencies",
@@ -116,9 +119,9 @@ def _present(value) -> bool:
     return value is not None and not (not isinstance(value, str) and pd.isna(value))
 
 
-def _add_agencies(graph: nx.Graph, dataset: Dataset, served: pd.Series) -> None:
-    """Every agency as a node, sorted by id, with its descriptive attributes."""
-    agencies = dataset.get("agencies").sort_values("agency_id")
+def _add_agencies(graph: nx.Graph, agencies: pd.DataFrame, served: pd.Series) -> None:
+    """Every agency of ``agencies`` (the table) as a node, sorted by id, with its descriptive attributes."""
+    agencies = agencies.sort_values("agency_id")
     for row in agencies.itertuples(index=False):
         attributes = {key: getattr(row, key) for key in ("name", "kind", "level", "municipality")
                       if key in agencies.columns and _present(getattr(row, key))}
@@ -186,8 +189,25 @@ def handover_flows(dataset: Dataset, *, since=None, until=None, window_days: int
         found = found[found["handover_date"] <= until]
     counts = (found.groupby(["from_agency_id", "to_agency_id"]).size().rename("count").reset_index()
               .rename(columns={"from_agency_id": "source", "to_agency_id": "target"}))
+    return flows_graph(dataset.get("agencies"), _served(dataset, since, until), counts, since=since,
+                       until=until, window_days=window_days)
+
+
+def flows_graph(agencies: pd.DataFrame, served: pd.Series, counts: pd.DataFrame, *, since=None, until=None,
+                window_days: int = 30) -> nx.DiGraph:
+    """The handover-flows network from its counts: what :func:`handover_flows` returns, on either engine.
+
+    Parameters
+    ----------
+    agencies : pandas.DataFrame
+        The agencies table (``agency_id`` and the descriptive columns it has).
+    served : pandas.Series
+        Distinct users per agency id in the period (:func:`user_agencies`).
+    counts : pandas.DataFrame
+        ``source, target, count``: handovers per pair of agencies in the period.
+    """
     graph = nx.DiGraph(name="handover flows", since=since, until=until, window_days=window_days)
-    _add_agencies(graph, dataset, _served(dataset, since, until))
+    _add_agencies(graph, agencies, served)
     _add_counted_edges(graph, counts.sort_values(["source", "target"]))
     return graph
 
@@ -220,13 +240,22 @@ def shared_users(dataset: Dataset, *, since=None, until=None) -> nx.Graph:
     [('a1', 'a2', {'count': 2, 'weight': 2})]
     """
     _check_period(since, until)
-    pairs = user_agencies(dataset, since=since, until=until)
+    return shared_graph(dataset.get("agencies"), user_agencies(dataset, since=since, until=until),
+                        since=since, until=until)
+
+
+def shared_graph(agencies: pd.DataFrame, pairs: pd.DataFrame, *, since=None, until=None) -> nx.Graph:
+    """The shared-users network from the ``user_id, agency_id`` pairs of :func:`user_agencies`.
+
+    What :func:`shared_users` returns, on either engine: ``agencies`` is the agencies table,
+    ``pairs`` the distinct pairs of the period.
+    """
     both = pairs.merge(pairs, on="user_id", suffixes=("_a", "_b"))
     both = both[both["agency_id_a"] < both["agency_id_b"]]
     counts = (both.groupby(["agency_id_a", "agency_id_b"]).size().rename("count").reset_index()
               .rename(columns={"agency_id_a": "source", "agency_id_b": "target"}))
     graph = nx.Graph(name="shared users", since=since, until=until)
-    _add_agencies(graph, dataset, pairs.groupby("agency_id")["user_id"].nunique())
+    _add_agencies(graph, agencies, pairs.groupby("agency_id")["user_id"].nunique())
     _add_counted_edges(graph, counts.sort_values(["source", "target"]))
     return graph
 
@@ -296,16 +325,45 @@ def handover_of_work(dataset: Dataset, *, roles=None) -> nx.DiGraph:
     follows = chosen["user_id"].eq(chosen["user_id"].shift(-1))
     pairs = pd.DataFrame({"source": chosen["staff_id"], "target": chosen["staff_id"].shift(-1)})[follows]
     counts = pairs.groupby(["source", "target"]).size().rename("count").reset_index()
-    counts = counts.sort_values(["source", "target"]).reset_index(drop=True)
-    total = int(counts["count"].sum())
-    graph = nx.DiGraph(name="handover of work", roles=",".join(roles) if roles else "all")
     profession = {}
     if dataset.has("staff") and "profession" in dataset["staff"].columns:
         staff = dataset["staff"]
         profession = dict(zip(staff["staff_id"], staff["profession"]))
     served = chosen.groupby("staff_id")["user_id"].nunique()
-    for staff_id in sorted(served.index):
-        attributes = {"users_served": int(served[staff_id])}
+    return work_graph(counts, served, profession, roles=roles, dated=False)
+
+
+def work_graph(counts: pd.DataFrame, served: pd.Series, profession: dict, *, roles=None, since=None,
+               until=None, dated: bool = True) -> nx.DiGraph:
+    """The handover-of-work network between staff from its counts, on either engine.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        ``source, target, count``: the handovers of work counted (staff ids).
+    served : pandas.Series
+        Distinct users per staff id (those with none are not nodes unless in a pair).
+    profession : dict
+        Staff id → profession, where known.
+    roles : tuple of str, optional
+        The roles followed (checked), kept in ``graph.graph["roles"]``.
+    since, until : Timestamp, optional
+        The period counted, kept in ``graph.graph`` unless ``dated`` is false (the
+        all-time network of :func:`handover_of_work` carries no period).
+
+    Returns
+    -------
+    networkx.DiGraph
+        One node per staff member served or in a pair, sorted, with ``users_served`` and
+        ``profession``; ``weight = count / all pairs counted``.
+    """
+    counts = counts.sort_values(["source", "target"]).reset_index(drop=True)
+    total = int(counts["count"].sum())
+    period = {"since": since, "until": until} if dated else {}
+    graph = nx.DiGraph(name="handover of work", roles=",".join(roles) if roles else "all", **period)
+    served = served[served > 0]
+    for staff_id in sorted(set(served.index) | set(counts["source"]) | set(counts["target"])):
+        attributes = {"users_served": int(served.get(staff_id, 0))}
         if _present(profession.get(staff_id)):
             attributes["profession"] = profession[staff_id]
         graph.add_node(staff_id, **attributes)

@@ -10,8 +10,7 @@ from handover.findings.rounding import round_ratio
 from handover.model import Dataset
 from handover.network.build import DEFAULT_SEED, edges_frame, user_agencies
 
-__all__ = ["agency_metrics", "care_density"]
-
+__all__ = ["agency_metrics", "care_density", "density_from_pairs"]
 
 
 def agency_metrics(graph: nx.Graph, *, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -112,7 +111,12 @@ def care_density(dataset: Dataset, shared: nx.Graph) -> pd.DataFrame:
     >>> care_density(ds, shared_users(ds)).values.tolist()
     [['u1', 2, 1, 2, 2.0], ['u3', 2, 1, 2, 2.0]]
     """
-    pairs = user_agencies(dataset, since=shared.graph.get("since"), until=shared.graph.get("until"))
+    return density_from_pairs(user_agencies(dataset, since=shared.graph.get("since"),
+                                            until=shared.graph.get("until")), shared)
+
+
+def density_from_pairs(pairs: pd.DataFrame, shared: nx.Graph) -> pd.DataFrame:
+    """:func:`care_density` from the ``user_id, agency_id`` pairs of the network's period, on either engine."""
     both = pairs.merge(pairs, on="user_id", suffixes=("_a", "_b"))
     both = both[both["agency_id_a"] < both["agency_id_b"]]
     weights = edges_frame(shared).rename(columns={"source": "agency_id_a", "target": "agency_id_b"})

@@ -32,12 +32,19 @@ from handover.timeline import DAY, open_end, reopen
 
 __all__ = [
     "KINDS",
+    "PAIR_ORDER",
     "handover_of_work_pairs",
     "handover_of_work_in_period",
     "handover_of_work_by_agency",
     "network_in_period",
     "month_periods",
     "monthly_networks",
+    "monthly_frames",
+    "main_agencies",
+    "with_main_agencies",
+    "work_by_agency_graph",
+    "spell_rows",
+    "apply_spells",
     "from_first_month_with_data",
     "merge_intervals",
     "agency_presence",
@@ -46,6 +53,13 @@ __all__ = [
 
 #: The network kinds, as the command line names them.
 KINDS = ("handover-flows", "shared-users", "handover-of-work")
+
+#: The order of a user's responsibilities in which consecutive ones make a handover of work.
+#: ``(start, staff_id)`` decides the staff pairs; ``agency_id`` and ``role`` break the ties
+#: between one person's responsibilities starting on one day, so that the agencies of the
+#: pairs (the network by agency) do not depend on the order of the rows in the file, and the
+#: Neo4j engine (``cypher/network/work_days.cypher``) follows the same order.
+PAIR_ORDER = ["user_id", "start", "staff_id", "agency_id", "role"]
 
 #: Timelines longer than this many months start this many months before the end.
 MAX_MONTHS = 120
@@ -78,8 +92,8 @@ def handover_of_work_pairs(dataset: Dataset, *, roles=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``user_id, source, target, date`` in ``(user_id, start, staff_id)`` order:
-        the pairs counted by :func:`handover.network.handover_of_work`; and
+        Columns ``user_id, source, target, date`` in ``(user_id, start, staff_id)`` order
+        (:data:`PAIR_ORDER`): the pairs counted by :func:`handover.network.handover_of_work`; and
         ``source_agency_id, target_agency_id``, the agencies of the two responsibilities.
 
     Examples
@@ -93,7 +107,7 @@ def handover_of_work_pairs(dataset: Dataset, *, roles=None) -> pd.DataFrame:
     chosen = dataset.get("responsibilities")
     if roles is not None:
         chosen = chosen[chosen["role"].isin(roles)]
-    chosen = chosen.sort_values(["user_id", "start", "staff_id"], kind="stable").reset_index(drop=True)
+    chosen = chosen.sort_values(PAIR_ORDER, kind="stable").reset_index(drop=True)
     follows = chosen["user_id"].eq(chosen["user_id"].shift(-1))
     pairs = pd.DataFrame({
         "user_id": chosen["user_id"], "source": chosen["staff_id"],
@@ -137,19 +151,12 @@ def handover_of_work_in_period(dataset: Dataset, *, roles=None, since=None, unti
     if since is None and until is None:
         graph = nw.handover_of_work(dataset, roles=roles)
         graph.graph.update(since=None, until=None)
-        return _with_agencies(graph, dataset, roles)
+        return with_main_agencies(graph, main_agencies(dataset.get("responsibilities"), nw._check_roles(roles)))
     _check_period(since, until)
     checked = nw._check_roles(roles)
     pairs = handover_of_work_pairs(dataset, roles=checked)
-    dated = pd.Series(True, index=pairs.index)
-    if since is not None:
-        dated &= pairs["date"] >= since
-    if until is not None:
-        dated &= pairs["date"] <= until
-    pairs = pairs[dated]
+    pairs = pairs[_in_period(pairs["date"], since, until)]
     counts = pairs.groupby(["source", "target"]).size().rename("count").reset_index()
-    counts = counts.sort_values(["source", "target"]).reset_index(drop=True)
-    total = int(counts["count"].sum())
     chosen = dataset.get("responsibilities")
     if checked is not None:
         chosen = chosen[chosen["role"].isin(checked)]
@@ -158,28 +165,25 @@ def handover_of_work_in_period(dataset: Dataset, *, roles=None, since=None, unti
     profession = {}
     if dataset.has("staff") and "profession" in dataset["staff"].columns:
         profession = dict(zip(dataset["staff"]["staff_id"], dataset["staff"]["profession"]))
-    graph = nx.DiGraph(name="handover of work", roles=",".join(checked) if checked else "all",
-                       since=since, until=until)
-    for staff_id in sorted(set(served.index) | set(counts["source"]) | set(counts["target"])):
-        attributes = {"users_served": int(served.get(staff_id, 0))}
-        if nw._present(profession.get(staff_id)):
-            attributes["profession"] = profession[staff_id]
-        graph.add_node(staff_id, **attributes)
-    nw._add_counted_edges(graph, counts, counts["count"] / total if total else None)
-    return _with_agencies(graph, dataset, checked)
+    graph = nw.work_graph(counts, served, profession, roles=checked, since=since, until=until)
+    return with_main_agencies(graph, main_agencies(dataset.get("responsibilities"), checked))
 
 
-def _with_agencies(graph: nx.DiGraph, dataset: Dataset, roles) -> nx.DiGraph:
-    """Give each staff node ``agency_id``: where most of their responsibilities (of ``roles``) are.
+def main_agencies(responsibilities: pd.DataFrame, roles) -> dict:
+    """Staff id → the agency of most of their responsibilities (of ``roles``); ties: the smallest id.
 
-    Ties go to the smallest agency id. Pages colour staff by it when professions are unknown.
+    Pages colour staff by it when professions are unknown.
     """
-    chosen = dataset.get("responsibilities")
+    chosen = responsibilities
     if roles is not None:
         chosen = chosen[chosen["role"].isin(list(roles))]
     counts = chosen.groupby(["staff_id", "agency_id"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["staff_id", "n", "agency_id"], ascending=[True, False, True])
-    main = dict(zip(counts.drop_duplicates("staff_id")["staff_id"], counts.drop_duplicates("staff_id")["agency_id"]))
+    first = counts.sort_values(["staff_id", "n", "agency_id"], ascending=[True, False, True]).drop_duplicates("staff_id")
+    return dict(zip(first["staff_id"], first["agency_id"]))
+
+
+def with_main_agencies(graph: nx.DiGraph, main: dict) -> nx.DiGraph:
+    """Give each staff node of ``graph`` its ``agency_id`` from ``main`` (:func:`main_agencies`)."""
     for node, data in graph.nodes(data=True):
         if node in main:
             data["agency_id"] = main[node]
@@ -231,25 +235,43 @@ def handover_of_work_by_agency(dataset: Dataset, *, roles=None, since=None, unti
         pairs = pairs[_in_period(pairs["date"], since, until)]
     counts = (pairs.groupby(["source_agency_id", "target_agency_id"]).size().rename("count").reset_index()
               .rename(columns={"source_agency_id": "source", "target_agency_id": "target"}))
-    counts = counts.sort_values(["source", "target"]).reset_index(drop=True)
-    total = int(counts["count"].sum())
     chosen = dataset.get("responsibilities")
     if checked is not None:
         chosen = chosen[chosen["role"].isin(checked)]
     if since is not None or until is not None:
         chosen = chosen[nw._active_in_period(chosen["start"], chosen["end"], since, until)]
-    served = chosen.groupby("agency_id")["user_id"].nunique()
-    staff = chosen.groupby("agency_id")["staff_id"].nunique()
-    graph = nx.DiGraph(name="handover of work by agency", roles=",".join(checked) if checked else "all",
+    held = chosen.groupby("agency_id").agg(users=("user_id", "nunique"), staff=("staff_id", "nunique"))
+    return work_by_agency_graph(dataset.get("agencies"), counts, held, roles=checked, since=since, until=until)
+
+
+def work_by_agency_graph(agencies: pd.DataFrame, counts: pd.DataFrame, held: pd.DataFrame, *, roles=None,
+                         since=None, until=None) -> nx.DiGraph:
+    """The handover-of-work network by agency from its counts, on either engine.
+
+    Parameters
+    ----------
+    agencies : pandas.DataFrame
+        The agencies table.
+    counts : pandas.DataFrame
+        ``source, target, count``: handovers of work between the agencies of the two responsibilities.
+    held : pandas.DataFrame
+        Indexed by agency id: ``users`` and ``staff``, the distinct users and staff of the
+        responsibilities followed (in the period, when there is one).
+    roles : tuple of str, optional
+        The roles followed (checked).
+    """
+    counts = counts.sort_values(["source", "target"]).reset_index(drop=True)
+    total = int(counts["count"].sum())
+    graph = nx.DiGraph(name="handover of work by agency", roles=",".join(roles) if roles else "all",
                        since=since, until=until)
-    present = set(served.index) | set(counts["source"]) | set(counts["target"])
-    agencies = dataset.get("agencies")
+    present = set(held.index) | set(counts["source"]) | set(counts["target"])
     described = {row.agency_id: row for row in agencies.itertuples(index=False)}
     for agency_id in sorted(present, key=str):
         row = described.get(agency_id)
         attributes = {key: getattr(row, key) for key in ("name", "kind", "level", "municipality")
                       if row is not None and key in agencies.columns and nw._present(getattr(row, key))}
-        attributes.update(users_served=int(served.get(agency_id, 0)), staff=int(staff.get(agency_id, 0)))
+        attributes.update(users_served=int(held["users"].get(agency_id, 0)),
+                          staff=int(held["staff"].get(agency_id, 0)))
         graph.add_node(agency_id, **attributes)
     nw._add_counted_edges(graph, counts, counts["count"] / total if total else None)
     return graph
@@ -365,6 +387,18 @@ def monthly_networks(kind, dataset: Dataset, *, since=None, until=None, roles=No
     _check_period(since, until)
     first = since if since is not None else _first_day(dataset)
     last = until if until is not None else dataset.latest_date()
+    return monthly_frames(lambda start, end: network_in_period(
+        kind, dataset, since=start, until=end, roles=roles, window_days=window_days, by_agency=by_agency),
+        first, last, since=since, until=until, max_months=max_months)
+
+
+def monthly_frames(build, first, last, *, since=None, until=None, max_months: int = MAX_MONTHS):
+    """``[(YYYY-MM, build(first day, last day)), ...]`` for the months from ``first``'s to ``last``'s.
+
+    The months of :func:`monthly_networks` on any engine: without ``since``, at most
+    ``max_months`` (the last ones); a month cut by ``since`` or ``until`` is built over its
+    part in the period.
+    """
     months = month_periods(first, last)
     if since is None and len(months) > max_months:
         months = months[-max_months:]
@@ -372,8 +406,7 @@ def monthly_networks(kind, dataset: Dataset, *, since=None, until=None, roles=No
     for label, start, end in months:
         start = max(start, since) if since is not None else start
         end = min(end, until) if until is not None else end
-        frames.append((label, network_in_period(kind, dataset, since=start, until=end, roles=roles,
-                                                window_days=window_days, by_agency=by_agency)))
+        frames.append((label, build(start, end)))
     return frames
 
 
@@ -521,38 +554,58 @@ def add_spells(graph: nx.Graph, dataset: Dataset) -> nx.Graph:
     >>> g.edges["a2", "a1"]["spells"], g.nodes["a1"]["spells"]
     ([('2024-03-01', '2024-03-02')], [('2024-01-01', None)])
     """
+    return apply_spells(graph, **spell_rows(graph, dataset))
+
+
+def _graph_roles(graph: nx.Graph):
+    roles = graph.graph.get("roles")
+    return None if roles in (None, "all") else roles.split(",")
+
+
+def spell_rows(graph: nx.Graph, dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """The rows :func:`apply_spells` makes the spells of ``graph`` from, read off ``dataset``.
+
+    ``presence`` (:func:`agency_presence`) for the agency networks; ``days`` (``source,
+    target, day``: each handover or handover of work on its day) for handover flows and
+    handover of work; ``staff_intervals`` (``staff_id, start, end``: the responsibilities
+    of the network's roles) for handover of work. The Neo4j engine reads the same rows from
+    the server (``cypher/network/``).
+    """
     name = graph.graph.get("name")
-    since, until = graph.graph.get("since"), graph.graph.get("until")
     if name == "handover of work":
-        roles = graph.graph.get("roles")
-        roles = None if roles in (None, "all") else roles.split(",")
+        roles = _graph_roles(graph)
         chosen = dataset.get("responsibilities")
         if roles is not None:
             chosen = chosen[chosen["role"].isin(roles)]
-        nodes = _spell_lists(merge_intervals(_clip(chosen[["staff_id", "start", "end"]], since, until),
-                                             ["staff_id"]), ["staff_id"])
         pairs = handover_of_work_pairs(dataset, roles=roles)
-        pairs = _clip(pairs.assign(start=pairs["date"], end=pairs["date"] + DAY), since, until)
-        edges = _spell_lists(_day_spells(["source", "target"], pairs, "start"), ["source", "target"])
+        return {"staff_intervals": chosen[["staff_id", "start", "end"]],
+                "days": pairs[["source", "target", "date"]].rename(columns={"date": "day"})}
+    if name == "handover flows":
+        found = handovers(dataset, graph.graph.get("window_days", 30))
+        days = found.rename(columns={"from_agency_id": "source", "to_agency_id": "target", "handover_date": "day"})
+        return {"presence": agency_presence(dataset), "days": days[["source", "target", "day"]]}
+    if name == "shared users":
+        return {"presence": agency_presence(dataset)}
+    raise InputError(f"add_spells: not a network of handover.network: {name!r}")
+
+
+def apply_spells(graph: nx.Graph, *, presence: pd.DataFrame | None = None, days: pd.DataFrame | None = None,
+                 staff_intervals: pd.DataFrame | None = None) -> nx.Graph:
+    """Give each node and edge of ``graph`` its spells (see :func:`add_spells`) from :func:`spell_rows`' rows."""
+    name = graph.graph.get("name")
+    since, until = graph.graph.get("since"), graph.graph.get("until")
+    if name == "handover of work":
+        nodes = _spell_lists(merge_intervals(_clip(staff_intervals, since, until), ["staff_id"]), ["staff_id"])
+        dated = _clip(days.assign(start=days["day"], end=days["day"] + DAY), since, until)
+        edges = _spell_lists(_day_spells(["source", "target"], dated, "start"), ["source", "target"])
     elif name in ("handover flows", "shared users"):
-        presence = _clip(agency_presence(dataset), since, until)
+        presence = _clip(presence, since, until)
         nodes = _spell_lists(merge_intervals(presence, ["agency_id"]), ["agency_id"])
         if name == "handover flows":
-            found = handovers(dataset, graph.graph.get("window_days", 30))
-            found = found.rename(columns={"from_agency_id": "source", "to_agency_id": "target"})
-            found = _clip(found.assign(start=found["handover_date"], end=found["handover_date"] + DAY),
-                          since, until)
-            edges = _spell_lists(_day_spells(["source", "target"], found, "start"), ["source", "target"])
+            dated = _clip(days.assign(start=days["day"], end=days["day"] + DAY), since, until)
+            edges = _spell_lists(_day_spells(["source", "target"], dated, "start"), ["source", "target"])
         else:
-            per_user = merge_intervals(presence, ["user_id", "agency_id"])
-            both = per_user.merge(per_user, on="user_id", suffixes=("_a", "_b"))
-            both = both[both["agency_id_a"] < both["agency_id_b"]]
-            start = both["start_a"].where(both["start_a"] >= both["start_b"], both["start_b"])
-            end = reopen(pd.Series(open_end(both["end_a"]).where(open_end(both["end_a"]) <= open_end(both["end_b"]),
-                                                                 open_end(both["end_b"])), index=both.index))
-            shared = pd.DataFrame({"source": both["agency_id_a"], "target": both["agency_id_b"],
-                                   "start": start, "end": end})
-            edges = _spell_lists(merge_intervals(shared, ["source", "target"]), ["source", "target"])
+            edges = _spell_lists(_shared_spells(presence), ["source", "target"])
     else:
         raise InputError(f"add_spells: not a network of handover.network: {name!r}")
     for node, data in graph.nodes(data=True):
@@ -563,3 +616,15 @@ def add_spells(graph: nx.Graph, dataset: Dataset) -> nx.Graph:
             found = edges.get((target, source))
         data["spells"] = found or []
     return graph
+
+
+def _shared_spells(presence: pd.DataFrame) -> pd.DataFrame:
+    """The days two agencies share a user: each user's merged presence at both, overlapped, then merged."""
+    per_user = merge_intervals(presence, ["user_id", "agency_id"])
+    both = per_user.merge(per_user, on="user_id", suffixes=("_a", "_b"))
+    both = both[both["agency_id_a"] < both["agency_id_b"]]
+    start = both["start_a"].where(both["start_a"] >= both["start_b"], both["start_b"])
+    end = reopen(pd.Series(open_end(both["end_a"]).where(open_end(both["end_a"]) <= open_end(both["end_b"]),
+                                                         open_end(both["end_b"])), index=both.index))
+    shared = pd.DataFrame({"source": both["agency_id_a"], "target": both["agency_id_b"], "start": start, "end": end})
+    return merge_intervals(shared, ["source", "target"])

@@ -16,8 +16,10 @@ from handover.errors import InputError
 from handover.io.atomic import write_folder_atomic
 from handover.locale import words
 from handover.model import Dataset
-from handover.network import agency_metrics, care_density, caseload, handover_flows, shared_users, without_isolated
-from handover.network.time import KINDS, add_spells, from_first_month_with_data, monthly_networks, network_in_period
+from handover.network import agency_metrics, caseload, without_isolated
+from handover.network.metrics import density_from_pairs
+from handover.network.sources import networks_of
+from handover.network.time import KINDS, from_first_month_with_data
 from handover.render.network_files import edges_csv, gexf_text
 from handover.render.network_page import network_html, timeline_html
 from handover.render.results import frame_csv, frame_text, text_table
@@ -52,8 +54,7 @@ def build_network(kind: str, dataset: Dataset, *, roles=None, since=None, until=
                          "or --as-of DATE")
     if roles and kind != "handover-of-work":
         raise InputError(f"--role applies to handover-of-work only, not to {kind}")
-    return network_in_period(kind, dataset, since=since, until=until, roles=roles,
-                             window_days=window_days)
+    return networks_of(dataset).network(kind, since=since, until=until, roles=roles, window_days=window_days)
 
 
 def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES,
@@ -98,7 +99,7 @@ def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int
     left_out, plural = graph.number_of_nodes() - shown.number_of_nodes(), _is_staff(graph)
     if kind == "handover-of-work" and max_nodes and shown.number_of_nodes() > max_nodes:
         staff = shown.number_of_nodes()
-        grouped = network_in_period(kind, dataset, since=since, until=until, roles=roles, by_agency=True)
+        grouped = networks_of(dataset).network(kind, since=since, until=until, roles=roles, by_agency=True)
         grouped.graph["source"] = graph.graph.get("source", "")
         shown = grouped if keep_isolated else without_isolated(grouped)
         left_out, plural = grouped.number_of_nodes() - shown.number_of_nodes(), False
@@ -177,7 +178,7 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
     graph.graph["source"] = source
     if chosen != "html":
         if chosen == "gexf":
-            add_spells(graph, dataset)
+            networks_of(dataset).add_spells(graph)
         return (RENDERERS[chosen](graph),
                 f"{kind}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     limit = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
@@ -191,8 +192,8 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
     if not timeline:
         return (network_html(shown, notes=notes, lang=lang),
                 f"{kind}: {drawn}, {shown.number_of_edges()} edges drawn")
-    frames = monthly_networks(kind, dataset, since=since, until=until, roles=roles,
-                              window_days=window_days, by_agency=by_agency)
+    frames = networks_of(dataset).monthly(kind, since=since, until=until, roles=roles,
+                                          window_days=window_days, by_agency=by_agency)
     if since is None:
         frames = from_first_month_with_data(frames)
     if not keep_isolated:
@@ -203,15 +204,20 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
 
 def metrics_tables(dataset: Dataset, *, since=None, until=None, window_days: int = 30,
                    seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``agency_metrics`` (both agency networks, shared-users first) and ``care_density``."""
-    shared = shared_users(dataset, since=since, until=until)
-    flows = handover_flows(dataset, since=since, until=until, window_days=window_days)
+    """``agency_metrics`` (both agency networks, shared-users first) and ``care_density``.
+
+    ``dataset`` is a dataset or a network source (:mod:`handover.network.sources`), such as
+    the Neo4j engine's.
+    """
+    source = networks_of(dataset)
+    shared = source.network("shared-users", since=since, until=until)
+    flows = source.network("handover-flows", since=since, until=until, window_days=window_days)
     table = pd.concat([
         agency_metrics(shared, seed=seed).assign(network="shared-users"),
         agency_metrics(flows, seed=seed).assign(network="handover-flows"),
     ], ignore_index=True)
     table = table[["network"] + [c for c in table.columns if c != "network"]]
-    return table, care_density(dataset, shared)
+    return table, density_from_pairs(source.user_agencies(since, until), shared)
 
 
 def _write_folder(out_dir: Path, frames: dict[str, pd.DataFrame], *, dialect: str, kind: str) -> None:
