@@ -7,6 +7,7 @@ Each command parses its options, reads the dataset, makes one call into
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, List, Optional, Tuple
@@ -15,16 +16,16 @@ import typer
 
 from handover.cli.framework import say, write_stdout
 from handover.cli.options import (
-    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, DataDirArg, EngineName, EngineOpt, LangOpt, Neo4jUriOpt,
+    AllowIdentifiersOpt, AsOfOpt, CsvDialectOpt, EngineName, EngineOpt, LangOpt, Neo4jUriOpt,
     OptionalDataDirArg, OutDirOpt, OutFileOpt, SinceOpt, UntilOpt, check_at_least, choice_option, csv_dialect_for,
     date_option, language, reads_data,
 )
+from handover.engines.neo4j.networks import Neo4jNetworks
 from handover.engines.session import open_engine
 from handover.errors import InputError
 from handover.io.options import ReadOptions
 from handover.model import VOCABULARIES
 from handover.io.atomic import write_text_atomic
-from handover.io.guarded import read_guarded
 from handover.reports.networks import (
     DEFAULT_MAX_NODES, KINDS, RENDERERS, caseload_text, network_output, write_caseload, write_metrics,
 )
@@ -78,7 +79,7 @@ def network(
     kind: Annotated[NetworkKind, typer.Argument(
         help="handover-flows (agency → agency), shared-users (agency — agency) or "
              "handover-of-work (staff → staff).", show_default=False)],
-    data_dir: DataDirArg,
+    data_dir: OptionalDataDirArg = None,
     role: Annotated[Optional[List[str]], choice_option(
         "--role", VOCABULARIES["role"], "handover-of-work: follow responsibilities of this role.",
         repeatable=True, show_default=False, default_text="every role")] = None,
@@ -111,6 +112,8 @@ def network(
                                 "default, with a note).")] = False,
     lang: LangOpt = None,
     out: OutFileOpt = None,
+    engine: EngineOpt = EngineName.memory,
+    neo4j_uri: Neo4jUriOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
@@ -150,15 +153,33 @@ def network(
     --lang nb writes the pages (html, --timeline) in Norwegian bokmål: headings, notes,
     legend, tooltips, table and player; the nodes and edges are the same in both languages.
     csv and gexf are data and have no language.
+
+    With --engine neo4j the network is counted on the server (DATA_DIR, when given, is
+    loaded first): the same files and pages as the memory engine's.
     """
     since_day, until_day, sliced = _slice(on, between, since, until)
-    dataset = _as_it_stood(read_guarded(data_dir, reading=reading, allow_identifiers=allow_identifiers), as_of)
-    text, said = network_output(kind.value, dataset, fmt=fmt.value if fmt is not None else None,
-                                timeline=timeline, roles=role or None, since=since_day, until=until_day,
-                                window_days=window_days, sliced=sliced, source=Path(data_dir).name,
-                                max_nodes=max_nodes, keep_isolated=keep_isolated, lang=lang,
-                                default_lang=language(None))
+    with _networks(engine, data_dir, as_of, neo4j_uri, reading, allow_identifiers) as source:
+        text, said = network_output(kind.value, source, fmt=fmt.value if fmt is not None else None,
+                                    timeline=timeline, roles=role or None, since=since_day, until=until_day,
+                                    window_days=window_days, sliced=sliced, source=_source_name(data_dir),
+                                    max_nodes=max_nodes, keep_isolated=keep_isolated, lang=lang,
+                                    default_lang=language(None))
     _write(text, out, said)
+
+
+@contextmanager
+def _networks(engine: EngineName, data_dir, as_of, neo4j_uri, reading, allow_identifiers):
+    """The network source of the command: the dataset as it stood on ``as_of``, or the Neo4j server's."""
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, reading=reading,
+                     allow_identifiers=allow_identifiers, say=say) as opened:
+        if engine is EngineName.memory:
+            yield _as_it_stood(opened.dataset, as_of)
+        else:
+            yield Neo4jNetworks(opened, as_of=as_of)
+
+
+def _source_name(data_dir) -> str:
+    return Path(data_dir).name if data_dir is not None else "Neo4j"
 
 
 def _as_it_stood(dataset, as_of):
@@ -168,14 +189,16 @@ def _as_it_stood(dataset, as_of):
 
 @reads_data
 def metrics(
-    data_dir: DataDirArg,
     out: OutDirOpt,
+    data_dir: OptionalDataDirArg = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     window_days: WindowDaysOpt = 30,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Louvain community detection.")] = 42,
     as_of: AsOfOpt = None,
     csv_dialect: CsvDialectOpt = None,
+    engine: EngineOpt = EngineName.memory,
+    neo4j_uri: Neo4jUriOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
@@ -192,14 +215,15 @@ def metrics(
     user's agencies shares, summed over the pairs) and care_density = shared_users /
     agency_pairs. High values mean the user's agencies often work together.
 
-    --as-of DAY measures the data as they stood on DAY. Both files are for spreadsheets (text that would run as a formula gets a leading ');
+    --as-of DAY measures the data as they stood on DAY. With --engine neo4j the networks
+    are counted on the server (DATA_DIR, when given, is loaded first), with the same files. Both files are for spreadsheets (text that would run as a formula gets a leading ');
     --csv-dialect excel-nb writes them for Excel in Norwegian.
     """
     since_day, until_day = _dates(since, until)
     dialect = csv_dialect_for(csv_dialect, "csv")
-    dataset = _as_it_stood(read_guarded(data_dir, reading=reading, allow_identifiers=allow_identifiers), as_of)
-    metrics_rows, density_rows = write_metrics(dataset, out, since=since_day, until=until_day,
-                                               window_days=window_days, seed=seed, dialect=dialect)
+    with _networks(engine, data_dir, as_of, neo4j_uri, reading, allow_identifiers) as source:
+        metrics_rows, density_rows = write_metrics(source, out, since=since_day, until=until_day,
+                                                   window_days=window_days, seed=seed, dialect=dialect)
     typer.echo(f"agency_metrics.csv ({metrics_rows} rows) and care_density.csv ({density_rows} rows) "
                f"written to {out}", err=True)
 

@@ -37,6 +37,7 @@ __all__ = [
     "handover_of_work_in_period",
     "handover_of_work_by_agency",
     "network_in_period",
+    "check_request",
     "month_periods",
     "monthly_networks",
     "monthly_frames",
@@ -316,19 +317,36 @@ def network_in_period(kind, dataset: Dataset, *, since=None, until=None, roles=N
     >>> list(network_in_period("handover-flows", tiny_dataset(), since=day, until=day).edges)
     [('a2', 'a1')]
     """
-    kind = _kind(kind)
-    _check_period(since, until)
+    kind, roles = check_request(kind, since=since, until=until, roles=roles, by_agency=by_agency)
     if kind == "handover-of-work":
         if by_agency:
             return handover_of_work_by_agency(dataset, roles=roles, since=since, until=until)
         return handover_of_work_in_period(dataset, roles=roles, since=since, until=until)
-    if by_agency:
-        raise InputError(f"only handover-of-work can be grouped by agency, not {kind}")
-    if roles:
-        raise InputError(f"--role applies to handover-of-work only, not to {kind}")
     if kind == "handover-flows":
         return nw.handover_flows(dataset, since=since, until=until, window_days=window_days)
     return nw.shared_users(dataset, since=since, until=until)
+
+
+def check_request(kind, *, since=None, until=None, roles=None, by_agency: bool = False,
+                  window_days: int = 30) -> tuple[str, tuple[str, ...] | None]:
+    """The kind and roles of a network asked for, checked as every engine checks them.
+
+    Raises
+    ------
+    InputError
+        For an unknown kind, an option that does not apply to it, a role outside the
+        vocabulary, a negative window or a period that ends before it starts.
+    """
+    kind = _kind(kind)
+    _check_period(since, until)
+    if kind != "handover-of-work":
+        if by_agency:
+            raise InputError(f"only handover-of-work can be grouped by agency, not {kind}")
+        if roles:
+            raise InputError(f"--role applies to handover-of-work only, not to {kind}")
+    if window_days < 0:
+        raise InputError(f"--window-days: {window_days} must not be negative")
+    return kind, nw._check_roles(roles)
 
 
 def _first_day(dataset: Dataset) -> pd.Timestamp | None:

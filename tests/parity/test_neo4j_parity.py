@@ -17,7 +17,11 @@ from handover.findings import FINDINGS, find
 from handover.findings.indicators import indicators
 from handover.findings.populations import POPULATIONS, population
 from handover.io import read_dataset
-from handover.network import caseload
+from handover.engines.neo4j.networks import Neo4jNetworks
+from handover.network import caseload, edges_frame
+from handover.network.sources import DatasetNetworks
+from handover.render.network_files import gexf_text
+from handover.reports.networks import metrics_tables
 from handover.render.results import render
 from tests.datasets import FIXTURES, SCENARIOS
 from tests.strategies import datasets, day
@@ -52,6 +56,45 @@ def assert_same_caseload(dataset, graph, as_of, *, max_users=None) -> None:
     for memory_table, neo4j_table in zip(caseload(dataset, as_of=day, max_users=max_users),
                                          caseload(graph, as_of=day, max_users=max_users)):
         pd.testing.assert_frame_equal(neo4j_table, memory_table)
+
+
+def _drawn(network) -> tuple:
+    """What a network shows: its graph attributes, nodes with attributes, edges with attributes."""
+    return (dict(network.graph), list(network.nodes(data=True)), edges_frame(network).values.tolist())
+
+
+def assert_same_networks(dataset, graph, as_of, *, since=None, until=None, roles=None, window_days=30,
+                         months: bool = True) -> None:
+    """Every network, its spells (GEXF), its months and the metrics: the same from the tables and from Neo4j."""
+    memory = DatasetNetworks(dataset.snapshot(as_of) if as_of is not None else dataset)
+    neo4j = Neo4jNetworks(graph, as_of=as_of)
+    period = {"since": since, "until": until}
+    for kind, options in (("handover-flows", {"window_days": window_days}), ("shared-users", {}),
+                          ("handover-of-work", {"roles": roles})):
+        ours, theirs = memory.network(kind, **period, **options), neo4j.network(kind, **period, **options)
+        assert _drawn(theirs) == _drawn(ours), kind
+        assert gexf_text(neo4j.add_spells(theirs)) == gexf_text(memory.add_spells(ours)), kind
+        if months:
+            assert ([(m, _drawn(g)) for m, g in neo4j.monthly(kind, **period, **options)]
+                    == [(m, _drawn(g)) for m, g in memory.monthly(kind, **period, **options)]), kind
+    by_agency = {"roles": roles, "by_agency": True, **period}
+    assert _drawn(neo4j.network("handover-of-work", **by_agency)) == _drawn(
+        memory.network("handover-of-work", **by_agency))
+    for ours, theirs in zip(metrics_tables(memory, **period, window_days=window_days),
+                            metrics_tables(neo4j, **period, window_days=window_days)):
+        pd.testing.assert_frame_equal(theirs, ours)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_networks_agree_on_fixture(graph, scenario):
+    dataset = read_dataset(FIXTURES / scenario)
+    graph.load(dataset, replace=True)
+    assert_same_networks(dataset, graph, None)
+    latest = dataset.latest_date()
+    if latest is not None:
+        day = latest - pd.Timedelta(days=90)
+        assert_same_networks(dataset, graph, day, since=day - pd.Timedelta(days=200), roles=("caseworker",),
+                             window_days=7)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -163,3 +206,5 @@ def test_random_datasets_agree(graph, dataset, as_of, options):
         assert_same_population(name, population(memory, name, as_of=as_of, **params),
                                population(graph, name, as_of=as_of, **params))
     assert_same_caseload(dataset, graph, as_of, max_users=options["dormant_plans"]["max_age_days"] or None)
+    assert_same_networks(dataset, graph, as_of, **period, roles=options["caseworker_turnover"]["roles"],
+                         window_days=options["handover_without_coordinator"]["window_days"])

@@ -117,6 +117,16 @@ class Neo4jEngine(Engine):
         self._markers()
         return self._read(query, params)
 
+    def ask(self, name: str, params: dict[str, Any]) -> pd.DataFrame:
+        """Run the read query ``cypher/<name>.cypher`` (such as ``network/user_agencies``) on the loaded dataset.
+
+        As :meth:`run_query`: the dataset's marker is checked first (an incomplete load is
+        refused), and ``params`` must be exactly those the file declares.
+        """
+        query = load_query(name)
+        self._markers()
+        return self._read(query, params)
+
     def latest_date(self) -> pd.Timestamp | None:
         """The latest date anywhere in the loaded dataset (``cypher/meta/latest_date.cypher``).
 

@@ -1,4 +1,4 @@
-// name: agencies
+// name: agency_nodes
 // mode: read
 // params:
 // Every agency with what a network's nodes show of it, in id order.
