@@ -11,8 +11,11 @@ from typing import Annotated
 
 import typer
 
-from handover.cli.options import AllowIdentifiersOpt, AsOfOpt, DataDirArg, LangOpt, language, reads_data
-from handover.io.guarded import read_guarded
+from handover.cli.framework import say
+from handover.cli.options import (
+    AllowIdentifiersOpt, AsOfOpt, EngineName, EngineOpt, LangOpt, Neo4jUriOpt, OptionalDataDirArg, language, reads_data,
+)
+from handover.engines.session import open_engine
 from handover.io.options import ReadOptions
 from handover.reports.user_story import write_user_page
 
@@ -23,12 +26,14 @@ __all__ = ["user"]
 def user(
     user_id: Annotated[str, typer.Argument(
         help="The user's id as in users.csv (pseudonymous, e.g. u01).", show_default=False)],
-    data_dir: DataDirArg,
     out: Annotated[Path, typer.Option(
         "--out", metavar="FILE", show_default=False,
         help="The HTML page to write (its folder is made if needed).")],
+    data_dir: OptionalDataDirArg = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
+    engine: EngineOpt = EngineName.memory,
+    neo4j_uri: Neo4jUriOpt = None,
     reading: ReadOptions = None,
     allow_identifiers: AllowIdentifiersOpt = False,
 ) -> None:
@@ -45,8 +50,13 @@ def user(
 
     The page names the user by id only. An id that is not in users.csv exits with
     code 2.
+
+    With --engine neo4j the user's rows are read from the server by their id (DATA_DIR,
+    when given, is loaded first): the same page, nothing else of the graph read.
     """
-    dataset = read_guarded(data_dir, reading=reading,
-                           allow_identifiers=allow_identifiers)
-    page = write_user_page(dataset, user_id, out, as_of=as_of, source=Path(data_dir).name, lang=language(lang))
+    with open_engine(engine.value, data_dir, neo4j_uri=neo4j_uri, reading=reading,
+                     allow_identifiers=allow_identifiers, say=say) as opened:
+        source = opened.dataset if engine is EngineName.memory else opened
+        page = write_user_page(source, user_id, out, as_of=as_of, lang=language(lang),
+                               source=Path(data_dir).name if data_dir is not None else "Neo4j")
     typer.echo(f"page written to {page}", err=True)  # no id: status lines carry no personal data

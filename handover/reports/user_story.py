@@ -17,6 +17,7 @@ from typing import Iterator
 import pandas as pd
 
 from handover.engines import MemoryEngine
+from handover.engines.neo4j.story import known_user, user_dataset
 from handover.errors import InputError
 from handover.findings import FINDINGS, find
 from handover.findings.events import episodes_with_agency, handovers, responsible_on
@@ -26,7 +27,7 @@ from handover.privacy.identifiers import looks_like_national_id, national_id_mas
 from handover.render.user_page import user_html
 from handover.timeline import to_day
 
-__all__ = ["UserStory", "user_story", "user_stories", "write_user_page"]
+__all__ = ["UserStory", "user_story", "user_stories", "write_user_page", "unknown_user"]
 
 _USER_TABLES = ("users", "responsibilities", "plans", "episodes", "contacts")
 
@@ -91,6 +92,13 @@ def _examples(users: pd.Series) -> str:
     return f", e.g. {', '.join(shown)}" if shown else ""
 
 
+def unknown_user(user_id: str, count: int, users: pd.Series, focus: tuple[str, ...] = ()) -> InputError:
+    """The error for an id not among the dataset's ``count`` users (``users``: some or all of their ids)."""
+    of = f" of {', '.join(focus)} (--agency)" if focus else ""
+    return InputError(f"user {_shown_id(user_id)} is not in the dataset's users{of} ({count} users"
+                      + _examples(pd.Series(users, dtype=object)) + ")")
+
+
 def _one_user(dataset: Dataset, user_id: str) -> Dataset:
     """The dataset cut to one user (the shared tables, agencies to staff, kept whole)."""
     tables = {}
@@ -146,9 +154,7 @@ def user_story(dataset: Dataset, user_id: str, *, as_of=None, source: str = "") 
     """
     users = dataset.get("users")["user_id"]
     if user_id not in set(users):
-        of = f" of {', '.join(dataset.focus)} (--agency)" if dataset.focus else ""
-        raise InputError(f"user {_shown_id(user_id)} is not in the dataset's users{of} ({len(users)} users"
-                         + _examples(users) + ")")
+        raise unknown_user(user_id, len(users), users, dataset.focus)
     as_of = to_day(as_of) if as_of is not None else dataset.latest_date()
     if as_of is None:
         as_of = pd.Timestamp.today().normalize()
@@ -187,6 +193,7 @@ def user_stories(dataset: Dataset, user_ids: list[str], *, as_of, results: dict,
     --------
     >>> from handover.examples import tiny_dataset
     >>> from handover.engines import MemoryEngine
+from handover.engines.neo4j.story import known_user, user_dataset
     >>> data = tiny_dataset()
     >>> rows = {name: find(MemoryEngine(data), name) for name in FINDINGS if name != "continuity_of_care"}
     >>> [s.user_id for s in user_stories(data, ["u3", "u1"], as_of=data.latest_date(), results=rows)]
@@ -237,7 +244,7 @@ def _story_frames(cut: Dataset) -> dict[str, pd.DataFrame]:
     return {
         "episodes": episodes.sort_values(["start", "episode_id"], kind="stable"),
         "plans": _with_agency(cut.get("plans"), agencies).sort_values(["start", "plan_id"], kind="stable"),
-        "responsibilities": responsibilities.sort_values(["start", "staff_id"], kind="stable"),
+        "responsibilities": responsibilities.sort_values(["start", "staff_id", "role", "agency_id"], kind="stable"),
         "contacts": _with_agency(cut.get("contacts"), agencies).sort_values(["date", "contact_id"], kind="stable"),
         "handovers": found,
     }
@@ -252,17 +259,33 @@ def _story(one: Dataset, user_id: str, as_of: pd.Timestamp, findings: dict, sour
                      **frames)
 
 
-def write_user_page(dataset: Dataset, user_id: str, out: Path, *, as_of=None, source: str = "",
+def write_user_page(dataset, user_id: str, out: Path, *, as_of=None, source: str = "",
                     lang: str = "en") -> Path:
     """Write the page of ``user_id`` to ``out`` (atomically) and return its path.
+
+    Parameters
+    ----------
+    dataset : Dataset or Neo4jEngine
+        The dataset, or the Neo4j engine of a loaded one: the user's rows are then read
+        from the server (:func:`handover.engines.neo4j.story.user_dataset`), with the
+        same page as a result.
 
     Raises
     ------
     InputError
         When ``user_id`` is not in the dataset.
     """
+    if not isinstance(dataset, Dataset):
+        dataset, as_of = _from_neo4j(dataset, user_id, as_of)
     story = user_story(dataset, user_id, as_of=as_of, source=source)
     out = Path(out)
     write_text_atomic(out, user_html(story, lang))
     return out
 
+
+def _from_neo4j(engine, user_id: str, as_of) -> tuple[Dataset, pd.Timestamp | None]:
+    """The user's dataset read from Neo4j, and the day of the story (default: the loaded dataset's latest)."""
+    known, count, first = known_user(engine, user_id)
+    if not known:
+        raise unknown_user(user_id, count, pd.Series(first, dtype=object), engine.focus())
+    return user_dataset(engine, user_id), to_day(as_of) if as_of is not None else engine.latest_date()

@@ -22,6 +22,8 @@ from handover.network import caseload, edges_frame
 from handover.network.sources import DatasetNetworks
 from handover.render.network_files import gexf_text
 from handover.reports.networks import metrics_tables
+from handover.reports.user_story import _from_neo4j, user_story
+from handover.render.user_page import user_html
 from handover.render.results import render
 from tests.datasets import FIXTURES, SCENARIOS
 from tests.strategies import datasets, day
@@ -66,9 +68,11 @@ def _drawn(network) -> tuple:
 def assert_same_networks(dataset, graph, as_of, *, since=None, until=None, roles=None, window_days=30,
                          months: bool = True) -> None:
     """Every network, its spells (GEXF), its months and the metrics: the same from the tables and from Neo4j."""
+    as_of = pd.Timestamp(as_of) if as_of is not None else None
     memory = DatasetNetworks(dataset.snapshot(as_of) if as_of is not None else dataset)
     neo4j = Neo4jNetworks(graph, as_of=as_of)
-    period = {"since": since, "until": until}
+    period = {key: pd.Timestamp(value) if value is not None else None
+              for key, value in (("since", since), ("until", until))}
     for kind, options in (("handover-flows", {"window_days": window_days}), ("shared-users", {}),
                           ("handover-of-work", {"roles": roles})):
         ours, theirs = memory.network(kind, **period, **options), neo4j.network(kind, **period, **options)
@@ -83,6 +87,14 @@ def assert_same_networks(dataset, graph, as_of, *, since=None, until=None, roles
     for ours, theirs in zip(metrics_tables(memory, **period, window_days=window_days),
                             metrics_tables(neo4j, **period, window_days=window_days)):
         pd.testing.assert_frame_equal(theirs, ours)
+
+
+def assert_same_stories(dataset, graph, as_of, users) -> None:
+    """Each user's page from the files and from the user's rows read off Neo4j: the same bytes."""
+    for user_id in users:
+        one, day = _from_neo4j(graph, user_id, as_of)
+        assert user_html(user_story(one, user_id, as_of=day), "en") == user_html(
+            user_story(dataset, user_id, as_of=as_of), "en"), user_id
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -208,3 +220,4 @@ def test_random_datasets_agree(graph, dataset, as_of, options):
     assert_same_caseload(dataset, graph, as_of, max_users=options["dormant_plans"]["max_age_days"] or None)
     assert_same_networks(dataset, graph, as_of, **period, roles=options["caseworker_turnover"]["roles"],
                          window_days=options["handover_without_coordinator"]["window_days"])
+    assert_same_stories(dataset, graph, as_of, dataset.get("users")["user_id"].head(3))
