@@ -99,7 +99,22 @@ def main(argv: list[str] | None = None) -> int:
     transaction.add_argument("--data", type=Path, default=HERE / "data")
     transaction.add_argument("--out", type=Path, default=HERE / "results")
     transaction.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-transaction")
+    every = commands.add_parser("commands", help="every analysing command on both engines, and their ratio")
+    every.add_argument("--users", type=int, nargs="+", default=[10_000, 100_000],
+                       help="region sizes (default 10000 100000)")
+    every.add_argument("--heap", default="8g", help="the server's heap (default 8g)")
+    every.add_argument("--seed", type=int, default=1)
+    every.add_argument("--repeat", type=int, default=2, help="runs of each command; the best counts (default 2)")
+    every.add_argument("--data", type=Path, default=HERE / "data")
+    every.add_argument("--out", type=Path, default=HERE / "results")
+    every.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-commands")
     args = parser.parse_args(argv)
+    if args.command == "commands":
+        from bench.commands import run_commands
+
+        print(run_commands(args.users, heap=args.heap, seed=args.seed, repeat=args.repeat, data=args.data,
+                           out=args.out, state_dir=args.neo4j_state_dir))
+        return 0
     if args.command == "transaction":
         from bench.transaction import run_transaction
 

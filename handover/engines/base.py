@@ -50,6 +50,13 @@ class Engine(ABC):
         """Names of the tables the dataset has, or ``None`` when the engine cannot tell."""
         return None
 
+    def users_dataset(self, user_ids: list[str]):
+        """The dataset cut to (at least) ``user_ids``, for their pages; ``None`` when the engine cannot tell.
+
+        By default the dataset the engine was opened on (:attr:`source_dataset`), whole.
+        """
+        return self.source_dataset
+
     def agency_names(self) -> pd.DataFrame | None:
         """Columns ``agency_id, name`` of every agency in id order, or ``None`` when the engine cannot tell."""
         return None

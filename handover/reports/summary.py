@@ -275,9 +275,10 @@ def write_report(
         The folder: new, empty, or a report written before (replaced whole, never mixed
         with an earlier run's files; a failure leaves it as it was).
     dataset : Dataset, optional
-        The data, for the user pages; default the engine's ``source_dataset``. Without it
-        (Neo4j queried without a dataset folder) no user pages are drawn, and the report
-        says so.
+        The data, for the user pages; default what the engine gives for the users drawn
+        (:meth:`~handover.engines.base.Engine.users_dataset`: on Neo4j without a dataset
+        folder, their rows read from the server). An engine that gives none draws no user
+        pages, and the report says so.
     progress : callable, optional
         Called with the name of each step.
     workers : int, optional
@@ -305,10 +306,12 @@ def write_report(
     from handover.render.user_page import user_html
     from handover.reports.user_story import user_stories
 
-    dataset = dataset if dataset is not None else engine.source_dataset
-    report = build_report(engine, with_user_pages=dataset is not None, progress=progress, workers=workers, **options)
+    report = build_report(engine, with_user_pages=True, progress=progress, workers=workers, **options)
+    # The users' own rows: the dataset, or (Neo4j without DATA_DIR) those users' rows read from the server.
+    dataset = dataset if dataset is not None else engine.users_dataset(list(report.user_pages))
     if dataset is None:
         report.user_pages_note = words(report.lang)("report.users.no_data")
+        report.user_pages = {}
     period = (report.since, report.until) if report.since is not None or report.until is not None else None
 
     def pages() -> dict:

@@ -91,6 +91,7 @@ def assert_same_networks(dataset, graph, as_of, *, since=None, until=None, roles
 
 def assert_same_stories(dataset, graph, as_of, users) -> None:
     """Each user's page from the files and from the user's rows read off Neo4j: the same bytes."""
+    as_of = pd.Timestamp(as_of) if as_of is not None else None
     for user_id in users:
         one, day = _from_neo4j(graph, user_id, as_of)
         assert user_html(user_story(one, user_id, as_of=day), "en") == user_html(
@@ -218,6 +219,15 @@ def test_random_datasets_agree(graph, dataset, as_of, options):
         assert_same_population(name, population(memory, name, as_of=as_of, **params),
                                population(graph, name, as_of=as_of, **params))
     assert_same_caseload(dataset, graph, as_of, max_users=options["dormant_plans"]["max_age_days"] or None)
-    assert_same_networks(dataset, graph, as_of, **period, roles=options["caseworker_turnover"]["roles"],
-                         window_days=options["handover_without_coordinator"]["window_days"])
-    assert_same_stories(dataset, graph, as_of, dataset.get("users")["user_id"].head(3))
+    assert_same_stories(dataset, graph, as_of, dataset.get("users")["user_id"].head(1))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(dataset=datasets(max_rows=10), as_of=st.none() | st.builds(day, st.integers(0, 70)), since=SINCE,
+       until=UNTIL, roles=st.none() | st.sampled_from([("caseworker",), ("coordinator", "caseworker")]),
+       window_days=st.integers(0, 12))
+def test_random_networks_agree(graph, dataset, as_of, since, until, roles, window_days):
+    """Every network, sliced in time, by role, in months, with its spells and metrics (dense in
+    same-day boundaries and ties): the same from the tables and from Neo4j."""
+    graph.load(dataset, replace=True)
+    assert_same_networks(dataset, graph, as_of, since=since, until=until, roles=roles, window_days=window_days)

@@ -28,6 +28,7 @@ from handover.engines.base import Engine
 from handover.errors import EngineError, InputError, QueryError
 from handover.model import Dataset
 from handover.engines.neo4j.store import DERIVED, LoadSummary, described_marker, load_dataset
+from handover.engines.neo4j.story import user_dataset
 
 __all__ = ["Neo4jEngine"]
 
@@ -140,6 +141,16 @@ class Neo4jEngine(Engine):
                 return recorded
         value = self._read(load_query("meta/latest_date"), {})["latest_date"].iloc[0]
         return None if pd.isna(value) else value
+
+    def users_dataset(self, user_ids: list[str]) -> Dataset:
+        """The dataset loaded here, cut to ``user_ids`` (:func:`handover.engines.neo4j.story.user_dataset`).
+
+        The dataset the engine was opened on when it is at hand (``DATA_DIR`` given), else
+        the users' rows read from the server.
+        """
+        if self.source_dataset is not None:
+            return self.source_dataset
+        return user_dataset(self, user_ids)
 
     def agency_names(self) -> pd.DataFrame:
         """Every agency's id and name (``cypher/meta/agency_names.cypher``)."""

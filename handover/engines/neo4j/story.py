@@ -1,10 +1,11 @@
-"""One user's rows read from Neo4j, as a dataset cut to that user: the story ``handover user`` draws.
+"""Some users' rows read from Neo4j, as a dataset cut to those users: the stories ``handover user`` draws.
 
 A user's story (:mod:`handover.reports.user_story`) is a property of the user's own rows:
 their responsibilities, plans, episodes and contacts, and the agencies, services and staff
-those name. :func:`user_dataset` reads exactly these from the server by the user's id (the
+those name. :func:`user_dataset` reads exactly these from the server by the users' ids (the
 uniqueness constraint is the index), in the contract's columns and types, so the page and
-the findings listed on it are those the memory engine gives from the files. Nothing else
+the findings listed on it are those the memory engine gives from the files: for
+``handover user`` one user, for the user pages of ``handover report`` the users it draws. Nothing else
 of the graph is read, and no free text: a responsibility's ``reason`` and the user's own
 ``birth_year`` and ``municipality`` are never shown on a page, so they are not fetched.
 """
@@ -30,8 +31,8 @@ def known_user(engine, user_id: str) -> tuple[bool, int, list[str]]:
     return bool(row["known"]), int(row["users"]), list(row["first"])
 
 
-def user_dataset(engine, user_id: str) -> Dataset:
-    """The loaded dataset cut to ``user_id``: their rows and the agencies, services and staff they name.
+def user_dataset(engine, user_ids) -> Dataset:
+    """The loaded dataset cut to ``user_ids``: their rows and the agencies, services and staff they name.
 
     Only the tables the loaded dataset has are made (a finding that needs a missing one
     says so on the page, as it does from the files).
@@ -39,19 +40,20 @@ def user_dataset(engine, user_id: str) -> Dataset:
     Parameters
     ----------
     engine : Neo4jEngine
-    user_id : str
-        A user of the loaded dataset (see :func:`known_user`).
+    user_ids : str or list of str
+        Users of the loaded dataset (see :func:`known_user`).
 
     Returns
     -------
     Dataset
         With the contract's columns and types, as :func:`handover.io.read_dataset` gives them.
     """
+    user_ids = [user_ids] if isinstance(user_ids, str) else list(user_ids)
     present = engine.tables_present() or set(TABLES)
-    tables = {"users": _typed("users", pd.DataFrame({"user_id": [user_id]}))}
+    tables = {"users": _typed("users", pd.DataFrame({"user_id": user_ids}))}
     for table in _USER_TABLES:
         if table in present:
-            tables[table] = _typed(table, engine.ask(f"story/story_{table}", {"user_id": user_id}))
+            tables[table] = _typed(table, engine.ask(f"story/story_{table}", {"user_ids": user_ids}))
     named = lambda column: sorted({v for t in tables.values() if column in t for v in t[column] if v is not None})
     if "services" in present:
         tables["services"] = _typed("services", engine.ask("story/story_services",
