@@ -294,23 +294,44 @@ def _where(raw: RawTable) -> str:
     return raw.file if raw.sheet is None else f"{raw.file}, sheet {raw.sheet}"
 
 
+#: Arrow-backed text with NumPy semantics (missing is NaN, comparisons give ``bool``): the
+#: dtype pandas 3 gives every text column, in pandas 2.3 spelled out.
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+#: Primary keys no other table refers to (``plan_id``, ``episode_id``, ``contact_id``): one
+#: distinct value a row, as Python ``str`` objects some 60 bytes each, kept in Arrow instead
+#: (their text and an offset, sharing the buffers the file was read into).
+ARROW_BACKED = frozenset(
+    (table.name, table.primary_key) for table in TABLES.values()
+    if table.primary_key is not None
+    and not any(c.references == table.name for t in TABLES.values() for c in t.columns))
+
+
 def _typed_frame(raw: RawTable, typed: dict[str, pd.Series]) -> pd.DataFrame:
     # One Arrow table turned into pandas at once: Arrow makes the str objects and lays
     # out the blocks itself, which pandas would otherwise copy together again.
-    arrow, years = {}, {}
+    arrow, years, kept = {}, {}, {}
     for position, column in enumerate(raw.table.columns):
         if column.kind is ColumnKind.YEAR:
             years[position, column.name] = typed.get(column.name)
         elif column.name in typed:
             arrow[column.name] = pa.Array.from_pandas(typed[column.name], type=pa.timestamp("ns"))
+        elif (raw.table.name, column.name) in ARROW_BACKED and column.name in raw.cells:
+            kept[position, column.name] = raw.cells[column.name]
         elif column.name in raw.cells:
             arrow[column.name] = raw.cells[column.name]
         elif column.kind is ColumnKind.DATE:
             arrow[column.name] = pa.nulls(raw.n_rows, pa.timestamp("ns"))
         else:
             arrow[column.name] = pa.nulls(raw.n_rows, pa.string())
-    frame = pa.table(arrow).to_pandas(coerce_temporal_nanoseconds=True)
-    for (position, name), values in years.items():
-        frame.insert(position, name, pd.array([pd.NA] * raw.n_rows, dtype="Int64")
-                     if values is None else values.array)
+    frame = pa.table(arrow).to_pandas(coerce_temporal_nanoseconds=True) if arrow else pd.DataFrame(
+        index=pd.RangeIndex(raw.n_rows))
+    inserted = sorted([*years.items(), *kept.items()], key=lambda item: item[0][0])
+    for (position, name), values in inserted:
+        if (position, name) in kept:
+            frame.insert(position, name, pd.Series(values.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get),
+                                                   copy=False).array)
+        else:
+            frame.insert(position, name, pd.array([pd.NA] * raw.n_rows, dtype="Int64")
+                         if values is None else values.array)
     return frame
