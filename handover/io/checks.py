@@ -249,9 +249,8 @@ def _check_primary_key(raw: RawTable, report: _Reporter) -> None:
     if key is None or key not in raw.cells:
         return
     present = ~raw.missing[key]
-    distinct = pc.unique(raw.cells[key])
-    if len(distinct) - distinct.null_count == present.sum():
-        return  # the common case, found by Arrow's hashing alone
+    if not _any_repeated(raw.cells[key]):
+        return  # the common case, found by Arrow alone
     values = objects(raw.cells[key])
     repeated = values.duplicated(keep="first").to_numpy() & present
     firsts = values[present].drop_duplicates(keep="first")
@@ -262,6 +261,21 @@ def _check_primary_key(raw: RawTable, report: _Reporter) -> None:
         return f"a duplicate {key} (first on {report.where(first)})"
 
     report.rows(repeated, key, f"a duplicate {key}", rule)
+
+
+def _any_repeated(values: pa.ChunkedArray) -> bool:
+    """Whether a value (not a missing one) occurs twice in ``values``.
+
+    By sorting, not hashing: a hash table of millions of distinct ids takes several times
+    their size (and more time); the sorted copy, their size once.
+
+    Examples
+    --------
+    >>> _any_repeated(pa.chunked_array([["b", None, "a"], [None, "c"]])), _any_repeated(pa.chunked_array([["a", "b", "a"]]))
+    (False, True)
+    """
+    ordered = values.take(pc.sort_indices(values))
+    return bool(pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py())
 
 
 def _check_references(raw: RawTable, raws: dict[str, RawTable], sources: dict[str, Source | None],
