@@ -181,15 +181,12 @@ def translated(values: pa.ChunkedArray, translation: dict[str, str]) -> pa.Chunk
     return pa.chunked_array([pc.take(mapped, encoded.indices)])
 
 
-# A value starting or ending with one of them, in Arrow's RE2.
-_UNSTRIPPED = "^[{0}]|[{0}]$".format("".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE))
-
-
 def stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """``column`` stripped as ``str.strip()`` strips, with empty values made missing.
 
-    Made without a copy of the text when nothing is to be stripped (the common case): the
-    empty values become missing in a new validity bitmap over the same buffers.
+    When nothing is to be stripped (the common case) the column read is kept, not its
+    stripped copy, and its empty values become missing in a new validity bitmap over the
+    same buffers: a table is held once, as the file's parser left it.
 
     Examples
     --------
@@ -198,8 +195,10 @@ def stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:
     >>> stripped(pa.chunked_array([["a", ""], ["", "c"]])).to_pylist()
     ['a', None, None, 'c']
     """
-    if pc.any(pc.match_substring_regex(column, _UNSTRIPPED)).as_py():
-        column = pc.utf8_trim(column, characters=_WHITESPACE)
+    trimmed = pc.utf8_trim(column, characters=_WHITESPACE)
+    if pc.sum(pc.binary_length(trimmed)).as_py() != pc.sum(pc.binary_length(column)).as_py():
+        column = trimmed
+    del trimmed
     empty = pc.equal(column, "")
     if not pc.any(empty).as_py():
         return column
