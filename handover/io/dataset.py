@@ -81,7 +81,11 @@ def read_dataset(
         One frame per table present, with exactly the contract's columns (optional
         columns absent from the file are all missing): ids, text and vocabulary
         values as ``object`` columns of ``str`` (missing ``None``), dates as
-        ``datetime64[ns]`` (missing ``NaT``), ``birth_year`` as ``Int64``.
+        ``datetime64[ns]`` (missing ``NaT``), ``birth_year`` as ``Int64``. The keys
+        no table refers to (``plan_id``, ``episode_id``, ``contact_id``: one distinct
+        value a row) are Arrow-backed ``str`` columns (``pandas.StringDtype("pyarrow",
+        na_value=nan)``, pandas 3's text dtype), which hold the text as read instead of
+        a Python object per row; they compare, sort, merge and print as ``str`` does.
 
     Raises
     ------
