@@ -97,6 +97,11 @@ def _datasets(data: dict) -> list[str]:
     return lines + [""]
 
 
+def _footprint(r: dict) -> int | None:
+    """The peak RSS of a read or a finding without the floor's frames (older results: with them)."""
+    return r.get("footprint_rss", r.get("peak_rss"))
+
+
 def _memory(data: dict) -> list[str]:
     rows = data["memory"]
     if not rows:
@@ -111,8 +116,9 @@ def _memory(data: dict) -> list[str]:
              "(best of the repeats). Each measurement's process first measures the floor again, and `× "
              "floor` divides by that one (the load of a shared machine drifts; the `floor` row is its own "
              "process); `read + find × floor` adds that process's `read_dataset` (what `handover find NAME "
-             "DIR` costs from files to rows). Peak RSS is the whole measuring process's (Python, the "
-             "dataset, the finding).", "",
+             "DIR` costs from files to rows). Peak RSS is the measuring process's (Python, the dataset, the "
+             "finding) up to the end of the finding; the floor runs after it and is not counted "
+             "(bench/results/footprint.md).", "",
              "| step | " + " | ".join(f"{u:,} users: s | × floor | read + find × floor | peak RSS GiB"
                                    for u in sizes) + " |",
              "|---|" + "---:|---:|---:|---:|" * len(sizes)]
@@ -126,7 +132,7 @@ def _memory(data: dict) -> list[str]:
                 continue
             ratio, both = _vs_floor(r, floor)
             both = both if step in FINDINGS else None
-            cells.append(f"{_s(r['seconds'])} | {_s(ratio)} | {_s(both)} | {_gib(r.get('peak_rss'))}")
+            cells.append(f"{_s(r['seconds'])} | {_s(ratio)} | {_s(both)} | {_gib(_footprint(r))}")
         lines.append(f"| {step} | " + " | ".join(cells) + " |")
     if len(sizes) >= 2:
         lines += ["", f"Growth of `find()` over {', '.join(f'{u:,}' for u in sizes)} users (log-log slope; "
@@ -306,7 +312,7 @@ def _targets(data: dict) -> list[str]:
             ratio = read["seconds"] / (read.get("floor_seconds") or floor)
             lines.append(f"| (not a target, for the record) `read_dataset` against the floor at {TARGET_USERS:,} "
                          f"users | {ratio:.2f}× | – |")
-        peaks = [r.get("peak_rss", 0) for (u, _), r in memory.items() if u == TARGET_USERS and r["status"] == "ok"]
+        peaks = [_footprint(r) or 0 for (u, _), r in memory.items() if u == TARGET_USERS and r["status"] == "ok"]
         if peaks:
             lines.append(f"| peak RSS ≤ 4 GiB at {TARGET_USERS:,} users (largest measurement) | "
                          f"{max(peaks) / GIB:.2f} GiB | {_ok(max(peaks) <= PEAK_RSS)} |")

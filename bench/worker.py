@@ -15,6 +15,9 @@ Kinds of measurement (``spec["kind"]``):
 ``find``
     ``read_dataset``, then :func:`handover.findings.find` for one finding on the
     in-memory engine (the find is timed on its own, best of ``repeat``).
+
+``read`` and ``find`` measure the floor too, after their own work, and report
+``footprint_rss``: the peak RSS before the floor ran (the read and the finding alone).
 ``naive``
     ``read_dataset``, then the loop implementation of ``tests/oracle.py``.
 ``read_export``
@@ -129,15 +132,17 @@ def _find(spec: dict) -> dict:
     from handover.engines import MemoryEngine
     from handover.findings import find
 
-    # The floor again, in this process, just before: on a shared machine the load changes
-    # from minute to minute, and a ratio is fair only between neighbours in time.
-    floor = _floor(spec)["seconds"]
     read_best, read_samples, dataset = _read({**spec, "repeat": 1})
     rss_after_read = _peak_rss()
     engine = MemoryEngine(dataset)
     best, samples, rows = _timed(lambda: find(engine, spec["name"]), spec.get("repeat", 1))
+    footprint = _peak_rss()
+    # The floor again, in this process, just after: on a shared machine the load changes
+    # from minute to minute, and a ratio is fair only between neighbours in time. After,
+    # so that its own frames are not in the footprint of the read and the finding.
+    floor = _floor(spec)["seconds"]
     return {"seconds": best, "samples": samples, "read_seconds": read_best, "rows": len(rows),
-            "rss_after_read": rss_after_read, "floor_seconds": floor}
+            "rss_after_read": rss_after_read, "footprint_rss": footprint, "floor_seconds": floor}
 
 
 def _naive(spec: dict) -> dict:
@@ -274,10 +279,12 @@ def main(argv: list[str]) -> None:
     if kind == "floor":
         result = _floor(spec)
     elif kind == "read":
-        floor = _floor(spec)["seconds"]
         best, samples, dataset = _read(spec)
-        result = {"seconds": best, "samples": samples, "floor_seconds": floor,
+        footprint = _peak_rss()
+        result = {"seconds": best, "samples": samples, "footprint_rss": footprint,
                   "rows": int(sum(len(f) for f in dataset.tables.values()))}
+        del dataset
+        result["floor_seconds"] = _floor(spec)["seconds"]
     elif kind == "read_export":
         from handover.io import read_dataset
 

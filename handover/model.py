@@ -173,6 +173,9 @@ class Dataset:
 
     Ids and text are ``object`` columns of ``str`` (missing as ``None``), dates are
     ``datetime64[ns]`` at midnight (missing as ``NaT``), birth years nullable ``Int64``.
+    A dataset read from files holds ``plan_id``, ``episode_id`` and ``contact_id`` as
+    Arrow-backed ``str`` columns instead (:func:`handover.io.read_dataset`); code on a
+    dataset treats both alike.
     Only contract columns are kept; tables absent from the folder are absent here.
 
     Examples

@@ -94,7 +94,7 @@ def continuity_of_care(
     user_codes, user_ids = pd.factorize(visits["user_id"], sort=True)
     provider_codes, _ = pd.factorize(visits[column])
     days = visits["date"].to_numpy("datetime64[ns]").view(np.int64)
-    order = _in_visit_order(user_codes, days, visits["contact_id"].to_numpy(object))
+    order = _in_visit_order(user_codes, days, visits["contact_id"])
     user, provider = user_codes[order].astype(np.int64), provider_codes[order].astype(np.int64)
 
     # Contacts per (user, provider): runs of one sorted integer key.
@@ -123,11 +123,11 @@ def continuity_of_care(
     })
 
 
-def _in_visit_order(users: np.ndarray, days: np.ndarray, contact_ids: np.ndarray) -> np.ndarray:
+def _in_visit_order(users: np.ndarray, days: np.ndarray, contact_ids: pd.Series) -> np.ndarray:
     """Positions ordered by ``(user, date, contact_id)``.
 
     Integers are sorted first; ids are compared as strings only within the few runs of
-    contacts a user had on one day.
+    contacts a user had on one day, and only those become Python strings.
     """
     order = np.lexsort((days, users))
     tie = (users[order][1:] == users[order][:-1]) & (days[order][1:] == days[order][:-1])
@@ -138,7 +138,7 @@ def _in_visit_order(users: np.ndarray, days: np.ndarray, contact_ids: np.ndarray
     tied[:-1] |= tie
     positions = np.flatnonzero(tied)
     runs = np.cumsum(np.r_[True, ~tie])[positions]
-    within = pd.DataFrame({"run": runs, "id": contact_ids[order[positions]]})
+    within = pd.DataFrame({"run": runs, "id": contact_ids.iloc[order[positions]].to_numpy(object)})
     permutation = within.sort_values(["run", "id"], kind="stable").index.to_numpy()
     order[positions] = order[positions][permutation]
     return order

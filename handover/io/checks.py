@@ -249,9 +249,8 @@ def _check_primary_key(raw: RawTable, report: _Reporter) -> None:
     if key is None or key not in raw.cells:
         return
     present = ~raw.missing[key]
-    distinct = pc.unique(raw.cells[key])
-    if len(distinct) - distinct.null_count == present.sum():
-        return  # the common case, found by Arrow's hashing alone
+    if not _any_repeated(raw.cells[key]):
+        return  # the common case, found by Arrow alone
     values = objects(raw.cells[key])
     repeated = values.duplicated(keep="first").to_numpy() & present
     firsts = values[present].drop_duplicates(keep="first")
@@ -262,6 +261,21 @@ def _check_primary_key(raw: RawTable, report: _Reporter) -> None:
         return f"a duplicate {key} (first on {report.where(first)})"
 
     report.rows(repeated, key, f"a duplicate {key}", rule)
+
+
+def _any_repeated(values: pa.ChunkedArray) -> bool:
+    """Whether a value (not a missing one) occurs twice in ``values``.
+
+    By sorting, not hashing: a hash table of millions of distinct ids takes several times
+    their size (and more time); the sorted copy, their size once.
+
+    Examples
+    --------
+    >>> _any_repeated(pa.chunked_array([["b", None, "a"], [None, "c"]])), _any_repeated(pa.chunked_array([["a", "b", "a"]]))
+    (False, True)
+    """
+    ordered = values.take(pc.sort_indices(values))
+    return bool(pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py())
 
 
 def _check_references(raw: RawTable, raws: dict[str, RawTable], sources: dict[str, Source | None],
@@ -294,23 +308,44 @@ def _where(raw: RawTable) -> str:
     return raw.file if raw.sheet is None else f"{raw.file}, sheet {raw.sheet}"
 
 
+#: Arrow-backed text with NumPy semantics (missing is NaN, comparisons give ``bool``): the
+#: dtype pandas 3 gives every text column, in pandas 2.3 spelled out.
+ARROW_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
+
+#: Primary keys no other table refers to (``plan_id``, ``episode_id``, ``contact_id``): one
+#: distinct value a row, as Python ``str`` objects some 60 bytes each, kept in Arrow instead
+#: (their text and an offset, sharing the buffers the file was read into).
+ARROW_BACKED = frozenset(
+    (table.name, table.primary_key) for table in TABLES.values()
+    if table.primary_key is not None
+    and not any(c.references == table.name for t in TABLES.values() for c in t.columns))
+
+
 def _typed_frame(raw: RawTable, typed: dict[str, pd.Series]) -> pd.DataFrame:
     # One Arrow table turned into pandas at once: Arrow makes the str objects and lays
     # out the blocks itself, which pandas would otherwise copy together again.
-    arrow, years = {}, {}
+    arrow, years, kept = {}, {}, {}
     for position, column in enumerate(raw.table.columns):
         if column.kind is ColumnKind.YEAR:
             years[position, column.name] = typed.get(column.name)
         elif column.name in typed:
             arrow[column.name] = pa.Array.from_pandas(typed[column.name], type=pa.timestamp("ns"))
+        elif (raw.table.name, column.name) in ARROW_BACKED and column.name in raw.cells:
+            kept[position, column.name] = raw.cells[column.name]
         elif column.name in raw.cells:
             arrow[column.name] = raw.cells[column.name]
         elif column.kind is ColumnKind.DATE:
             arrow[column.name] = pa.nulls(raw.n_rows, pa.timestamp("ns"))
         else:
             arrow[column.name] = pa.nulls(raw.n_rows, pa.string())
-    frame = pa.table(arrow).to_pandas(coerce_temporal_nanoseconds=True)
-    for (position, name), values in years.items():
-        frame.insert(position, name, pd.array([pd.NA] * raw.n_rows, dtype="Int64")
-                     if values is None else values.array)
+    frame = pa.table(arrow).to_pandas(coerce_temporal_nanoseconds=True) if arrow else pd.DataFrame(
+        index=pd.RangeIndex(raw.n_rows))
+    inserted = sorted([*years.items(), *kept.items()], key=lambda item: item[0][0])
+    for (position, name), values in inserted:
+        if (position, name) in kept:
+            frame.insert(position, name, pd.Series(values.to_pandas(types_mapper={pa.string(): ARROW_TEXT}.get),
+                                                   copy=False).array)
+        else:
+            frame.insert(position, name, pd.array([pd.NA] * raw.n_rows, dtype="Int64")
+                         if values is None else values.array)
     return frame

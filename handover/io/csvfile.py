@@ -40,6 +40,7 @@ def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, viola
     if decoded is None:
         return None
     data, text = decoded
+    del decoded  # the tuple would keep the text alive to the end
     try:
         header, header_start, header_line = _csv_header(text, sep)
     except csv.Error as err:
@@ -56,6 +57,12 @@ def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, viola
         problem(hint, line=header_line)
         return None
     utf8 = data if encoding == "utf-8-sig" else text.encode("utf-8")
+    # What the rest needs of the text, counted on the bytes (a line break is one byte in
+    # UTF-8); the text itself is decoded again only on the rare paths, so that a big file
+    # is never held three times over, as bytes, text and columns.
+    ends_with_line_break = utf8.endswith((b"\n", b"\r"))
+    physical_lines = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
+    del data, text
     columns = _arrow_csv_columns(utf8, sep, len(header)) if header_line == 1 else None
     if columns is None:
         # pandas' parser reads what Arrow's refuses (rows too short, blank lines with
@@ -63,18 +70,21 @@ def read_csv(path: Path, expected: Sequence[str], sep: str, encoding: str, viola
         columns = _pandas_csv_columns(utf8, sep, header, problem, skip=header_start - 1)
         if columns is None:
             return None
-    del utf8
     long_value = _first_too_long_value(header, columns)
     if long_value is not None:
-        violations.append(Violation(path.name, _line_past_field_limit(text, sep), long_value, None,
+        violations.append(Violation(path.name, _line_past_field_limit(_text_of(utf8), sep), long_value, None,
                                     f"a value longer than {FIELD_CHARS:,} characters (16 Mi), the "
                                     "limit for a field; the value is not shown"))
         return None
-    cut = _cut_off_last_row(text, sep, len(header))
-    if cut is not None:
-        problem(*cut)
+    if not ends_with_line_break:
+        cut = _cut_off_last_row(_text_of(utf8), sep, len(header))
+        if cut is not None:
+            problem(*cut)
     n_rows = len(columns[0]) if columns else 0
-    lines = _csv_lines(text, sep, n_rows, header_line)
+    if header_line == 1 and physical_lines == n_rows + 1:
+        lines = np.arange(2, n_rows + 2)
+    else:
+        lines = _csv_lines(_text_of(utf8), sep, n_rows, header_line)
     return header, columns, lines, header_line
 
 
@@ -174,6 +184,7 @@ def _pandas_csv_columns(utf8: bytes, sep: str, header: list[str],
 
 
 def _text_of(utf8: bytes) -> str:
+    """The text of the file's UTF-8 bytes (its encoding was checked when it was first decoded)."""
     return utf8.decode("utf-8-sig")
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from handover.errors import DatasetError, InputError, Violation, _violation_order
 from handover.io.checks import check_table
@@ -80,7 +81,11 @@ def read_dataset(
         One frame per table present, with exactly the contract's columns (optional
         columns absent from the file are all missing): ids, text and vocabulary
         values as ``object`` columns of ``str`` (missing ``None``), dates as
-        ``datetime64[ns]`` (missing ``NaT``), ``birth_year`` as ``Int64``.
+        ``datetime64[ns]`` (missing ``NaT``), ``birth_year`` as ``Int64``. The keys
+        no table refers to (``plan_id``, ``episode_id``, ``contact_id``: one distinct
+        value a row) are Arrow-backed ``str`` columns (``pandas.StringDtype("pyarrow",
+        na_value=nan)``, pandas 3's text dtype), which hold the text as read instead of
+        a Python object per row; they compare, sort, merge and print as ``str`` does.
 
     Raises
     ------
@@ -227,10 +232,15 @@ def _checked(reading: ReadOptions) -> ReadOptions:
     return ReadOptions(sep, usable_encoding(reading.encoding), reading.date_format, reading.mapping)
 
 
-def read_tables(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str, pd.DataFrame],
-                                                      dict[str, RawTable], list[str]]:
+def read_tables(folder, reading: ReadOptions, *, keep_raws: bool = True) -> tuple[
+        list[Violation], dict[str, pd.DataFrame], dict[str, RawTable], list[str]]:
     """Every table of ``folder`` read and checked: the violations, the typed frames, the tables
-    as read (what was skipped, translated and ignored) and the files and sheets not used."""
+    as read (what was skipped, translated and ignored) and the files and sheets not used.
+
+    Without ``keep_raws`` each table's text is let go once its frame is made (but for the keys
+    later tables are checked against), so a dataset is never held twice, as text and as
+    frames; the tables as read then hold no cells.
+    """
     reading = _checked(reading)
     violations: list[Violation] = []
     sources, unused = locate_tables(Path(folder), reading.mapping, violations)
@@ -239,12 +249,25 @@ def read_tables(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str
         raw = None if source is None else _read_table(source, reading, violations)
         if raw is not None:
             raws[name] = raw
-    frames = {name: check_table(raw, raws, sources, violations, reading.dates) for name, raw in raws.items()}
+    frames = {}
+    for name, raw in raws.items():
+        frames[name] = check_table(raw, raws, sources, violations, reading.dates)
+        if not keep_raws:
+            raw.cells = {c: v for c, v in raw.cells.items() if (name, c) in _REFERENCED_KEYS}
+            raw.original = {}
     return sorted(violations, key=_violation_order), frames, raws, unused
 
 
+#: The (table, primary key) pairs other tables refer to, checked against while reading.
+_REFERENCED_KEYS = frozenset((c.references, TABLES[c.references].primary_key)
+                             for t in TABLES.values() for c in t.columns if c.references is not None)
+
+
 def _load(folder, reading: ReadOptions) -> tuple[list[Violation], dict[str, pd.DataFrame]]:
-    violations, frames, _, _ = read_tables(folder, reading)
+    violations, frames, _, _ = read_tables(folder, reading, keep_raws=False)
+    # Arrow's allocator keeps the pages of the text it let go for its next allocation; the
+    # findings allocate through NumPy, so the pages go back to the system instead.
+    pa.default_memory_pool().release_unused()
     return violations, frames
 
 

@@ -101,9 +101,9 @@ def parse_dates(text: pd.Series, fmt: str = ISO) -> pd.Series:
         unread = days.isna().to_numpy()
         if unread.any():
             days.iloc[unread] = _iso(distinct[unread]).to_numpy()
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    missing = pd.isna(indices)
-    positions = np.where(missing, 0, indices).astype(np.int64)
+    # The indices as Arrow holds them (int32, no float copy for the missing ones).
+    missing = encoded.indices.is_null().to_numpy(zero_copy_only=False)
+    positions = pc.fill_null(encoded.indices, 0).to_numpy()
     values = days.to_numpy("datetime64[ns]")[positions] if len(days) else np.full(len(positions), "NaT", "datetime64[ns]")
     values[missing] = np.datetime64("NaT")
     return pd.Series(values, index=text.index)

@@ -182,12 +182,37 @@ def translated(values: pa.ChunkedArray, translation: dict[str, str]) -> pa.Chunk
 
 
 def stripped(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """``column`` stripped as ``str.strip()`` strips, with empty values made missing."""
-    text = pc.utf8_trim(column, characters=_WHITESPACE)
-    empty = pc.equal(text, "")
+    """``column`` stripped as ``str.strip()`` strips, with empty values made missing.
+
+    When nothing is to be stripped (the common case) the column read is kept, not its
+    stripped copy, and its empty values become missing in a new validity bitmap over the
+    same buffers: a table is held once, as the file's parser left it.
+
+    Examples
+    --------
+    >>> stripped(pa.chunked_array([[" a ", "", "b", None]])).to_pylist()
+    ['a', None, 'b', None]
+    >>> stripped(pa.chunked_array([["a", ""], ["", "c"]])).to_pylist()
+    ['a', None, None, 'c']
+    """
+    trimmed = pc.utf8_trim(column, characters=_WHITESPACE)
+    if pc.sum(pc.binary_length(trimmed)).as_py() != pc.sum(pc.binary_length(column)).as_py():
+        column = trimmed
+    del trimmed
+    empty = pc.equal(column, "")
     if not pc.any(empty).as_py():
-        return text
-    return pc.if_else(empty, pa.scalar(None, pa.string()), text)
+        return column
+    return pa.chunked_array([_nulled(chunk, pc.equal(chunk, "")) for chunk in column.chunks], pa.string())
+
+
+def _nulled(chunk: pa.Array, empty: pa.BooleanArray) -> pa.Array:
+    """``chunk`` (of strings) missing where ``empty`` is true, sharing its offsets and text."""
+    if chunk.type != pa.string() or chunk.offset != 0:
+        return pc.if_else(empty, pa.scalar(None, pa.string()), chunk)
+    keep = pc.and_kleene(pc.invert(pc.fill_null(empty, True)), pc.is_valid(chunk))
+    keep = keep if keep.offset == 0 else pc.take(keep, pa.array(range(len(keep))))
+    _, offsets, text = chunk.buffers()
+    return pa.StringArray.from_buffers(len(chunk), offsets, text, keep.buffers()[1])
 
 
 def _is_null(column: pa.ChunkedArray) -> np.ndarray:
