@@ -216,7 +216,9 @@ def metrics(
     agency_pairs. High values mean the user's agencies often work together.
 
     --as-of DAY measures the data as they stood on DAY. With --engine neo4j the networks
-    are counted on the server (DATA_DIR, when given, is loaded first), with the same files. Both files are for spreadsheets (text that would run as a formula gets a leading ');
+    are counted on the server (DATA_DIR, when given, is loaded first), with the same
+    files. Both files are for spreadsheets (text that would run as a formula gets a
+    leading ');
     --csv-dialect excel-nb writes them for Excel in Norwegian.
     """
     since_day, until_day = _dates(since, until)

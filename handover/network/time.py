@@ -93,8 +93,9 @@ def handover_of_work_pairs(dataset: Dataset, *, roles=None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``user_id, source, target, date`` in ``(user_id, start, staff_id)`` order
-        (:data:`PAIR_ORDER`): the pairs counted by :func:`handover.network.handover_of_work`; and
+        Columns ``user_id, source, target, date`` in :data:`PAIR_ORDER` (``user_id, start,
+        staff_id``, ties by ``agency_id, role``): the pairs counted by
+        :func:`handover.network.handover_of_work`; and
         ``source_agency_id, target_agency_id``, the agencies of the two responsibilities.
 
     Examples

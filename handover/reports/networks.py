@@ -15,7 +15,6 @@ import pandas as pd
 from handover.errors import InputError
 from handover.io.atomic import write_folder_atomic
 from handover.locale import words
-from handover.model import Dataset
 from handover.network import agency_metrics, caseload, without_isolated
 from handover.network.metrics import density_from_pairs
 from handover.network.sources import networks_of
@@ -39,9 +38,12 @@ RENDERERS: dict[str, Callable[[nx.Graph], str]] = {
 }
 
 
-def build_network(kind: str, dataset: Dataset, *, roles=None, since=None, until=None,
+def build_network(kind: str, dataset, *, roles=None, since=None, until=None,
                   window_days: int = 30, sliced: bool = False) -> nx.Graph:
     """Build network ``kind`` (one of :data:`KINDS`), refusing options that do not apply to it.
+
+    ``dataset`` is a dataset or a network source (:mod:`handover.network.sources`), such as
+    the Neo4j engine's; so is the ``dataset`` of every function here.
 
     ``since`` and ``until`` come from ``--since/--until`` or, with ``sliced``, from
     ``--as-of`` or ``--between``, which also slice handover-of-work (by the day each
@@ -57,7 +59,7 @@ def build_network(kind: str, dataset: Dataset, *, roles=None, since=None, until=
     return networks_of(dataset).network(kind, since=since, until=until, roles=roles, window_days=window_days)
 
 
-def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES,
+def picture_view(kind: str, dataset, graph: nx.Graph, *, max_nodes: int = DEFAULT_MAX_NODES,
                  keep_isolated: bool = False, roles=None, since=None, until=None,
                  lang: str = "en") -> tuple[nx.Graph, list[str]]:
     """What a page draws of ``graph``, and the notes that say what it left out or grouped.
@@ -71,7 +73,7 @@ def picture_view(kind: str, dataset: Dataset, graph: nx.Graph, *, max_nodes: int
     ----------
     kind : str
         One of :data:`KINDS`; only handover-of-work is ever grouped.
-    dataset : Dataset
+    dataset : Dataset or network source
     graph : networkx.Graph
         The network as :func:`build_network` made it from ``dataset``, ``roles``, ``since``
         and ``until``.
@@ -118,7 +120,7 @@ def _is_staff(graph: nx.Graph) -> bool:
     return graph.graph.get("name") == "handover of work"
 
 
-def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timeline: bool = False,
+def network_output(kind: str, dataset, *, fmt: str | None = None, timeline: bool = False,
                    roles=None, since=None, until=None, window_days: int = 30, sliced: bool = False,
                    source: str = "", max_nodes: int | None = None, keep_isolated: bool = False,
                    lang: str | None = None, default_lang: str = "en") -> tuple[str, str]:
@@ -202,7 +204,7 @@ def network_output(kind: str, dataset: Dataset, *, fmt: str | None = None, timel
             f"{kind}: timeline of {len(frames)} months, {drawn}")
 
 
-def metrics_tables(dataset: Dataset, *, since=None, until=None, window_days: int = 30,
+def metrics_tables(dataset, *, since=None, until=None, window_days: int = 30,
                    seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``agency_metrics`` (both agency networks, shared-users first) and ``care_density``.
 
@@ -229,7 +231,7 @@ def _write_folder(out_dir: Path, frames: dict[str, pd.DataFrame], *, dialect: st
     write_folder_atomic(out_dir, files, kind=kind)
 
 
-def write_metrics(dataset: Dataset, out_dir: Path, *, dialect: str = "standard", **options) -> tuple[int, int]:
+def write_metrics(dataset, out_dir: Path, *, dialect: str = "standard", **options) -> tuple[int, int]:
     """Write ``agency_metrics.csv`` and ``care_density.csv`` into ``out_dir``; their row counts.
 
     The files are meant for a spreadsheet: text a spreadsheet would run as a formula is
