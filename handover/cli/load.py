@@ -86,7 +86,7 @@ def load(
             bar.update(tasks[table], completed=done)
 
         def say(line: str) -> None:
-            bar.console.print(line, markup=False, highlight=False)
+            bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
         if import_:
             summary = import_dataset(dataset, replace=replace, progress=progress, log=say, announce=say)
