@@ -110,7 +110,7 @@ def run_import(users: int, *, seed: int = 1, bulk: bool = False, heap: str = "2g
                state_dir: Path, log=print) -> Path:
     """Measure what the module docstring says; write import.md and import.json into ``out``."""
     folder, stamp = dataset_folder(data, users, seed, log=log)
-    rows = stamp["rows"]
+    rows = stamp["total_rows"]
     loads = [os.getloadavg()]
     result: dict = {"users": users, "seed": seed, "rows": rows, "heap": heap,
                     "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -10,7 +10,7 @@ writes (``cypher/load/*.cypher``, docs/findings.md §4), property for property:
   ``:START_ID(<Label>)`` / ``:END_ID(<Label>)``;
 - dates are ``<name>:date``, birth years ``birth_year:long``, everything else text;
 - a missing value is an unquoted empty field, which the importer leaves out (no property),
-  and every text value is quoted, so an empty text stays an empty string;
+  and every other value is quoted (Arrow's ``all_valid``), so an empty text stays an empty string;
 - ``(:Staff)`` nodes are the staff table's rows and every other staff id that an employment,
   a responsibility or a contact names;
 - employments and responsibilities carry the same ``row_key`` as the online loader's
@@ -28,7 +28,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handover.engines.neo4j.rows import fingerprint_of_columns, table_columns
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from handover.engines.neo4j.rows import table_columns
 from handover.errors import InputError
 from handover.model import TABLES, ColumnKind, Dataset
 
@@ -73,6 +78,7 @@ _NAMES_STAFF = ("employments", "responsibilities", "contacts")
 _ARRAY_DELIMITERS = (";", "|", "\x1f", "\x1e")
 
 _ROWS_AT_ONCE = 100_000
+_KEYED_TABLES = ("employments", "responsibilities")
 
 
 @dataclass
@@ -82,9 +88,6 @@ class ImportFiles:
     Parameters
     ----------
     folder : pathlib.Path
-    fingerprint : str
-        The dataset's fingerprint (of its content, before any focus; as
-        :func:`handover.engines.neo4j.rows.dataset_fingerprint`).
     nodes, relationships : list of (str, list of Path)
         ``(label or type, [header file, data file])`` in the order given to the importer.
     rows : int
@@ -96,7 +99,6 @@ class ImportFiles:
     """
 
     folder: Path
-    fingerprint: str = ""
     nodes: list[tuple[str, list[Path]]] = field(default_factory=list)
     relationships: list[tuple[str, list[Path]]] = field(default_factory=list)
     rows: int = 0
@@ -111,7 +113,7 @@ class ImportFiles:
                 + [f"--relationships={kind}={joined(files)}" for kind, files in self.relationships])
 
 
-def write_import_files(dataset: Dataset, folder: Path, marker_for) -> ImportFiles:
+def write_import_files(dataset: Dataset, folder: Path, marker: dict) -> ImportFiles:
     """Write ``dataset`` into ``folder`` as the importer's CSV files (see the module docstring).
 
     Parameters
@@ -120,9 +122,8 @@ def write_import_files(dataset: Dataset, folder: Path, marker_for) -> ImportFile
         A validated dataset.
     folder : pathlib.Path
         An empty folder (made when missing).
-    marker_for : callable
-        Called with the dataset's content fingerprint once every table is written; returns
-        the marker's properties (:func:`handover.engines.neo4j.store.dataset_marker`), which
+    marker : dict
+        The marker's properties (:func:`handover.engines.neo4j.store.dataset_marker`), which
         become the one ``(:HandoverDataset)`` node.
 
     Returns
@@ -133,11 +134,10 @@ def write_import_files(dataset: Dataset, folder: Path, marker_for) -> ImportFile
     --------
     >>> import tempfile
     >>> from handover.examples import tiny_dataset
-    >>> from handover.engines.neo4j.rows import dataset_fingerprint
     >>> ds = tiny_dataset()
-    >>> files = write_import_files(ds, Path(tempfile.mkdtemp()), lambda fp: {"fingerprint": fp})
-    >>> files.fingerprint == dataset_fingerprint(ds), files.rows == sum(len(f) for f in ds.tables.values())
-    (True, True)
+    >>> files = write_import_files(ds, Path(tempfile.mkdtemp()), {"fingerprint": "ab"})
+    >>> files.rows == sum(len(f) for f in ds.tables.values())
+    True
     >>> (files.folder / "agencies.header.csv").read_text()
     'agency_id:ID(Agency),name,kind,level,municipality\\n'
     >>> [kind for kind, _ in files.relationships]
@@ -145,35 +145,26 @@ def write_import_files(dataset: Dataset, folder: Path, marker_for) -> ImportFile
     """
     folder.mkdir(parents=True, exist_ok=True)
     files = ImportFiles(folder)
-    tables = sorted(table for table in TABLES if dataset.has(table))
     named_staff: set[str] = set()
-    staff_rows: list[str] | None = None
-
-    def written():
-        nonlocal staff_rows
-        for table in tables:
-            columns = table_columns(dataset, table)
-            _write_table(files, table, columns)
-            files.rows += len(dataset[table])
-            if table in _NAMES_STAFF:
-                named_staff.update(v for v in columns["staff_id"] if v is not None)
-            if table == "staff":
-                staff_rows = columns["staff_id"]
-            yield table, columns
-
-    files.fingerprint = fingerprint_of_columns(written())
-    _write_extra_staff(files, named_staff - set(staff_rows or ()), staff_table=staff_rows is not None)
-    _write_marker(files, marker_for(files.fingerprint))
+    for table in (table for table in TABLES if dataset.has(table)):
+        _write_table(files, dataset, table)
+        files.rows += len(dataset[table])
+        if table in _NAMES_STAFF and "staff_id" in dataset[table].columns:
+            named_staff.update(dataset[table]["staff_id"].dropna().tolist())
+    in_table = set(dataset["staff"]["staff_id"].tolist()) if dataset.has("staff") else set()
+    _write_extra_staff(files, named_staff - in_table, staff_table=dataset.has("staff"))
+    _write_marker(files, marker)
     _order(files)
     return files
 
 
-def _write_table(files: ImportFiles, table: str, columns: dict[str, list]) -> None:
+def _write_table(files: ImportFiles, dataset: Dataset, table: str) -> None:
+    columns = _arrow_columns(dataset, table)
     names = list(columns)
     kinds = {column.name: column.kind for column in TABLES[table].columns}
     kinds["row_key"] = ColumnKind.ID
     data = files.folder / f"{table}.csv"
-    files.multiline |= _write_rows(data, [(columns[n], kinds[n]) for n in names])
+    files.multiline |= _write_rows(data, columns)
     if table in NODES:
         label, id_column = NODES[table]
         header = [f"{n}:ID({label})" if n == id_column
@@ -187,13 +178,56 @@ def _write_table(files: ImportFiles, table: str, columns: dict[str, list]) -> No
         files.relationships.append((kind, [_header(path, header), data]))
 
 
+def _arrow_columns(dataset: Dataset, table: str) -> dict:
+    """The contract's columns of ``table`` (and ``row_key``) as Arrow arrays of the values the
+    online loader sends (:func:`handover.engines.neo4j.rows.table_columns`), made a column at a
+    time from the frame when it is typed as :func:`handover.io.read_dataset` types it."""
+
+    frame, count = dataset[table], len(dataset[table])
+    fallback: dict | None = None
+    columns = {}
+    for column in TABLES[table].columns:
+        arrow_type = _ARROW_TYPES[column.kind]
+        if column.name not in frame.columns:
+            columns[column.name] = pa.nulls(count, type=arrow_type())
+            continue
+        values = _typed_array(frame[column.name], column.kind)
+        if values is None:  # not typed as read_dataset types it: as the loader converts it, cell by cell
+            fallback = fallback or table_columns(dataset, table)
+            values = pa.array(fallback[column.name], type=arrow_type())
+        columns[column.name] = values
+    if table in _KEYED_TABLES:
+        columns["row_key"] = pa.array((fallback or table_columns(dataset, table))["row_key"], type=pa.string())
+    return columns
+
+
+def _typed_array(values, kind: ColumnKind):
+    """``values`` as an Arrow array when its dtype allows a conversion a column at a time, else None."""
+
+    if kind is ColumnKind.DATE:
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None:
+            return pc.cast(pa.array(values, from_pandas=True), pa.date32(), safe=False)
+        return None
+    if kind is ColumnKind.YEAR:
+        return pa.array(values, type=pa.int64(), from_pandas=True) if pd.api.types.is_integer_dtype(values) else None
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+    return None
+
+
+#: The Arrow type of each kind of column: what the importer's header types it as.
+_ARROW_TYPES = {ColumnKind.ID: pa.string, ColumnKind.TEXT: pa.string, ColumnKind.VOCAB: pa.string,
+                ColumnKind.DATE: pa.date32, ColumnKind.YEAR: pa.int64}
+
+
 def _write_extra_staff(files: ImportFiles, extra: set[str], *, staff_table: bool) -> None:
     """(:Staff) nodes for the staff ids named elsewhere but not in the staff table (or all of
     them, without one): ``staff_id`` only, as the online loader's ``MERGE (:Staff {staff_id})``."""
+
     if not extra and staff_table:
         return
     data = files.folder / "staff-named.csv"
-    _write_rows(data, [(sorted(extra), ColumnKind.ID)])
+    _write_rows(data, {"staff_id": pa.array(sorted(extra), type=pa.string())})
     files.nodes.append(("Staff", [_header(files.folder / "staff-named.header.csv", ["staff_id:ID(Staff)"]), data]))
 
 
@@ -255,41 +289,15 @@ def _header(path: Path, names: list[str]) -> Path:
     return path
 
 
-def _write_rows(path: Path, columns: list[tuple[list, ColumnKind]]) -> bool:
-    """Write the columns as CSV rows without a header; True when a text holds a line break."""
-    count = len(columns[0][0]) if columns else 0
-    multiline = False
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        for start in range(0, count, _ROWS_AT_ONCE):
-            texts = []
-            for values, kind in columns:
-                chunk = values[start:start + _ROWS_AT_ONCE]
-                if kind is ColumnKind.DATE:
-                    texts.append(_date_fields(chunk))
-                elif kind is ColumnKind.YEAR:
-                    texts.append(["" if v is None else str(v) for v in chunk])
-                else:
-                    texts.append(_text_fields(chunk))
-            block = "".join(map(_line, zip(*texts)))
-            # A line break inside a value makes more lines than rows.
-            multiline = multiline or block.count("\n") != len(texts[0]) or "\r" in block
-            handle.write(block)
-    return multiline
+def _write_rows(path: Path, columns: dict) -> bool:
+    """Write the columns as CSV rows without a header, every value quoted and a missing one as an
+    empty field (Arrow's ``all_valid``); True when a text holds a line break."""
 
-
-def _line(fields: tuple[str, ...]) -> str:
-    return ",".join(fields) + "\n"
-
-
-def _date_fields(values: list) -> list[str]:
-    """Dates as ``YYYY-MM-DD`` (each distinct date formatted once), a missing one as nothing."""
-    text = {value: ("" if value is None else value.isoformat()) for value in set(values)}
-    return list(map(text.__getitem__, values))
-
-
-def _text_fields(values: list) -> list[str]:
-    """Texts quoted (a quote doubled inside), a missing one as an unquoted empty field."""
-    return ["" if v is None else _quoted(v) for v in values]
+    table = pa.table(columns)
+    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=False, quoting_style="all_valid",
+                                                    batch_size=_ROWS_AT_ONCE))
+    texts = [a for a in table.columns if pa.types.is_string(a.type)]
+    return any(pc.any(pc.match_substring_regex(a, "[\\r\\n]")).as_py() for a in texts)
 
 
 def _quoted(value: str) -> str:

@@ -12,16 +12,20 @@ The local server's data folder is named by ``<state>/data-current`` (``data/`` w
 absent; :meth:`StateDir.data_dir`). An import never writes into the folder in use:
 
 1. the importer's CSV files are written to ``<state>/import-<tag>/`` (the dataset has been
-   validated before: a broken dataset never gets this far);
+   validated before: a broken dataset never gets this far), the dataset marker among them,
+   incomplete and named ``importing-<tag>``;
 2. ``neo4j-admin`` imports them into a new data folder ``<state>/data-<tag>/`` while the
-   server goes on serving the previous database;
+   server goes on serving the previous database, and the dataset's fingerprint is worked out
+   meanwhile (then it is known whether the database already holds this dataset, and whether
+   it may be replaced);
 3. only when it succeeded: the server is stopped, the rest of the data folder (the
    ``system`` database with the password, ``dbms/``, the server's id) is copied next to the
    new ``neo4j`` database, and ``data-current`` is rewritten to name the new folder (one
    ``os.replace``, atomic);
-4. the server starts on it, the constraints are created (``cypher/schema.cypher``), the
-   derived relationships written (:data:`handover.engines.neo4j.store.DERIVED`) and the
-   dataset marker, imported with ``complete: false``, completed;
+4. the server starts on it, the marker gets its fingerprint (``meta/name_dataset.cypher``), the
+   constraints are created (``cypher/schema.cypher``), the derived relationships written
+   (:data:`handover.engines.neo4j.store.DERIVED`, as a bulk load writes them) and the marker
+   completed;
 5. the previous data folder and the CSV files are deleted.
 
 A failed or killed import (steps 1–3) leaves ``data-current`` naming the previous folder,
@@ -42,6 +46,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,6 +58,7 @@ from handover.engines.neo4j.importcsv import ImportFiles, write_import_files
 from handover.engines.neo4j.localserver import java
 from handover.engines.neo4j.localserver.state import StateDir, sync_folder
 from handover.engines.neo4j.queries import load_query
+from handover.engines.neo4j.rows import dataset_fingerprint
 from handover.engines.neo4j.store import (DEFAULT_BATCH_SIZE, LoadSummary, Progress, dataset_marker,
                                           derive_in_batches, ensure_schema, graph_counts, what_a_load_does)
 from handover.errors import EngineError
@@ -135,17 +141,30 @@ def import_dataset(
 def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lock: int, replace: bool,
             say: Log, progress: Progress | None, announce, batch_size: int, began: float) -> LoadSummary:
     say(f"Writing the importer's files to {staging} ...")
-    marker: dict = {}
-    files = write_import_files(dataset, staging / "csv",
-                               lambda content: marker.update(dataset_marker(dataset, content, complete=False))
-                               or marker)
+    # The marker is imported under a name of its own: the fingerprint, which takes a while, is
+    # worked out while neo4j-admin runs, and given to the marker once the server runs on the store.
+    pending = f"importing-{staging.name}"
+    marker = {**dataset_marker(dataset, "", complete=False), "fingerprint": pending}
+    files = write_import_files(dataset, staging / "csv", marker)
+    fingerprint = _Background(lambda: dataset_marker(dataset, dataset_fingerprint(dataset), complete=True))
     with open_driver(state_dir=state.root) as driver:
-        unchanged, replaced = what_a_load_does(driver, marker, replace=replace, announce=announce)
-    if unchanged:
-        return LoadSummary(marker["fingerprint"], dataset.source, True, None, 0, time.perf_counter() - began)
+        holds_data = _holds_data(driver)
+        if holds_data and not replace:  # unchanged, or refused: known before anything is imported
+            what_a_load_does(driver, fingerprint.result(), replace=False)  # raises, or it is unchanged
+            return LoadSummary(fingerprint.result()["fingerprint"], dataset.source, True, None, 0,
+                               time.perf_counter() - began)
     say(f"Importing {files.rows:,} rows with neo4j-admin (the server serves the previous database meanwhile) ...")
     try:
         _run_importer(state, staging, new_data, files, lock)
+        final = fingerprint.result()
+        if holds_data:
+            with open_driver(state_dir=state.root) as driver:
+                unchanged, replaced = what_a_load_does(driver, final, replace=replace, announce=announce)
+            if unchanged:
+                shutil.rmtree(new_data, ignore_errors=True)
+                return LoadSummary(final["fingerprint"], dataset.source, True, None, 0, time.perf_counter() - began)
+        else:
+            replaced = None
     except BaseException:
         shutil.rmtree(new_data, ignore_errors=True)
         raise
@@ -162,7 +181,7 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
     try:
         localserver.start(state.root, log=say)
         with open_driver(state_dir=state.root) as driver:
-            _complete(driver, dataset, marker, batch_size, progress, began, say)
+            _complete(driver, dataset, pending, final["fingerprint"], batch_size, progress, began, say)
             nodes, relationships = graph_counts(driver)
     except Exception as error:
         _switch_back(state, previous, new_data, say)
@@ -170,24 +189,59 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
                           "the previous database again") from None
     shutil.rmtree(previous, ignore_errors=True)
     seconds = time.perf_counter() - began
-    return LoadSummary(marker["fingerprint"], dataset.source, False, replaced, files.rows, seconds,
+    return LoadSummary(final["fingerprint"], dataset.source, False, replaced, files.rows, seconds,
                        nodes, relationships)
 
 
-def _complete(driver, dataset: Dataset, marker: dict, batch_size: int, progress: Progress | None,
-              began: float, say: Log) -> None:
-    """Constraints, derived relationships, and the marker completed: as a bulk load ends."""
+def _holds_data(driver) -> bool:
+    """Whether the database holds a dataset marker or any node of the handover model."""
+    with server_errors("reading which dataset the database holds"):
+        records, _, _ = driver.execute_query(load_query("meta/dataset_state").text)
+    return bool(records[0]["markers"]) or bool(records[0]["has_data"])
+
+
+class _Background:
+    """``work()`` in a daemon thread (an interrupted import does not wait for it); ``result()``
+    waits for it and returns its value or raises its exception."""
+
+    def __init__(self, work):
+        self._value = self._error = None
+
+        def run():
+            try:
+                self._value = work()
+            except BaseException as error:  # handed to result()
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="handover-fingerprint", daemon=True)
+        self._thread.start()
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def _complete(driver, dataset: Dataset, pending: str, fingerprint: str, batch_size: int,
+              progress: Progress | None, began: float, say: Log) -> None:
+    """The marker named, constraints, derived relationships, and the marker completed: as a bulk load ends."""
+    from neo4j import WRITE_ACCESS
+
+    with server_errors("naming the imported dataset"):
+        named = driver.execute_query(load_query("meta/name_dataset").text, pending=pending,
+                                     fingerprint=fingerprint).records[0]["named"]
+    if named != 1:
+        raise EngineError("the imported store holds no dataset marker")
     say("Creating the constraints ...")
     ensure_schema(driver)
     say("Deriving the handover relationships ...")
-    from neo4j import WRITE_ACCESS
-
     with server_errors("deriving the handover relationships"), \
             driver.session(default_access_mode=WRITE_ACCESS) as session:
-        if not derive_in_batches(session, dataset, marker["fingerprint"], batch_size, progress):
+        if not derive_in_batches(session, dataset, fingerprint, batch_size, progress):
             raise EngineError("the imported dataset marker disappeared while deriving")
         marked = session.execute_write(lambda tx: tx.run(
-            load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
+            load_query("meta/complete_dataset").text, fingerprint=fingerprint,
             loaded_at=dt.datetime.now(dt.timezone.utc),
             load_seconds=round(time.perf_counter() - began, 1)).single()["marked"])
     if marked != 1:
