@@ -2,8 +2,8 @@
 
 On the project's own local server, for one generated region, in one run:
 
-- **load --import**, end to end: ``python -m handover.cli load DIR --import --replace`` as a
-  user runs it (reading and validating the files, writing the importer's CSV files,
+- **load --import**, end to end: ``python -m handover.cli load DIR --import --replace`` into a
+  new server's empty database, as a user runs it (reading and validating the files, writing the importer's CSV files,
   ``neo4j-admin``, the server's restart, the constraints, the derived relationships, the
   marker), timed from outside, each step timed by the line it prints;
 - **plain import**: ``neo4j-admin database import full`` alone, with the same options, on the
@@ -116,6 +116,7 @@ def run_import(users: int, *, seed: int = 1, bulk: bool = False, heap: str = "2g
                     "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                     "machine": {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
                                 "python": platform.python_version()}}
+    shutil.rmtree(state_dir, ignore_errors=True)  # an empty database: what --import is for
     with bench_server(state_dir, heap, log):
         log(f"load --import of {rows:,} rows ...")
         seconds, lines, _ = _timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)

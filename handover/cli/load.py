@@ -42,7 +42,7 @@ def load(
                        "the data until the load has completed.")] = False,
     import_: Annotated[bool, typer.Option(
         "--import", help="Write the local server's database with Neo4j's offline importer "
-                         "(neo4j-admin database import), about ten times faster than --bulk: for the "
+                         "(neo4j-admin database import), several times faster than --bulk: for the "
                          "project's own local server only, into an empty database or with --replace. "
                          "The server serves the previous database until the import has succeeded, "
                          "and is restarted on the new one. For a remote server or Aura use --bulk.")] = False,
