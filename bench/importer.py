@@ -83,7 +83,7 @@ def _plain_import(folder: Path, state_dir: Path, scratch: Path, log) -> dict:
     (scratch / "conf").mkdir(parents=True)
     dataset = read_dataset(folder)
     began = time.perf_counter()
-    files = write_import_files(dataset, scratch / "csv", lambda fp: dataset_marker(dataset, fp, complete=False))
+    files = write_import_files(dataset, scratch / "csv", dataset_marker(dataset, "", complete=False))
     written = time.perf_counter() - began
     del dataset
     state = StateDir.resolve(state_dir)
