@@ -108,12 +108,26 @@ def main(argv: list[str] | None = None) -> int:
     every.add_argument("--data", type=Path, default=HERE / "data")
     every.add_argument("--out", type=Path, default=HERE / "results")
     every.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-commands")
+    imports = commands.add_parser("import", help="handover load --import against plain neo4j-admin import")
+    imports.add_argument("--users", type=int, default=100_000, help="users of the region (default 100000)")
+    imports.add_argument("--seed", type=int, default=1)
+    imports.add_argument("--bulk", action="store_true", help="also time load --bulk --replace (slow)")
+    imports.add_argument("--heap", default="2g", help="the server's heap (default 2g, the local server's default)")
+    imports.add_argument("--data", type=Path, default=HERE / "data")
+    imports.add_argument("--out", type=Path, default=HERE / "results")
+    imports.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-import")
     args = parser.parse_args(argv)
     if args.command == "commands":
         from bench.commands import run_commands
 
         print(run_commands(args.users, heap=args.heap, seed=args.seed, repeat=args.repeat, data=args.data,
                            out=args.out, state_dir=args.neo4j_state_dir))
+        return 0
+    if args.command == "import":
+        from bench.importer import run_import
+
+        print(run_import(args.users, seed=args.seed, bulk=args.bulk, heap=args.heap, data=args.data,
+                         out=args.out, state_dir=args.neo4j_state_dir))
         return 0
     if args.command == "transaction":
         from bench.transaction import run_transaction

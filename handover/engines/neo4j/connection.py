@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from handover.errors import EngineError, InputError
 from handover.privacy.redaction import redacted
 
-__all__ = ["server_errors", "resolve_connection", "open_driver"]
+__all__ = ["server_errors", "resolve_connection", "open_driver", "is_local_server"]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -73,6 +73,26 @@ def resolve_connection(
     if local is not None and _same_endpoint(uri, local.uri):
         return uri, user or local.user, password if password is not None else local.password
     return uri, user or "neo4j", password
+
+
+def is_local_server(uri: str | None = None, state_dir: str | os.PathLike | None = None) -> bool:
+    """Whether ``uri`` (else ``NEO4J_URI``) is the project's own local server of ``state_dir``.
+
+    No URI at all means the local server (started when it was never started). The local
+    server is the one whose store handover may replace on disk (``handover load --import``).
+
+    Examples
+    --------
+    >>> is_local_server("neo4j+s://abc.databases.neo4j.io")
+    False
+    """
+    from handover.engines.neo4j.localserver import local_credentials
+
+    uri = uri or os.environ.get("NEO4J_URI") or None
+    if uri is None:
+        return True
+    local = local_credentials(state_dir)
+    return local is not None and _same_endpoint(uri, local.uri)
 
 
 def open_driver(

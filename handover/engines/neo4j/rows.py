@@ -18,7 +18,7 @@ import pandas as pd
 
 from handover.model import TABLES, ColumnKind, Dataset
 
-__all__ = ["table_rows", "batches", "fingerprint_of", "dataset_fingerprint"]
+__all__ = ["table_rows", "batches", "fingerprint_of", "dataset_fingerprint", "table_columns", "fingerprint_of_columns"]
 
 _KEYED_TABLES = ("employments", "responsibilities")
 
@@ -55,6 +55,38 @@ def batches(dataset: Dataset, table: str, batch_size: int):
             for row, key in zip(rows, keys[start:stop]):
                 row["row_key"] = key
         yield start, rows
+
+
+def table_columns(dataset: Dataset, table: str) -> dict[str, list]:
+    """Every contract column of ``table`` as a list of parameters, as :func:`table_rows` holds them,
+    and ``row_key`` for the tables without an id: what a load writes, a column at a time.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> columns = table_columns(tiny_dataset(), "responsibilities")
+    >>> list(columns)[-1], columns["row_key"][0] == table_rows(tiny_dataset(), "responsibilities")[0]["row_key"]
+    ('row_key', True)
+    """
+    columns = _table_columns(dataset, table)
+    if table in _KEYED_TABLES:
+        return {**columns, "row_key": _row_keys(columns)}
+    return columns
+
+
+def fingerprint_of_columns(tables) -> str:
+    """:func:`dataset_fingerprint` of ``(table, columns)`` pairs given in table-name order, the columns
+    from :func:`table_columns` (``row_key`` left out): for a caller that needs the columns anyway.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> ds = tiny_dataset()
+    >>> names = sorted(t for t in TABLES if ds.has(t))
+    >>> fingerprint_of_columns((t, table_columns(ds, t)) for t in names) == dataset_fingerprint(ds)
+    True
+    """
+    return _digest((table, {k: v for k, v in columns.items() if k != "row_key"}) for table, columns in tables)
 
 
 def _table_columns(dataset: Dataset, table: str) -> dict[str, list]:

@@ -92,6 +92,9 @@ from handover.privacy.redaction import redacted
 __all__ = [
     "LoadSummary",
     "DatasetConflictError",
+    "dataset_marker",
+    "derive_in_batches",
+    "what_a_load_does",
     "load_dataset",
     "clear_database",
     "clear_dataset",
@@ -233,25 +236,8 @@ def load_dataset(
         # One table's parameters at a time, here and while loading: client memory stays
         # that of the dataset's frames, not of millions of row dicts.
         fingerprint = dataset_fingerprint(dataset)
-    fingerprint = _with_focus(fingerprint, dataset)
     ensure_schema(driver, database=database)
-    marker = {
-        "fingerprint": fingerprint,
-        "source": dataset.source,
-        "loaded_at": dt.datetime.now(dt.timezone.utc),
-        "tables": tables,
-        "rows": [len(dataset[table]) for table in tables],
-        "handover_version": __version__,
-        "complete": atomic,
-        # Loaded with --allow-identifiers: later queries without the flag refuse, as the
-        # memory engine would refuse the files (Neo4jEngine._markers).
-        "holds_identifiers": bool(find_identifiers(dataset)),
-        # The default as_of: recorded here, so a query need not scan the graph for it.
-        **_latest_marker(dataset),
-        # The relationships derived after the tables, which some findings traverse.
-        "derived": list(DERIVED),
-        **_focus_marker(dataset),
-    }
+    marker = dataset_marker(dataset, fingerprint, complete=atomic)
     began = time.perf_counter()
     cleared = [0.0]
     if atomic:
@@ -266,6 +252,45 @@ def load_dataset(
     written = 0 if unchanged else sum(marker["rows"])
     return LoadSummary(fingerprint, dataset.source, unchanged, replaced, written, seconds,
                        nodes, relationships, cleared[0])
+
+
+def dataset_marker(dataset: Dataset, content_fingerprint: str, *, complete: bool) -> dict:
+    """The properties of the ``(:HandoverDataset)`` node a load of ``dataset`` writes.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    content_fingerprint : str
+        :func:`dataset_fingerprint` of its content; a focused dataset's marker holds a
+        fingerprint that also covers its focus.
+    complete : bool
+        False for a load that commits before it has finished (bulk, import).
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> marker = dataset_marker(tiny_dataset(), "ab" * 32, complete=False)
+    >>> marker["fingerprint"] == "ab" * 32, marker["complete"], marker["derived"]
+    (True, False, ['next_episodes', 'handed_over'])
+    """
+    tables = [table for table in TABLES if dataset.has(table)]
+    return {
+        "fingerprint": _with_focus(content_fingerprint, dataset),
+        "source": dataset.source,
+        "loaded_at": dt.datetime.now(dt.timezone.utc),
+        "tables": tables,
+        "rows": [len(dataset[table]) for table in tables],
+        "handover_version": __version__,
+        "complete": complete,
+        # Loaded with --allow-identifiers: later queries without the flag refuse, as the
+        # memory engine would refuse the files (Neo4jEngine._markers).
+        "holds_identifiers": bool(find_identifiers(dataset)),
+        # The default as_of: recorded here, so a query need not scan the graph for it.
+        **_latest_marker(dataset),
+        # The relationships derived after the tables, which some findings traverse.
+        "derived": list(DERIVED),
+        **_focus_marker(dataset),
+    }
 
 
 def _latest_marker(dataset: Dataset) -> dict:
@@ -332,6 +357,33 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
                 progress(DERIVED_PROGRESS[name], min(done + batch_size, len(user_ids)), len(user_ids))
     seconds = round(time.perf_counter() - began, 1) if began is not None else None
     tx.run(load_query("meta/mark_dataset").text, marker={**marker, "load_seconds": seconds}).consume()
+    return False, replaced
+
+
+def what_a_load_does(driver, marker: dict, *, replace: bool, database: str | None = None,
+                     announce: Callable[[str], None] | None = None) -> tuple[bool, str | None]:
+    """What loading the dataset of ``marker`` would do to the database, asked before writing.
+
+    Returns ``(unchanged, replaced)`` as a load does: ``unchanged`` when the database holds
+    exactly this dataset, complete; ``replaced`` the fingerprints of what it replaces (``None``
+    for a database without handover data). ``announce`` gets :func:`replacing_message`.
+
+    Raises
+    ------
+    DatasetConflictError
+        When the database holds a different dataset and ``replace`` is False.
+    """
+    from neo4j import RoutingControl
+
+    with server_errors("reading which dataset the database holds"):
+        records, _, _ = driver.execute_query(load_query("meta/dataset_state").text, database_=database,
+                                             routing_=RoutingControl.READ)
+    state = records[0]
+    if _already_loaded(state["markers"], marker):
+        return True, None
+    replaced = _what_is_replaced(state, marker, replace, _conflict_message)
+    if replaced is not None and announce is not None:
+        announce(replacing_message(state["markers"], marker))
     return False, replaced
 
 
@@ -403,17 +455,8 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
                     done += len(batch)
                     if progress is not None:
                         progress(table, start + len(batch), count)
-            user_ids = dataset["users"]["user_id"].tolist() if dataset.has("users") else []
-            for name in DERIVED:
-                query = load_query(f"load/{name}").text
-                if progress is not None:
-                    progress(DERIVED_PROGRESS[name], 0, len(user_ids))
-                for start in range(0, len(user_ids), batch_size):
-                    batch = user_ids[start:start + batch_size]
-                    if session.execute_write(_claimed_derivation, query, batch, marker["fingerprint"]) is None:
-                        raise EngineError(_lost_race_message(session, marker, done, total))
-                    if progress is not None:
-                        progress(DERIVED_PROGRESS[name], start + len(batch), len(user_ids))
+            if not derive_in_batches(session, dataset, marker["fingerprint"], batch_size, progress):
+                raise EngineError(_lost_race_message(session, marker, done, total))
             marked = session.execute_write(lambda tx: tx.run(
                 load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
                 loaded_at=dt.datetime.now(dt.timezone.utc),
@@ -423,6 +466,30 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
             return False, replaced
     except (Neo4jError, DriverError) as error:
         raise EngineError(_bulk_failure_message(error, done, total)) from None
+
+
+def derive_in_batches(session, dataset: Dataset, fingerprint: str, batch_size: int = DEFAULT_BATCH_SIZE,
+                      progress: Progress | None = None) -> bool:
+    """Write the derived relationships (:data:`DERIVED`, in order) for the dataset's users, one
+    committed transaction per batch of users, each claiming the incomplete marker ``fingerprint``.
+
+    Returns
+    -------
+    bool
+        False when a batch found the marker gone or superseded (another load overtook this one).
+    """
+    user_ids = dataset["users"]["user_id"].tolist() if dataset.has("users") else []
+    for name in DERIVED:
+        query = load_query(f"load/{name}").text
+        if progress is not None:
+            progress(DERIVED_PROGRESS[name], 0, len(user_ids))
+        for start in range(0, len(user_ids), batch_size):
+            batch = user_ids[start:start + batch_size]
+            if session.execute_write(_claimed_derivation, query, batch, fingerprint) is None:
+                return False
+            if progress is not None:
+                progress(DERIVED_PROGRESS[name], start + len(batch), len(user_ids))
+    return True
 
 
 def _claimed_batch(tx, query: str, batch: list[dict], fingerprint: str) -> int | None:

@@ -6,6 +6,9 @@ One folder holds everything the local Neo4j needs between runs::
       conf/neo4j.conf        written on every start (ours; edits are overwritten)
       home/                  Neo4j's home directory (empty; plugins would go here)
       data/ logs/ run/ import/
+      data-current           the name of the data folder in use, when it is not data/ (written by
+                             `handover load --import`, which imports into a new data folder and
+                             switches to it by rewriting this one small file: os.replace is atomic)
       maven/pom.xml          a copy of the package's pom, so Maven never writes into site-packages
       classpath-<hash>.txt   the resolved classpath, keyed by the pom's content
       credentials.json       user and generated password (mode 0600)
@@ -95,7 +98,7 @@ class StateDir:
 
     conf_dir = property(lambda self: self.root / "conf")
     home_dir = property(lambda self: self.root / "home")
-    data_dir = property(lambda self: self.root / "data")
+    data_pointer = property(lambda self: self.root / "data-current")
     logs_dir = property(lambda self: self.root / "logs")
     run_dir = property(lambda self: self.root / "run")
     import_dir = property(lambda self: self.root / "import")
@@ -107,7 +110,39 @@ class StateDir:
     lock_file = property(lambda self: self.root / "lock")
     # Written by `neo4j-admin dbms set-initial-password`; its presence means the
     # password is fixed and a lost credentials.json cannot be regenerated.
-    auth_file = property(lambda self: self.root / "data" / "dbms" / "auth.ini")
+    auth_file = property(lambda self: self.data_dir / "dbms" / "auth.ini")
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder the server uses: ``data/``, or the one ``data-current`` names.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> state = StateDir(Path(tempfile.mkdtemp()))
+        >>> state.data_dir.name
+        'data'
+        >>> state.use_data_dir("data-2")
+        >>> state.data_dir.name
+        'data-2'
+        """
+        try:
+            name = self.data_pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return self.root / "data"
+        if not name or "/" in name or name in (".", ".."):
+            raise EngineError(f"{self.data_pointer} does not name a data folder of {self.root}; "
+                              "write `data` into it to use the original one")
+        return self.root / name
+
+    def use_data_dir(self, name: str) -> None:
+        """Make ``<root>/<name>`` the data folder from the next start on, atomically.
+
+        A process killed at any point leaves the pointer naming either the old folder or
+        the new one, never neither.
+        """
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _write_atomically(self.data_pointer, f"{name}\n", mode=0o644, durable=True)
 
     def create(self) -> None:
         """Create the folders; the root is private since it holds the password and the data."""
@@ -171,21 +206,36 @@ class StateDir:
         return "\n".join(text.rstrip("\n").splitlines()[-lines:]) or "(server log is empty)"
 
 
-def _write_atomically(path: Path, content: str, *, mode: int) -> None:
+def _write_atomically(path: Path, content: str, *, mode: int, durable: bool = False) -> None:
     """Write ``content`` to ``path`` via a temporary file created with ``mode`` from the start.
 
     Creating the file with its final mode (rather than chmod afterwards) means the
-    password is never readable by others, not even for an instant.
+    password is never readable by others, not even for an instant. ``durable`` also
+    flushes the file and its folder to disk, so that the rename survives a power cut.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    if durable:
+        sync_folder(path.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (renames, new files) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _new_password() -> str:
