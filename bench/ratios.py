@@ -107,6 +107,7 @@ def _profile(results: dict, engine, users: int, out: Path, log) -> None:
     from handover.findings import FINDINGS, resolve_options
 
     folder = out / "profiles" / "ratios"
+    folder.mkdir(parents=True, exist_ok=True)
     as_of = engine.latest_date()
     queries = [(f"findings/{name}", {k: graph._bolt(v) for k, v in resolve_options(name, {}, as_of).items()})
                for name in FINDINGS]
@@ -153,6 +154,8 @@ def render(results: dict) -> str:
     different = [f"{r['command']} at {r['users']:,}" for r in results["rows"] if not r["same_rows"]]
     lines += ["", "Both engines gave the same number of rows for every command" if not different
               else f"Row counts differ: {', '.join(different)}", ""]
+    if results.get("notes"):
+        lines += ["## Notes", "", *(f"- {note}" for note in results["notes"]), ""]
     if results["profiles"]:
         lines += ["## PROFILE of the hot queries", "",
                   "Each plan in full under `profiles/ratios/` (the server's rendering). Index seeks and flagged "

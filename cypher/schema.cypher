@@ -24,4 +24,3 @@ CREATE RANGE INDEX plan_kind_end_key IF NOT EXISTS FOR (n:Plan) ON (n.kind, n.en
 CREATE RANGE INDEX plan_start IF NOT EXISTS FOR (n:Plan) ON (n.start);
 CREATE RANGE INDEX episode_end IF NOT EXISTS FOR (n:Episode) ON (n.end);
 CREATE RANGE INDEX episode_end_key IF NOT EXISTS FOR (n:Episode) ON (n.end_key);
-CREATE RANGE INDEX contact_date IF NOT EXISTS FOR (n:Contact) ON (n.date);
