@@ -116,6 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("--data", type=Path, default=HERE / "data")
     imports.add_argument("--out", type=Path, default=HERE / "results")
     imports.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-import")
+    ratios = commands.add_parser("ratios", help="every command on Neo4j against the memory engine, in one run")
+    ratios.add_argument("--users", type=int, nargs="+", default=[10_000, 100_000],
+                        help="region sizes (default 10000 100000); the biggest is also PROFILEd")
+    ratios.add_argument("--seed", type=int, default=1)
+    ratios.add_argument("--repeat", type=int, default=3, help="interleaved runs per engine, the best kept (default 3)")
+    ratios.add_argument("--neo4j-heap", default="8g", help="heap of the benchmark's Neo4j servers (default 8g)")
+    ratios.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-ratios",
+                        help="holds one server's state directory per size, users-N (default bench/data/neo4j-ratios)")
+    ratios.add_argument("--data", type=Path, default=HERE / "data")
+    ratios.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
     if args.command == "commands":
         from bench.commands import run_commands
@@ -128,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(run_import(args.users, seed=args.seed, bulk=args.bulk, heap=args.heap, data=args.data,
                          out=args.out, state_dir=args.neo4j_state_dir))
+        return 0
+    if args.command == "ratios":
+        from bench.ratios import run_ratios
+
+        print(run_ratios(sorted(args.users), seed=args.seed, repeat=args.repeat, heap=args.neo4j_heap,
+                         data=args.data, state_dir=args.neo4j_state_dir, out=args.out,
+                         log=lambda line: print(line, file=sys.stderr, flush=True)))
         return 0
     if args.command == "transaction":
         from bench.transaction import run_transaction

@@ -8,31 +8,30 @@
 // $since <= c <= $until count (either may be null).
 // On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
 // distinct_staff: distinct staff of role r for u over all time.
-// Per user, in a subquery: each user's few responsibilities are sorted and grouped on their
-// own instead of every responsibility in one sort and one grouping (2x faster and a fraction
-// of the memory at 100,000 users, PROFILE in bench/results/profiles).
-MATCH (u:ServiceUser)
-CALL (u) {
-  MATCH (s:Staff)-[r:RESPONSIBLE_FOR]->(u)
-  WHERE r.role IN $roles AND r.start <= $as_of
-  WITH r.role AS role, r.start AS start, s.staff_id AS staff_id
-  ORDER BY start, staff_id
-  WITH role, collect({start: start, staff_id: staff_id}) AS sequence,
-       count(DISTINCT staff_id) AS distinct_staff
-  WITH role, distinct_staff,
-       [i IN range(1, size(sequence) - 1)
-          WHERE sequence[i].staff_id <> sequence[i - 1].staff_id
-            AND ($since IS NULL OR sequence[i].start >= $since)
-            AND ($until IS NULL OR sequence[i].start <= $until) | sequence[i].start] AS changes
-  UNWIND changes AS c
-  WITH role, distinct_staff, c,
-       size([x IN changes WHERE x >= c AND x < c + duration({days: $window_days})]) AS in_window
-  ORDER BY in_window DESC, c
-  WITH role, distinct_staff, collect({changes: in_window, start: c})[0] AS busiest
-  WHERE busiest.changes >= $min_changes
-  RETURN role, distinct_staff, busiest
-}
-RETURN u.user_id AS user_id,
+// The changes are the HANDED_OVER_TO relationships written at load (load/handed_over.cypher:
+// per user and role, the responsibilities in (start, staff_id) order, each consecutive pair
+// held by different staff, dated at the later start), a seek of the index handed_over_to_date.
+// Those dated by $as_of are exactly the changes among the responsibilities started by then,
+// since a change's pair starts no later than its date. Their givers and takers are all the
+// staff of the user and role by then: with two or more staff in the sequence, each run of one
+// staff member borders another's, so every staff member is in a change.
+MATCH (giver:Staff)-[h:HANDED_OVER_TO]->(taker:Staff)
+WHERE h.date <= $as_of AND h.role IN $roles
+WITH h.user_id AS user_id, h.role AS role,
+     collect(CASE WHEN ($since IS NULL OR h.date >= $since) AND ($until IS NULL OR h.date <= $until)
+                  THEN h.date END) AS changes,
+     collect(DISTINCT giver) AS givers, collect(DISTINCT taker) AS takers
+// The busiest window of each user and role: the most changes, then the earliest start (a
+// reduce over its few changes, not one sort of every change).
+WITH user_id, role, size(givers) + size([t IN takers WHERE NOT t IN givers]) AS distinct_staff,
+     [c IN changes | {start: c, changes: size([x IN changes WHERE x >= c AND x < c + duration({days: $window_days})])}]
+       AS windows
+WITH user_id, role, distinct_staff,
+     reduce(busiest = windows[0], w IN windows |
+       CASE WHEN w.changes > busiest.changes OR (w.changes = busiest.changes AND w.start < busiest.start)
+            THEN w ELSE busiest END) AS busiest
+WHERE busiest.changes >= $min_changes
+RETURN user_id,
        role,
        busiest.changes AS changes,
        busiest.start AS window_start,

@@ -13,14 +13,16 @@
 // round() rounds decimal halves up while pandas rounds binary halves to even.
 // Per user, in a subquery: sorting each user's few contacts is much cheaper than one sort of
 // every contact in the database followed by grouping (2.6x faster at 100,000 users, PROFILE
-// in bench/results/profiles).
+// in bench/results/profiles). An agency is compared as the node itself (one per agency_id),
+// which spares reading its id for each of millions of contacts; WITH leads only to agencies
+// (load/contacts.cypher), so the label is not checked either.
 MATCH (u:ServiceUser)
 CALL (u) {
-  MATCH (u)-[:HAD_CONTACT]->(c:Contact)-[:WITH]->(a:Agency)
+  MATCH (u)-[:HAD_CONTACT]->(c:Contact)-[:WITH]->(a)
   WHERE c.date <= $as_of
     AND ($since IS NULL OR c.date >= $since)
     AND ($until IS NULL OR c.date <= $until)
-  WITH c, CASE $provider WHEN 'staff' THEN c.staff_id ELSE a.agency_id END AS provider
+  WITH c, CASE $provider WHEN 'staff' THEN c.staff_id ELSE a END AS provider
   WHERE provider IS NOT NULL
   WITH provider, c.date AS date, c.contact_id AS contact_id
   ORDER BY date, contact_id

@@ -7,18 +7,20 @@
 // and null when the gap runs to $as_of on a plan still open then (end absent or > $as_of).
 // $since/$until keep gaps running on some day of [$since, $until] (an open gap on every day
 // from its start). The plan's clipping to $as_of makes this the snapshot of $as_of.
-MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held:Agency)
-WHERE p.kind = 'individual_plan'
+// The plans are a seek of the index plan_kind_end_key (end_key: the end, or 9999-12-31 when
+// open; load/end_keys.cypher), those that end after they start and start before $as_of; the
+// coordinators of a plan's user are a handful, expanded from the user.
+MATCH (p:Plan)
+WHERE p.kind = 'individual_plan' AND p.end_key > p.start AND p.start < $as_of
+MATCH (u:ServiceUser)-[:HAS_PLAN]->(p)-[:HELD_BY]->(held:Agency)
 WITH u, p, held, p.start AS plan_start,
-     CASE WHEN p.end IS NULL OR p.end > $as_of THEN $as_of ELSE p.end END AS plan_end
-WHERE plan_start < plan_end
+     CASE WHEN p.end_key > $as_of THEN $as_of ELSE p.end_key END AS plan_end
 // The plan's covered pieces, in order of start; the gaps lie before, between and after them.
 WITH u, p, held, plan_start, plan_end, COLLECT {
   MATCH (:Staff)-[r:RESPONSIBLE_FOR]->(u)
-  WHERE r.role = 'coordinator' AND r.start < plan_end
-    AND (r.end IS NULL OR (r.end > plan_start AND r.end > r.start))
+  WHERE r.role = 'coordinator' AND r.start < plan_end AND r.end_key > plan_start AND r.end_key > r.start
   WITH CASE WHEN r.start > plan_start THEN r.start ELSE plan_start END AS piece_start,
-       CASE WHEN r.end IS NULL OR r.end > plan_end THEN plan_end ELSE r.end END AS piece_end
+       CASE WHEN r.end_key > plan_end THEN plan_end ELSE r.end_key END AS piece_end
   ORDER BY piece_start
   RETURN {start: piece_start, end: piece_end}
 } AS pieces

@@ -9,9 +9,13 @@
 // an agency of level municipal ($follow_up_by 'municipal'), other than A ('other-agency')
 // or any ('any'); follow-up within 7 / 30 days; another stay starting in [d + 2, d + 30].
 // On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
-MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e:Episode)-[:AT]->(stay:Service)<-[:PROVIDES]-(discharging:Agency)
+// The ended episodes are a seek of the index episode_end; the follow-ups are filtered on their
+// dates before their agencies are looked up; end_key (the end, or 9999-12-31 when open;
+// load/end_keys.cypher) > d is "end absent or after d".
+MATCH (e:Episode)
+WHERE e.end <= $as_of
+MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e)-[:AT]->(stay:Service)<-[:PROVIDES]-(discharging:Agency)
 WHERE stay.kind IN $stay_kinds
-  AND e.end IS NOT NULL AND e.end <= $as_of
   AND coalesce(e.discharge_kind, '') <> 'death'
   AND ($since IS NULL OR e.end >= $since)
   AND ($until IS NULL OR e.end <= $until)
@@ -20,25 +24,27 @@ WHERE stay.kind IN $stay_kinds
     WHERE next <> e AND next_service.kind IN $stay_kinds
       AND next.start >= e.end AND next.start <= e.end + duration({days: 1}) AND next.start <= $as_of
   }
-WITH u, e, discharging, e.end AS d
+WITH u, e, discharging, e.end AS d,
+     e.end + duration({days: 1}) AS first_day, e.end + duration({days: $max_days}) AS last_day
 CALL (u, d) {
   OPTIONAL MATCH (staff:Staff)-[r:RESPONSIBLE_FOR]->(u)
-  WHERE r.role = 'coordinator' AND r.start <= d AND (r.end IS NULL OR d < r.end)
+  WHERE r.role = 'coordinator' AND r.start <= d AND r.end_key > d
   RETURN min(staff.staff_id) AS coordinator_staff_id
 }
-CALL (u, d, discharging) {
-  CALL (u) {
-    MATCH (u)-[:HAD_CONTACT]->(contact:Contact)-[:WITH]->(by:Agency)
-    WHERE contact.date <= $as_of
+CALL (u, first_day, last_day, discharging) {
+  CALL (u, first_day, last_day) {
+    MATCH (u)-[:HAD_CONTACT]->(contact:Contact)
+    WHERE contact.date <= $as_of AND contact.date >= first_day AND contact.date <= last_day
+    MATCH (contact)-[:WITH]->(by:Agency)
     RETURN contact.date AS date, by
     UNION ALL
-    MATCH (u)-[:HAD_EPISODE]->(started:Episode)-[:AT]->(:Service)<-[:PROVIDES]-(by:Agency)
-    WHERE started.start <= $as_of
+    MATCH (u)-[:HAD_EPISODE]->(started:Episode)
+    WHERE started.start <= $as_of AND started.start >= first_day AND started.start <= last_day
+    MATCH (started)-[:AT]->(:Service)<-[:PROVIDES]-(by:Agency)
     RETURN started.start AS date, by
   }
   WITH date, by
-  WHERE date >= d + duration({days: 1}) AND date <= d + duration({days: $max_days})
-    AND CASE $follow_up_by
+  WHERE CASE $follow_up_by
           WHEN 'municipal' THEN by.level = 'municipal'
           WHEN 'other-agency' THEN by <> discharging
           ELSE true

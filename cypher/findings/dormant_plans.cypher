@@ -6,9 +6,11 @@
 // $max_age_days before $as_of. last_revised shows the date used; a revision after $as_of is not
 // known yet (the snapshot of $as_of). A plan fell dormant on last_revised + $max_age_days + 1
 // day; $since/$until keep plans that fell dormant in [$since, $until].
-MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held:Agency)
-WHERE p.kind = 'individual_plan'
-  AND p.start <= $as_of AND (p.end IS NULL OR $as_of < p.end)
+// The active plans are a seek of the index plan_kind_end_key: end_key (the end, or 9999-12-31
+// when open; load/end_keys.cypher) > $as_of is "end absent or after $as_of".
+MATCH (p:Plan)
+WHERE p.kind = 'individual_plan' AND p.end_key > $as_of AND p.start <= $as_of
+MATCH (u:ServiceUser)-[:HAS_PLAN]->(p)-[:HELD_BY]->(held:Agency)
 WITH u, p, held, coalesce(CASE WHEN p.last_revised <= $as_of THEN p.last_revised END, p.start) AS revised
 WITH u, p, held, revised, duration.inDays(revised, $as_of).days AS age
 WITH u, p, held, revised, age, revised + duration({days: $max_age_days + 1}) AS dormant_since

@@ -9,19 +9,24 @@
 // On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
 // u's next episode is the one NEXT_EPISODE points to (written at load, the smallest (start,
 // episode_id) starting on or after d): if it starts after $as_of or beyond the window, so do
-// all later ones, and there is no handover.
-MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)-[next:NEXT_EPISODE]->(e2:Episode)
-WHERE e1.end <= $as_of
+// all later ones, and there is no handover. The NEXT_EPISODEs within the window are a seek of
+// the index next_episode_gap_days; end_key (the end, or 9999-12-31 when open;
+// load/end_keys.cypher) > d is "end absent or after d".
+MATCH (e1:Episode)-[next:NEXT_EPISODE]->(e2:Episode)
+USING INDEX next:NEXT_EPISODE(gap_days)
+WHERE next.gap_days <= $window_days
+  AND e1.end <= $as_of
   AND ($since IS NULL OR e1.end >= $since)
   AND ($until IS NULL OR e1.end <= $until)
-  AND e2.start <= $as_of AND next.gap_days <= $window_days
+  AND e2.start <= $as_of
+MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e1)
 MATCH (e1)-[:AT]->(:Service)<-[:PROVIDES]-(from:Agency)
 MATCH (e2)-[:AT]->(:Service)<-[:PROVIDES]-(to:Agency)
 WITH u, e1, e2, from, to
 WHERE from <> to
   AND NOT EXISTS {
     MATCH (u)<-[r:RESPONSIBLE_FOR]-(:Staff)
-    WHERE r.role = $role AND r.start <= e1.end AND (r.end IS NULL OR e1.end < r.end)
+    WHERE r.role = $role AND r.start <= e1.end AND r.end_key > e1.end
   }
 RETURN u.user_id AS user_id,
        e1.episode_id AS from_episode_id,

@@ -9,8 +9,10 @@
 // pairs whose overlap runs on some day of [$since, $until] (an open overlap on every day from
 // its start).
 // On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
-MATCH (u:ServiceUser)-[:HAS_PLAN]->(p:Plan)-[:HELD_BY]->(held_p:Agency)
-WHERE ($kinds IS NULL OR p.kind IN $kinds) AND p.start <= $as_of
+// The plans started by $as_of are a seek of the index plan_start.
+MATCH (p:Plan)
+WHERE p.start <= $as_of AND ($kinds IS NULL OR p.kind IN $kinds)
+MATCH (u:ServiceUser)-[:HAS_PLAN]->(p)-[:HELD_BY]->(held_p:Agency)
 MATCH (u)-[:HAS_PLAN]->(q:Plan)-[:HELD_BY]->(held_q:Agency)
 WHERE p.plan_id < q.plan_id
   AND held_p <> held_q

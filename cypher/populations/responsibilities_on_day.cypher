@@ -2,9 +2,11 @@
 // mode: read
 // params: as_of
 // Every responsibility running on $as_of (started by then, not ended by then): who holds
-// which role for which user, for which agency. The report's worklist reads it.
+// which role for which user, for which agency. The report's worklist and caseload read it.
+// end_key (the end, or 9999-12-31 when open; load/end_keys.cypher) > $as_of is the same as
+// "end absent or after $as_of", and a seek of the index responsible_for_end_key.
 MATCH (s:Staff)-[r:RESPONSIBLE_FOR]->(u:ServiceUser)
-WHERE r.start <= $as_of AND (r.end IS NULL OR r.end > $as_of)
+WHERE r.end_key > $as_of AND r.start <= $as_of
 RETURN u.user_id AS user_id,
        r.role AS role,
        s.staff_id AS staff_id,

@@ -84,7 +84,8 @@ def test_progress_reports_every_table_to_its_end(neo4j_driver):
     last = {table: (done, total) for table, done, total in calls}
     users = len(ds["users"])
     assert last == {**{table: (len(frame), len(frame)) for table, frame in ds.tables.items()},
-                    "NEXT_EPISODE": (users, users), "HANDED_OVER_TO": (users, users)}  # derived per user
+                    "NEXT_EPISODE": (users, users), "HANDED_OVER_TO": (users, users),
+                    "end_key": (users, users)}  # derived per user
     assert ("responsibilities", 100, 300) in calls
 
 

@@ -69,6 +69,16 @@ episode to the user's next one, and ``(:Staff)-[:HANDED_OVER_TO {user_id, role, 
 between staff members who followed one another in a role (docs/graph.md). A replacing
 atomic load deletes the old ones and derives them again in the same transaction.
 
+Open ends that an index covers
+------------------------------
+An interval's ``end`` stays absent when it is open, as every client shows it, and a range index
+holds no entry for an absent property. So the last derivation (``load/end_keys.cypher``) gives
+every responsibility, plan and episode an ``end_key``: its ``end``, or the sentinel 9999-12-31
+when open, later than any date of a dataset. "Active on day d" is then ``start <= d AND
+end_key > d``, which the range indexes of ``cypher/schema.cypher`` answer with a seek
+(``bench/results/profiles``). Employments get none: no finding filters them by date. A
+replacing load sets every ``end_key`` again from the new ``end``.
+
 Values enter every query only as parameters, never as Cypher text.
 """
 
@@ -106,11 +116,14 @@ __all__ = [
     "table_rows",
 ]
 
-#: The relationships a load derives from the tables once they are written, in this order:
-#: ``cypher/load/next_episodes.cypher`` (NEXT_EPISODE) and ``handed_over.cypher`` (HANDED_OVER_TO).
-DERIVED = ("next_episodes", "handed_over")
-#: What progress calls each derivation: the relationship it writes (counted in users done).
-DERIVED_PROGRESS = {"next_episodes": "NEXT_EPISODE", "handed_over": "HANDED_OVER_TO"}
+#: What a load derives from the tables once they are written, in this order:
+#: ``cypher/load/next_episodes.cypher`` (NEXT_EPISODE), ``handed_over.cypher`` (HANDED_OVER_TO)
+#: and ``end_keys.cypher`` (the ``end_key`` of responsibilities, plans and episodes). Every load
+#: runs them (atomic, bulk, and any other way of writing the tables, after it), and the marker
+#: lists them: a graph whose marker lacks one is refused by the engine.
+DERIVED = ("next_episodes", "handed_over", "end_keys")
+#: What progress calls each derivation: what it writes (counted in users done).
+DERIVED_PROGRESS = {"next_episodes": "NEXT_EPISODE", "handed_over": "HANDED_OVER_TO", "end_keys": "end_key"}
 
 #: Rows sent per ``tx.run``; big enough to amortise round trips, small enough to keep
 #: each query's parameter map modest.
@@ -271,7 +284,7 @@ def dataset_marker(dataset: Dataset, content_fingerprint: str, *, complete: bool
     >>> from handover.examples import tiny_dataset
     >>> marker = dataset_marker(tiny_dataset(), "ab" * 32, complete=False)
     >>> marker["fingerprint"] == "ab" * 32, marker["complete"], marker["derived"]
-    (True, False, ['next_episodes', 'handed_over'])
+    (True, False, ['next_episodes', 'handed_over', 'end_keys'])
     """
     tables = [table for table in TABLES if dataset.has(table)]
     return {
@@ -287,7 +300,7 @@ def dataset_marker(dataset: Dataset, content_fingerprint: str, *, complete: bool
         "holds_identifiers": bool(find_identifiers(dataset)),
         # The default as_of: recorded here, so a query need not scan the graph for it.
         **_latest_marker(dataset),
-        # The relationships derived after the tables, which some findings traverse.
+        # What is derived after the tables (relationships and end_key), which the findings use.
         "derived": list(DERIVED),
         **_focus_marker(dataset),
     }
@@ -388,9 +401,14 @@ def what_a_load_does(driver, marker: dict, *, replace: bool, database: str | Non
 
 
 def _already_loaded(markers: list[dict], marker: dict) -> bool:
-    """Whether the database holds exactly this dataset, completely loaded."""
+    """Whether the database holds exactly this dataset, completely loaded, with everything derived.
+
+    A graph loaded by an older handover, without one of :data:`DERIVED`, is not: loading the same
+    dataset again with ``replace`` derives it, where the engine would refuse the old graph.
+    """
     return ([m["fingerprint"] for m in markers] == [marker["fingerprint"]]
-            and markers[0].get("complete", True) is not False)
+            and markers[0].get("complete", True) is not False
+            and not set(marker["derived"]) - set(markers[0].get("derived") or ()))
 
 
 def _what_is_replaced(state, marker: dict, replace: bool, conflict_message) -> str | None:
