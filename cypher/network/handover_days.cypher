@@ -6,6 +6,7 @@
 // and day: the edges of the handover-flows network, their days (GEXF spells) and their
 // months (the timeline). The next episode is the one NEXT_EPISODE points to, as in
 // populations/handovers.
+// One record: the column names and every row as a list (a record per row costs the driver far more).
 MATCH (:ServiceUser)-[:HAD_EPISODE]->(e1:Episode)-[next:NEXT_EPISODE]->(e2:Episode)
 WHERE e1.end <= $as_of
   AND ($since IS NULL OR e1.end >= $since)
@@ -15,5 +16,7 @@ MATCH (e1)-[:AT]->(:Service)<-[:PROVIDES]-(from:Agency)
 MATCH (e2)-[:AT]->(:Service)<-[:PROVIDES]-(to:Agency)
 WITH from, to, e1.end AS day
 WHERE from <> to
-RETURN from.agency_id AS source, to.agency_id AS target, day, count(*) AS count
+WITH from.agency_id AS source, to.agency_id AS target, day, count(*) AS count
 ORDER BY source, target, day
+WITH collect([source, target, day, count]) AS rows
+RETURN ['source', 'target', 'day', 'count'] AS columns, rows

@@ -6,6 +6,7 @@
 // episodes (at the agency of their service) and each contact as the one day
 // [date, date + 1). Distinct, not merged: handover.network.time merges them into the GEXF
 // spells of agencies and of shared-users edges.
+// One record: the column names and every row as a list (a record per row costs the driver far more).
 CALL () {
   MATCH (:Staff)-[r:RESPONSIBLE_FOR]->(u:ServiceUser)
   WHERE r.start <= $as_of
@@ -27,5 +28,7 @@ CALL () {
   RETURN u.user_id AS user_id, a.agency_id AS agency_id, c.date AS start,
          c.date + duration({days: 1}) AS end
 }
-RETURN DISTINCT user_id, agency_id, start, end
+WITH DISTINCT user_id, agency_id, start, end
 ORDER BY user_id, agency_id, start, end
+WITH collect([user_id, agency_id, start, end]) AS rows
+RETURN ['user_id', 'agency_id', 'start', 'end'] AS columns, rows

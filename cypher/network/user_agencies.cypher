@@ -6,6 +6,7 @@
 // episode there active on some day of the period (a non-empty [start, end) reaching into
 // it), or a contact dated in it (handover.network.build.user_agencies). Users served and
 // the shared-users network are counted from these pairs.
+// One record: the column names and every row as a list (a record per row costs the driver far more).
 CALL () {
   MATCH (:Staff)-[r:RESPONSIBLE_FOR]->(u:ServiceUser)
   WHERE r.start <= $as_of
@@ -31,5 +32,7 @@ WITH user_id, agency_id, start, end
 WHERE (end IS NULL OR start < end)
   AND ($since IS NULL OR end IS NULL OR end > $since)
   AND ($until IS NULL OR start <= $until)
-RETURN DISTINCT user_id, agency_id
+WITH DISTINCT user_id, agency_id
 ORDER BY user_id, agency_id
+WITH collect([user_id, agency_id]) AS rows
+RETURN ['user_id', 'agency_id'] AS columns, rows

@@ -139,11 +139,24 @@ class Neo4jNetworks:
         return self._every_day[key]
 
     def _ask(self, name: str, **params) -> pd.DataFrame:
-        frame = self.engine.ask(f"network/{name}", {**params, "as_of": self.as_of})
+        frame = _unpacked(self.engine.ask(f"network/{name}", {**params, "as_of": self.as_of}))
         for column in _DATES:
             if column in frame:
                 frame[column] = pd.to_datetime(frame[column]).astype("datetime64[ns]")
         return frame
+
+
+def _unpacked(answer: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a query that returns them in one record (``columns``, ``rows``), as a frame.
+
+    The queries with many rows (every interval, every pair and day) send them as one list:
+    the driver's cost is per record, and one record of lists arrives several times faster
+    (96,000 intervals: 28 s as records, 6 s as one list, same run). Other answers pass as they are.
+    """
+    if list(answer.columns) != ["columns", "rows"]:
+        return answer
+    columns, rows = answer["columns"].iloc[0], answer["rows"].iloc[0]
+    return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
 def _summed(days: pd.DataFrame, since, until) -> pd.DataFrame:
