@@ -54,7 +54,9 @@ def user_dataset(engine, user_ids) -> Dataset:
     for table in _USER_TABLES:
         if table in present:
             tables[table] = _typed(table, engine.ask(f"story/story_{table}", {"user_ids": user_ids}))
-    named = lambda column: sorted({v for t in tables.values() if column in t for v in t[column] if v is not None})
+    def named(column: str) -> list[str]:
+        return sorted({v for t in tables.values() if column in t for v in t[column] if v is not None})
+
     if "services" in present:
         tables["services"] = _typed("services", engine.ask("story/story_services",
                                                            {"service_ids": named("service_id")}))
