@@ -193,7 +193,6 @@ def user_stories(dataset: Dataset, user_ids: list[str], *, as_of, results: dict,
     --------
     >>> from handover.examples import tiny_dataset
     >>> from handover.engines import MemoryEngine
-from handover.engines.neo4j.story import known_user, user_dataset
     >>> data = tiny_dataset()
     >>> rows = {name: find(MemoryEngine(data), name) for name in FINDINGS if name != "continuity_of_care"}
     >>> [s.user_id for s in user_stories(data, ["u3", "u1"], as_of=data.latest_date(), results=rows)]
