@@ -330,7 +330,8 @@ def _typed_frame(raw: RawTable, typed: dict[str, pd.Series]) -> pd.DataFrame:
             years[position, column.name] = typed.get(column.name)
         elif column.name in typed:
             arrow[column.name] = pa.Array.from_pandas(typed[column.name], type=pa.timestamp("ns"))
-        elif (raw.table.name, column.name) in ARROW_BACKED and column.name in raw.cells:
+        elif (raw.table.name, column.name) in ARROW_BACKED and column.name in raw.cells and raw.n_rows:
+            # (Not for a table without rows: pandas cannot join an Arrow column of no chunks.)
             kept[position, column.name] = raw.cells[column.name]
         elif column.name in raw.cells:
             arrow[column.name] = raw.cells[column.name]

@@ -23,7 +23,7 @@ def _fail(*args, **kwargs):
 
 @pytest.mark.parametrize("command, broken", [
     (["audit"], "handover.reports.audit.audit_html"),
-    (["metrics"], "handover.reports.networks.care_density"),
+    (["metrics"], "handover.reports.networks.density_from_pairs"),
     (["caseload"], "handover.reports.networks.frame_csv"),
 ])
 def test_a_failure_part_way_leaves_the_previous_folder(tmp_path, monkeypatch, command, broken):

@@ -177,7 +177,9 @@ def test_a_value_past_the_field_limit_is_refused_even_when_its_lines_are_short(t
     assert code == 2
     assert "plans.csv line 4, column kind: a value longer than 16,777,216 characters (16 Mi), the limit for a field" in stderr
     assert "kkkk" not in stderr
-    assert peak - baseline < 8 * 20 * MIB, (peak // MIB, baseline // MIB)
+    # Bounded by a small multiple of the value (measured 8.5x since ids are read as Arrow text),
+    # not by the file: the 20 MiB value is refused without reading all of it into Python strings.
+    assert peak - baseline < 10 * 20 * MIB, (peak // MIB, baseline // MIB)
 
 
 def test_a_value_just_within_the_field_limit_is_read(tmp_path):
