@@ -455,7 +455,7 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
             if replaced is not None:
                 if announce is not None:
                     announce(replacing_message(state["markers"], marker))
-                _clear_labels(session)
+                _clear_labels(session, keep_markers=True)  # meta/mark_dataset replaces them
                 cleared[0] = time.perf_counter() - began
             session.execute_write(lambda tx: tx.run(load_query("meta/mark_dataset").text,
                                                     marker=marker).consume())
@@ -541,11 +541,13 @@ def _lost_race_message(session, marker: dict, done: int, total: int) -> str:
 _CLEAR_BATCH = 10_000
 
 
-def _clear_labels(session, batch_size: int = _CLEAR_BATCH) -> None:
-    """Mark the markers incomplete, then delete label by label (the markers last)."""
+def _clear_labels(session, batch_size: int = _CLEAR_BATCH, *, keep_markers: bool = False) -> None:
+    """Mark the markers incomplete, then delete label by label (the markers last, unless ``keep_markers``:
+    a bulk replace keeps them, incomplete, until its own marker is written in their place)."""
     session.execute_write(lambda tx: tx.run(load_query("meta/mark_incomplete").text).consume())
     query = load_query("meta/clear_label").text
-    for label in _CLEAR_ORDER:  # CALL ... IN TRANSACTIONS needs an auto-commit query
+    labels = [label for label in _CLEAR_ORDER if not (keep_markers and label == "HandoverDataset")]
+    for label in labels:  # CALL ... IN TRANSACTIONS needs an auto-commit query
         session.run(query, label=label, batch_size=batch_size).consume()
 
 _BULK_RELOAD = ("the database now holds an incomplete load, on which queries refuse to run; load "
