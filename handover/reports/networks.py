@@ -175,17 +175,18 @@ def network_output(kind: str, dataset, *, fmt: str | None = None, timeline: bool
     if max_nodes is not None and kind != "handover-of-work":
         raise InputError(f"--max-nodes applies to handover-of-work only (its staff can be drawn by agency); "
                          f"{kind} is drawn by agency already")
-    graph = build_network(kind, dataset, roles=roles, since=since, until=until,
+    networks = networks_of(dataset)  # one source for the network, its picture, spells and months
+    graph = build_network(kind, networks, roles=roles, since=since, until=until,
                           window_days=window_days, sliced=sliced)
     graph.graph["source"] = source
     if chosen != "html":
         if chosen == "gexf":
-            networks_of(dataset).add_spells(graph)
+            networks.add_spells(graph)
         return (RENDERERS[chosen](graph),
                 f"{kind}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges")
     limit = DEFAULT_MAX_NODES if max_nodes is None else max_nodes
     lang = lang if lang is not None else default_lang
-    shown, notes = picture_view(kind, dataset, graph, max_nodes=limit, keep_isolated=keep_isolated,
+    shown, notes = picture_view(kind, networks, graph, max_nodes=limit, keep_isolated=keep_isolated,
                                 roles=roles, since=since, until=until, lang=lang)
     by_agency = shown.graph.get("name") == "handover of work by agency"
     drawn = (f"{shown.number_of_nodes()} agencies (grouping {graph.number_of_nodes()} staff)" if by_agency
@@ -194,8 +195,8 @@ def network_output(kind: str, dataset, *, fmt: str | None = None, timeline: bool
     if not timeline:
         return (network_html(shown, notes=notes, lang=lang),
                 f"{kind}: {drawn}, {shown.number_of_edges()} edges drawn")
-    frames = networks_of(dataset).monthly(kind, since=since, until=until, roles=roles,
-                                          window_days=window_days, by_agency=by_agency)
+    frames = networks.monthly(kind, since=since, until=until, roles=roles, window_days=window_days,
+                              by_agency=by_agency)
     if since is None:
         frames = from_first_month_with_data(frames)
     if not keep_isolated:
