@@ -14,6 +14,8 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 
 from handover.engines.neo4j import localserver
+from handover.engines.neo4j.localserver.config import neo4j_conf
+from handover.engines.neo4j.localserver.state import StateDir
 from handover.engines.neo4j.connection import open_driver
 from handover.errors import EngineError, InputError
 from tests.conftest import CLASSPATH_CACHE, start_test_server
@@ -165,6 +167,18 @@ def test_a_bad_heap_setting_is_a_usage_error(tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOVER_NEO4J_HEAP", "lots")
     with pytest.raises(InputError, match="HANDOVER_NEO4J_HEAP: lots"):
         localserver.start(tmp_path / "state")
+
+
+def test_a_bad_page_cache_setting_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOVER_NEO4J_PAGECACHE", "all")
+    with pytest.raises(InputError, match="HANDOVER_NEO4J_PAGECACHE: all is not a page cache size"):
+        localserver.start(tmp_path / "state")
+
+
+def test_the_page_cache_setting_reaches_the_servers_configuration(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANDOVER_NEO4J_PAGECACHE", "300m")
+    text = neo4j_conf(StateDir(tmp_path / "state"), 7999)
+    assert "server.memory.pagecache.size=300m" in text.splitlines()
 
 
 def test_a_jvm_that_dies_at_start_up_is_reported_with_its_log(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handover.engines.neo4j.localserver.java import page_cache_size
 from handover.engines.neo4j.localserver.state import StateDir
 from handover.errors import InputError
 
@@ -33,8 +34,9 @@ def neo4j_conf(state: StateDir, port: int) -> str:
         "server.http.enabled": "false",
         "server.https.enabled": "false",
         "dbms.security.auth_enabled": "true",
-        # The default sizes the page cache from machine RAM; a local analysis server needs little.
-        "server.memory.pagecache.size": "128m",
+        # The default sizes the page cache from machine RAM; a local analysis server needs little
+        # ($HANDOVER_NEO4J_PAGECACHE gives a national graph more).
+        "server.memory.pagecache.size": page_cache_size(),
         "server.directories.data": str(state.data_dir),
         "server.directories.logs": str(state.logs_dir),
         "server.directories.run": str(state.run_dir),
