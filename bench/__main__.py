@@ -126,7 +126,30 @@ def main(argv: list[str] | None = None) -> int:
                         help="holds one server's state directory per size, users-N (default bench/data/neo4j-ratios)")
     ratios.add_argument("--data", type=Path, default=HERE / "data")
     ratios.add_argument("--out", type=Path, default=HERE / "results")
+    national = commands.add_parser("national", help="10,000 to 1,000,000 users: import, every finding on both "
+                                                    "engines, peak memory, slopes (issue 16)")
+    national.add_argument("--users", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
+                          help="region sizes (default 10000 100000 1000000)")
+    national.add_argument("--parts", nargs="+", choices=["memory", "neo4j"], default=["memory", "neo4j"],
+                          help="what to measure (default both); the other part's numbers are kept")
+    national.add_argument("--seed", type=int, default=1)
+    national.add_argument("--repeat", type=int, default=1, help="runs of each memory step, the best kept (default 1)")
+    national.add_argument("--heap", default="8g", help="the server's heap (default 8g)")
+    national.add_argument("--page-cache", default="4g", help="the server's page cache (default 4g)")
+    national.add_argument("--cap", type=float, default=3600, help="seconds before a memory step is killed")
+    national.add_argument("--data", type=Path, default=HERE / "data")
+    national.add_argument("--out", type=Path, default=HERE / "results")
+    national.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-national",
+                          help="holds one server's state directory per size, users-N")
     args = parser.parse_args(argv)
+    if args.command == "national":
+        from bench.national import run_national
+
+        print(run_national(sorted(args.users), parts=tuple(args.parts), seed=args.seed, repeat=args.repeat,
+                           heap=args.heap, page_cache=args.page_cache, cap=args.cap, data=args.data,
+                           out=args.out, state_dir=args.neo4j_state_dir,
+                           log=lambda line: print(line, file=sys.stderr, flush=True)))
+        return 0
     if args.command == "commands":
         from bench.commands import run_commands
 
