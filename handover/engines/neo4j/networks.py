@@ -6,7 +6,8 @@ dataset. Each network is counted on the server by a query of ``cypher/network/``
 - handover flows: ``handover_days`` traverses ``NEXT_EPISODE`` and counts the handovers per
   pair of agencies and day;
 - shared users: ``user_agencies`` returns the distinct ``(user, agency)`` pairs of the
-  period, from which the pairs of agencies are counted (as in memory);
+  period, from which the pairs of agencies are counted (as in memory); a timeline asks for
+  the intervals (``presence``) once and cuts every month's pairs from them;
 - handover of work: ``work_days`` orders each user's responsibilities on the server and
   counts the consecutive pairs per pair of staff (or agencies) and day; ``staff_nodes`` and
   ``agency_staff`` give the nodes.
@@ -93,6 +94,8 @@ class Neo4jNetworks:
                                     window_days=window_days)
         first = since if since is not None else self.first_day()
         last = until if until is not None else self.latest_date()
+        if kind in ("handover-flows", "shared-users"):
+            self._presence  # every month's (user, agency) pairs are then cut from it, not asked again
         return monthly_frames(lambda start, end: self.network(
             kind, since=start, until=end, roles=roles, window_days=window_days, by_agency=by_agency),
             first, last, since=since, until=until)
@@ -105,13 +108,20 @@ class Neo4jNetworks:
             return apply_spells(graph, staff_intervals=self._ask("staff_intervals", roles=roles),
                                 days=self._days("work_days", roles=roles, by_agency=False))
         if name == "handover flows":
-            return apply_spells(graph, presence=self._ask("presence"),
+            return apply_spells(graph, presence=self._presence,
                                 days=self._days("handover_days", window_days=graph.graph.get("window_days", 30)))
-        return apply_spells(graph, presence=self._ask("presence"))
+        return apply_spells(graph, presence=self._presence)
 
     def user_agencies(self, since=None, until=None) -> pd.DataFrame:
-        """The distinct ``user_id, agency_id`` pairs of the period (``cypher/network/user_agencies``)."""
-        pairs = self._ask("user_agencies", since=since, until=until)
+        """The distinct ``user_id, agency_id`` pairs of the period (``cypher/network/user_agencies``).
+
+        Once the intervals of ``presence`` are here (a timeline, GEXF spells), the pairs are cut
+        from them instead, by the same rule: a non-empty ``[start, end)`` reaching into the period.
+        """
+        if "_presence" in self.__dict__:
+            pairs = _pairs_in_period(self._presence, since, until)
+        else:
+            pairs = self._ask("user_agencies", since=since, until=until)
         return pairs.astype({"user_id": object, "agency_id": object})
 
     def first_day(self) -> pd.Timestamp | None:
@@ -129,6 +139,11 @@ class Neo4jNetworks:
     @cached_property
     def _agencies(self) -> pd.DataFrame:
         return self.engine.ask("network/agency_nodes", {})
+
+    @cached_property
+    def _presence(self) -> pd.DataFrame:
+        """Every interval in which a user is at an agency (``cypher/network/presence``)."""
+        return self._ask("presence")
 
     def _days(self, name: str, **params) -> pd.DataFrame:
         """``source, target, day, count`` of every day, asked once per source (a timeline's months
@@ -157,6 +172,19 @@ def _unpacked(answer: pd.DataFrame) -> pd.DataFrame:
         return answer
     columns, rows = answer["columns"].iloc[0], answer["rows"].iloc[0]
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _pairs_in_period(presence: pd.DataFrame, since, until) -> pd.DataFrame:
+    """The distinct ``user_id, agency_id`` of intervals ``[start, end)`` that are not empty and reach
+    into ``[since, until]`` (``cypher/network/user_agencies``'s rule), sorted."""
+    ends = presence["end"]
+    kept = ends.isna() | (presence["start"] < ends)
+    if since is not None:
+        kept &= ends.isna() | (ends > since)
+    if until is not None:
+        kept &= presence["start"] <= until
+    pairs = presence.loc[kept, ["user_id", "agency_id"]].drop_duplicates()
+    return pairs.sort_values(["user_id", "agency_id"], ignore_index=True)
 
 
 def _summed(days: pd.DataFrame, since, until) -> pd.DataFrame:
