@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import platform
 import resource
 import shutil
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 from bench.datasets import dataset_folder
 from bench.graph import bench_server, server_version
 from bench.importer import _steps, _timed_cli
-from bench.results import Results
+from bench.results import Results, machine
 from bench.worker import measure
 
 __all__ = ["run_national", "render", "slope"]
@@ -48,7 +47,8 @@ def run_national(sizes: list[int], *, parts: tuple[str, ...] = PARTS, seed: int 
     """Measure the module docstring's table; write ``national.md`` and ``national.json`` into ``out``."""
     path = out / "national.json"
     results = Results.load(path) if path.exists() else Results(path)
-    results.data["machine"] = _machine(heap, page_cache)
+    results.data["machine"] = machine(heap=heap, page_cache=page_cache,
+                                      when=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     for users in sizes:
         folder, info = dataset_folder(data, users, seed, log=log)
         results.data["datasets"] = [d for d in results["datasets"] if d["users"] != users] + [info]
@@ -133,14 +133,6 @@ def _peak_rss_of(pid: int | None) -> int | None:
 
 def _own_peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def _machine(heap: str, page_cache: str) -> dict:
-    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    return {"cores": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
-            "ram_gib": round(total / 2**30, 1), "python": platform.python_version(), "heap": heap,
-            "page_cache": page_cache,
-            "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
 
 
 def slope(points: list[tuple[int, float]]) -> float | None:

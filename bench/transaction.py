@@ -18,14 +18,12 @@ which is what the README's advice on ``--bulk`` rests on.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
-import platform
 import time
 from pathlib import Path
 
 from bench.datasets import dataset_folder
+from bench.results import machine, write_pair
 from bench.graph import bench_server
 
 __all__ = ["run_transaction"]
@@ -79,14 +77,8 @@ def run_transaction(sizes: list[int], *, heap: str = "2g", seed: int = 1, data: 
         clear_database(engine.driver)
     load.append(os.getloadavg())
     report = {"heap": heap, "seed": seed, "tiny_rows": tiny_rows, "results": results,
-              "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                          "load_average": [list(one) for one in load],
-                          "finished": dt.datetime.now().isoformat(timespec="seconds")}}
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "transaction.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    path = out / "transaction.md"
-    path.write_text(_markdown(report), encoding="utf-8")
-    return path
+              "machine": machine(load)}
+    return write_pair(out, "transaction", report, _markdown(report))
 
 
 def _markdown(report: dict) -> str:
