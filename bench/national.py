@@ -10,7 +10,7 @@ Issue 16's proof, in one run, for each size (generated regions, seed 1):
   (as ``python -m bench import`` times it), then every finding's ``find()`` on the Neo4j engine,
   each once (the first answer is what a user waits for), with the server's peak resident memory
   (the JVM's ``VmHWM``) and the client's;
-- **growth**: the log-log slope of every measurement between consecutive sizes and across all of
+- **growth**: ``national.png``, and the log-log slope of every measurement between consecutive sizes and across all of
   them (1.0 is linear in users; above it grows faster than the data).
 
 Each measurement is saved as it is made (``national.json``), so a run that is stopped keeps
@@ -21,7 +21,6 @@ what it measured and a later run of some sizes or parts (``--parts memory``) rep
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import resource
 import shutil
@@ -31,10 +30,11 @@ from pathlib import Path
 from bench.datasets import dataset_folder
 from bench.graph import bench_server, server_version
 from bench.importer import _steps, _timed_cli
+from bench.report import slope
 from bench.results import Results, machine
 from bench.worker import measure
 
-__all__ = ["run_national", "render", "slope"]
+__all__ = ["run_national", "render"]
 
 #: The issue's targets, checked in ``national.md`` at the biggest size.
 TARGETS = {"import_seconds": 15 * 60, "cypher_seconds": 120, "memory_gib": 12, "floor_ratio": 2.0}
@@ -60,6 +60,7 @@ def run_national(sizes: list[int], *, parts: tuple[str, ...] = PARTS, seed: int 
     results.save()
     markdown = out / "national.md"
     markdown.write_text(render(results.data), encoding="utf-8")
+    plot(results.data, out / "national.png")
     return markdown
 
 
@@ -133,29 +134,6 @@ def _peak_rss_of(pid: int | None) -> int | None:
 
 def _own_peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-def slope(points: list[tuple[int, float]]) -> float | None:
-    """The log-log slope of ``(users, value)`` points: 1.0 grows as the users do.
-
-    Least squares through every point; None with fewer than two sizes.
-
-    Examples
-    --------
-    >>> slope([(10_000, 1.0), (100_000, 10.0), (1_000_000, 100.0)])
-    1.0
-    >>> round(slope([(10_000, 2.0), (1_000_000, 2.0)]), 3)
-    0.0
-    >>> slope([(10_000, 1.0)]) is None
-    True
-    """
-    points = [(math.log(u), math.log(v)) for u, v in points if v and v > 0]
-    if len(points) < 2:
-        return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread, 6)
 
 
 def render(data: dict) -> str:
@@ -274,3 +252,60 @@ def _targets(data: dict, sizes: list[int]) -> list[str]:
 
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def plot(data: dict, path: Path) -> None:
+    """``national.png``: seconds (left) and peak memory (right) against users, log-log, both engines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from handover.findings import FINDINGS
+
+    colours = dict(zip(FINDINGS, plt.get_cmap("tab10").colors))
+    figure, (left, right) = plt.subplots(1, 2, figsize=(15, 8.5))
+    memory = [r for r in data["memory"] if r["status"] == "ok"]
+
+    def points(rows, value):
+        return sorted((r["users"], value(r)) for r in rows if value(r))
+
+    reads = [r for r in memory if r["step"] == "read_dataset"]
+    if reads:
+        left.plot(*zip(*points(reads, lambda r: r["seconds"])), marker="s", color="grey", lw=2.5,
+                  label="read_dataset (memory)")
+        left.plot(*zip(*points(reads, lambda r: r["floor_seconds"])), marker="s", color="black", lw=2.5,
+                  label="pandas floor")
+    loads = data["neo4j_load"]
+    if loads:
+        left.plot(*zip(*points(loads, lambda r: r["seconds"])), marker="D", color="brown", lw=2.5,
+                  label="load --import (neo4j)")
+        left.axhline(TARGETS["import_seconds"], color="brown", lw=0.8, ls=":", label="15 min (import target)")
+    for name in FINDINGS:
+        mine = [r for r in memory if r["step"] == name]
+        if mine:
+            left.plot(*zip(*points(mine, lambda r: r["seconds"])), marker="o", color=colours[name],
+                      label=f"{name} (memory)")
+            right.plot(*zip(*points(mine, lambda r: r["footprint_rss"] / 2**30)), marker="o",
+                       color=colours[name], label=f"{name}: read + find (memory)")
+        cypher = [r for r in data["neo4j_queries"] if r["finding"] == name]
+        if cypher:
+            left.plot(*zip(*points(cypher, lambda r: r["seconds"])), marker="^", ls="--", color=colours[name],
+                      label=f"{name} (neo4j)")
+    if data["neo4j_queries"]:
+        left.axhline(TARGETS["cypher_seconds"], color="red", lw=0.8, ls=":", label="120 s (Cypher target)")
+        servers = points(data["neo4j_queries"], lambda r: (r.get("server_peak_rss") or 0) / 2**30)
+        peak = {}
+        for users, gib in servers:
+            peak[users] = max(gib, peak.get(users, 0))
+        right.plot(*zip(*sorted(peak.items())), marker="^", ls="--", color="black", label="Neo4j server (JVM)")
+    right.axhline(TARGETS["memory_gib"], color="red", lw=0.8, ls=":", label="12 GiB (memory target)")
+    left.set(xscale="log", yscale="log", xlabel="users", ylabel="seconds",
+             title="seconds: memory engine (solid), Neo4j (dashed)")
+    right.set(xscale="log", yscale="log", xlabel="users", ylabel="GiB", title="peak resident memory")
+    for axis in (left, right):
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
