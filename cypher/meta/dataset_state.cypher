@@ -10,10 +10,10 @@
 // is true when it was loaded with --allow-identifiers and has national-id-like ids; load_seconds
 // is how long its load took, latest_date the dataset's latest date (the default as_of),
 // derived the relationships the load derived (NEXT_EPISODE, HANDED_OVER_TO); absent from markers
-// of loads by older versions, whose graphs lack them.
+// of loads by older versions, whose graphs lack them. rows are the rows of each of tables.
 OPTIONAL MATCH (d:HandoverDataset)
 WITH d ORDER BY d.loaded_at
-WITH collect(d {.fingerprint, .source, .tables, .loaded_at, .focus, .whole_latest_date, .holds_identifiers,
+WITH collect(d {.fingerprint, .source, .tables, .rows, .loaded_at, .focus, .whole_latest_date, .holds_identifiers,
                 .load_seconds, .latest_date, .derived, .handover_version,
                 complete: coalesce(d.complete, true)}) AS markers
 RETURN markers,

@@ -8,6 +8,7 @@ costs tens of seconds on two cores: the cases are few and each checks several th
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -161,6 +162,13 @@ def test_a_broken_dataset_is_refused_before_the_server_is_stopped(server, tmp_pa
     assert remote.exit_code == 2 and "--bulk" in remote.output and "local" in remote.output
     unreplaced = _cli(str(fine), "--import")
     assert unreplaced.exit_code == 2 and "--replace" in unreplaced.output
+    with pytest.MonkeyPatch.context() as patch:  # a disk with 1 GiB free
+        patch.setattr("handover.engines.neo4j.importer.shutil.disk_usage",
+                      lambda folder: shutil._ntuple_diskusage(100 * 2**30, 99 * 2**30, 2**30))
+        full = _cli(str(fine), "--import", "--replace")
+    assert full.exit_code == 1, full.output
+    assert "GiB of free disk" in full.output and "1.0 GiB are free" in full.output, full.output
+    assert not list(server.state_dir.glob("import-*"))
     assert _running(server.state_dir).pid == pid
     assert _fingerprints(server.state_dir) == [(dataset_fingerprint(old), True)]
 
@@ -250,10 +258,15 @@ def test_after_a_killed_import_the_next_one_succeeds_and_cleans_up(server, tmp_p
     assert sorted(p.name for p in server.state_dir.iterdir()
                   if p.is_dir() and p.name.startswith(("data", "import-"))) == [current]
     assert _rows(server.state_dir, "caseworker_turnover") == _memory_rows(dataset, "caseworker_turnover")
-    # Loading the same dataset again changes nothing and restarts nothing.
+    # Loading the same dataset again changes nothing and restarts nothing, with --replace too:
+    # a held dataset of the same row counts is fingerprinted before any file is written.
     pid = _running(server.state_dir).pid
     assert import_dataset(dataset, state_dir=server.state_dir).unchanged
+    said: list[str] = []
+    assert import_dataset(dataset, replace=True, state_dir=server.state_dir, log=said.append).unchanged
+    assert not [line for line in said if "importer's files" in line or "neo4j-admin" in line], said
     assert _running(server.state_dir).pid == pid
+    assert (server.state_dir / "data-current").read_text().strip() == current
 
 
 def test_an_import_that_another_import_holds_the_lock_for_is_refused(server):

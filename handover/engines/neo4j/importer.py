@@ -11,28 +11,33 @@ How the previous database survives anything
 The local server's data folder is named by ``<state>/data-current`` (``data/`` when
 absent; :meth:`StateDir.data_dir`). An import never writes into the folder in use:
 
-1. the importer's CSV files are written to ``<state>/import-<tag>/`` (the dataset has been
+1. the database is asked what it holds. Without ``replace`` a database holding a dataset is
+   refused (or found to hold this one) before anything is written; with it, a held dataset of
+   the same tables and row counts is compared by fingerprint first, so that importing the same
+   dataset again writes nothing. An import that would not fit the free disk
+   (:func:`check_free_disk`) is refused;
+2. the importer's CSV files are written to ``<state>/import-<tag>/`` (the dataset has been
    validated before: a broken dataset never gets this far), the dataset marker among them,
    incomplete and named ``importing-<tag>``;
-2. ``neo4j-admin`` imports them into a new data folder ``<state>/data-<tag>/`` while the
+3. ``neo4j-admin`` imports them into a new data folder ``<state>/data-<tag>/`` while the
    server goes on serving the previous database, and the dataset's fingerprint is worked out
    meanwhile (then it is known whether the database already holds this dataset, and whether
    it may be replaced);
-3. only when it succeeded: the server is stopped, the rest of the data folder (the
+4. only when it succeeded: the server is stopped, the rest of the data folder (the
    ``system`` database with the password, ``dbms/``, the server's id) is copied next to the
    new ``neo4j`` database, and ``data-current`` is rewritten to name the new folder (one
    ``os.replace``, atomic);
-4. the server starts on it, the marker gets its fingerprint (``meta/name_dataset.cypher``), the
+5. the server starts on it, the marker gets its fingerprint (``meta/name_dataset.cypher``), the
    constraints are created (``cypher/schema.cypher``), the derived relationships written
    (:data:`handover.engines.neo4j.store.DERIVED`, as a bulk load writes them) and the marker
    completed;
-5. the previous data folder and the CSV files are deleted.
+6. the previous data folder and the CSV files are deleted.
 
-A failed or killed import (steps 1–3) leaves ``data-current`` naming the previous folder,
-which the server still serves (after step 3's stop, the next ``handover neo4j start`` serves
-it); what it left behind is deleted by the next import. A failure in step 4 (the server
+A failed or killed import (steps 1–4) leaves ``data-current`` naming the previous folder,
+which the server still serves (after step 4's stop, the next ``handover neo4j start`` serves
+it); what it left behind is deleted by the next import. A failure in step 5 (the server
 does not start, a derivation fails) switches back to the previous folder and starts the
-server on it. Only a process killed during step 4 leaves the new database in place, with a
+server on it. Only a process killed during step 5 leaves the new database in place, with a
 marker that says the load is incomplete, so that queries refuse it until it is loaded again.
 One import at a time: the importer holds ``<state>/import.lock``, and so does a ``neo4j-admin``
 left running by a killed ``handover``, until it ends.
@@ -59,13 +64,14 @@ from handover.engines.neo4j.localserver import java
 from handover.engines.neo4j.localserver.state import StateDir, sync_folder
 from handover.engines.neo4j.queries import load_query
 from handover.engines.neo4j.rows import dataset_fingerprint
-from handover.engines.neo4j.store import (DEFAULT_BATCH_SIZE, LoadSummary, Progress, dataset_marker,
-                                          derive_in_batches, ensure_schema, graph_counts, what_a_load_does)
+from handover.engines.neo4j.store import (DEFAULT_BATCH_SIZE, LoadSummary, Progress, already_loaded,
+                                          dataset_marker, derive_in_batches, ensure_schema, graph_counts,
+                                          what_a_load_does)
 from handover.errors import EngineError
 from handover.model import Dataset
 from handover.privacy.redaction import redacted
 
-__all__ = ["import_dataset", "admin_import_command"]
+__all__ = ["import_dataset", "admin_import_command", "check_free_disk"]
 
 _ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 #: The one user database of Community edition, which the server serves by default.
@@ -140,19 +146,26 @@ def import_dataset(
 
 def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lock: int, replace: bool,
             say: Log, progress: Progress | None, announce, batch_size: int, began: float) -> LoadSummary:
-    say(f"Writing the importer's files to {staging} ...")
     # The marker is imported under a name of its own: the fingerprint, which takes a while, is
-    # worked out while neo4j-admin runs, and given to the marker once the server runs on the store.
+    # worked out while the files are written and neo4j-admin runs, and given to the marker once
+    # the server runs on the store.
     pending = f"importing-{staging.name}"
     marker = {**dataset_marker(dataset, "", complete=False), "fingerprint": pending}
-    files = write_import_files(dataset, staging / "csv", marker)
     fingerprint = _Background(lambda: dataset_marker(dataset, dataset_fingerprint(dataset), complete=True))
     with open_driver(state_dir=state.root) as driver:
-        holds_data = _holds_data(driver)
-        if holds_data and not replace:  # unchanged, or refused: known before anything is imported
+        markers, holds_data = _dataset_state(driver)
+        # Unchanged or refused is known before anything is written: without --replace, and when
+        # the database holds a dataset of the same tables and row counts (most likely this one).
+        if holds_data and not replace:
             what_a_load_does(driver, fingerprint.result(), replace=False)  # raises, or it is unchanged
             return LoadSummary(fingerprint.result()["fingerprint"], dataset.source, True, None, 0,
                                time.perf_counter() - began)
+        if _same_shape(markers, marker) and already_loaded(markers, fingerprint.result()):
+            return LoadSummary(fingerprint.result()["fingerprint"], dataset.source, True, None, 0,
+                               time.perf_counter() - began)
+    check_free_disk(state.root, marker)
+    say(f"Writing the importer's files to {staging} ...")
+    files = write_import_files(dataset, staging / "csv", marker)
     say(f"Importing {files.rows:,} rows with neo4j-admin (the server serves the previous database meanwhile) ...")
     try:
         _run_importer(state, staging, new_data, files, lock)
@@ -193,11 +206,41 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
                        nodes, relationships)
 
 
-def _holds_data(driver) -> bool:
-    """Whether the database holds a dataset marker or any node of the handover model."""
+def _dataset_state(driver) -> tuple[list[dict], bool]:
+    """The dataset markers the database holds, and whether it holds any node of the handover model."""
     with server_errors("reading which dataset the database holds"):
         records, _, _ = driver.execute_query(load_query("meta/dataset_state").text)
-    return bool(records[0]["markers"]) or bool(records[0]["has_data"])
+    markers = records[0]["markers"]
+    return markers, bool(markers) or bool(records[0]["has_data"])
+
+
+def _same_shape(markers: list[dict], marker: dict) -> bool:
+    """Whether the database holds one dataset of the same tables with the same row counts."""
+    return (len(markers) == 1 and markers[0].get("tables") == marker["tables"]
+            and markers[0].get("rows") == marker["rows"])
+
+
+#: Disk an import needs per input row: the importer's CSV files (about 85 bytes a row) and the
+#: new store beside the previous one (about 275 bytes a row), measured at 10,000 to 1,000,000
+#: users; and besides that, room for the transaction logs of the derivations (rotated at 512 MiB).
+DISK_PER_ROW, DISK_MARGIN = 400, 2 * 2**30
+
+
+def check_free_disk(folder: Path, marker: dict) -> None:
+    """Refuse an import that would fill the disk of ``folder``, before anything is written.
+
+    Raises
+    ------
+    EngineError
+        When the free space is less than :data:`DISK_PER_ROW` per row plus :data:`DISK_MARGIN`.
+    """
+    needed = sum(marker["rows"]) * DISK_PER_ROW + DISK_MARGIN
+    free = shutil.disk_usage(folder).free
+    if free < needed:
+        raise EngineError(f"an import of {sum(marker['rows']):,} rows needs about {needed / 2**30:.1f} GiB of "
+                          f"free disk in {folder} (its files and the new database beside the previous one), "
+                          f"and {free / 2**30:.1f} GiB are free; free some, or move the server's state "
+                          "(HANDOVER_STATE_DIR) to a bigger disk. Nothing was changed")
 
 
 class _Background:

@@ -105,6 +105,7 @@ __all__ = [
     "dataset_marker",
     "derive_in_batches",
     "what_a_load_does",
+    "already_loaded",
     "load_dataset",
     "clear_database",
     "clear_dataset",
@@ -339,7 +340,7 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
     of the old dataset at the end (``meta/prune_dataset.cypher`` says why not first).
     """
     state = tx.run(load_query("meta/dataset_state").text).single()
-    if _already_loaded(state["markers"], marker):
+    if already_loaded(state["markers"], marker):
         return True, None
     replaced = _what_is_replaced(state, marker, replace, _conflict_message)
     if replaced is not None and announce is not None:
@@ -392,7 +393,7 @@ def what_a_load_does(driver, marker: dict, *, replace: bool, database: str | Non
         records, _, _ = driver.execute_query(load_query("meta/dataset_state").text, database_=database,
                                              routing_=RoutingControl.READ)
     state = records[0]
-    if _already_loaded(state["markers"], marker):
+    if already_loaded(state["markers"], marker):
         return True, None
     replaced = _what_is_replaced(state, marker, replace, _conflict_message)
     if replaced is not None and announce is not None:
@@ -400,7 +401,7 @@ def what_a_load_does(driver, marker: dict, *, replace: bool, database: str | Non
     return False, replaced
 
 
-def _already_loaded(markers: list[dict], marker: dict) -> bool:
+def already_loaded(markers: list[dict], marker: dict) -> bool:
     """Whether the database holds exactly this dataset, completely loaded, with everything derived.
 
     A graph loaded by an older handover, without one of :data:`DERIVED`, is not: loading the same
@@ -448,7 +449,7 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
     try:
         with driver.session(database=database, default_access_mode=WRITE_ACCESS) as session:
             state = session.execute_read(lambda tx: tx.run(load_query("meta/dataset_state").text).single())
-            if _already_loaded(state["markers"], marker):
+            if already_loaded(state["markers"], marker):
                 return True, None
             replaced = _what_is_replaced(state, marker, replace, _bulk_conflict_message)
             began = time.perf_counter()
