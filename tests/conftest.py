@@ -10,6 +10,7 @@ When the server cannot start, the fixture fails with the reason; it never skips.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -39,25 +40,34 @@ def start_test_server(state_dir: Path, **options):
     return info
 
 
-@pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory):
-    """The session's Neo4j server (a :class:`handover.engines.neo4j.localserver.ServerInfo`)."""
+@contextlib.contextmanager
+def own_server(tmp_path_factory, name: str, timeout: float):
+    """A local Neo4j server in a new state directory ``name``, with ``HANDOVER_STATE_DIR``
+    pointing at it and no ``NEO4J_*`` variables, stopped on the way out. A server that does
+    not start fails the tests that need it (never skips them)."""
     from handover.engines.neo4j import localserver
     from handover.errors import HandoverError
 
-    state_dir = tmp_path_factory.mktemp("neo4j-state")
+    state_dir = tmp_path_factory.mktemp(name)
     with pytest.MonkeyPatch.context() as env:
-        for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
-            env.delenv(name, raising=False)
+        for variable in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
+            env.delenv(variable, raising=False)
         env.setenv("HANDOVER_STATE_DIR", str(state_dir))
         try:
-            info = start_test_server(state_dir, timeout=300.0)
+            info = start_test_server(state_dir, timeout=timeout)
         except HandoverError as error:
             pytest.fail(f"the test Neo4j server did not start: {error}", pytrace=False)
         try:
             yield info
         finally:
             localserver.stop(state_dir)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """The session's Neo4j server (a :class:`handover.engines.neo4j.localserver.ServerInfo`)."""
+    with own_server(tmp_path_factory, "neo4j-state", timeout=300.0) as info:
+        yield info
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ from handover.generate import generate_dataset
 from handover.io import read_dataset
 from handover.model import Dataset
 from handover.render.results import render
-from tests.conftest import REPO, start_test_server
+from tests.conftest import REPO, own_server
 from tests.datasets import FIXTURES
 from tests.neo4j.graph import snapshot, without_marker
 from tests.neo4j.synthetic import synthetic_dataset
@@ -42,16 +42,8 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A local server of this module's own, and ``HANDOVER_STATE_DIR`` pointing at it."""
-    state_dir = tmp_path_factory.mktemp("import-state")
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
-            env.delenv(name, raising=False)
-        env.setenv("HANDOVER_STATE_DIR", str(state_dir))
-        info = start_test_server(state_dir, timeout=600.0)
-        try:
-            yield info
-        finally:
-            localserver.stop(state_dir)
+    with own_server(tmp_path_factory, "import-state", timeout=600.0) as info:
+        yield info
 
 
 def _running(state_dir: Path) -> localserver.ServerInfo:
