@@ -14,6 +14,7 @@ import json
 import operator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from handover.model import TABLES, ColumnKind, Dataset
@@ -101,10 +102,13 @@ def _row_keys(columns: dict[str, list]) -> list[str]:
     """Each row's sha256 of its content, with its occurrence number among identical rows."""
     seen: dict[str, int] = {}
     keys = []
-    for line in _canonical_lines(columns):
-        digest = hashlib.sha256(line.encode("utf-8")).hexdigest()
-        seen[digest] = seen.get(digest, 0) + 1
-        keys.append(f"{digest}-{seen[digest]}")
+    rows = len(next(iter(columns.values()))) if columns else 0
+    for start in range(0, rows, _SORTED_AT_ONCE):  # the lines of a batch of rows at a time
+        part = {key: values[start:start + _SORTED_AT_ONCE] for key, values in columns.items()}
+        for line in _canonical_lines(part):
+            digest = hashlib.sha256(line.encode("utf-8")).hexdigest()
+            seen[digest] = seen.get(digest, 0) + 1
+            keys.append(f"{digest}-{seen[digest]}")
     return keys
 
 
@@ -202,17 +206,95 @@ def fingerprint_of(rows: dict[str, list[dict]]) -> str:
 
 
 def _digest(tables) -> str:
-    """The fingerprint of ``(table, columns)`` pairs given in table-name order."""
+    """The fingerprint of ``(table, columns)`` pairs given in table-name order.
+
+    The definition: per table, ``[table, rows]`` as JSON, then the table's canonical lines
+    (:func:`_canonical`) in sorted order, each followed by a line feed, all through one sha256.
+    Each column is a list of parameters or an already encoded :class:`_Encoded`.
+    """
     digest = hashlib.sha256()
     for table, columns in tables:
-        canonical = sorted(_canonical_lines(columns))
-        digest.update(json.dumps([table, len(canonical)]).encode("utf-8"))
-        for start in range(0, len(canonical), _HASHED_AT_ONCE):  # each line, then a line feed
-            digest.update(("\n".join(canonical[start:start + _HASHED_AT_ONCE]) + "\n").encode("utf-8"))
+        encoded = {key: values if isinstance(values, _Encoded) else _Encoded.of(values)
+                   for key, values in columns.items()}
+        rows = len(next(iter(encoded.values())).codes) if encoded else 0
+        digest.update(json.dumps([table, rows]).encode("utf-8"))
+        for lines in _sorted_lines(encoded, rows):
+            digest.update(("\n".join(lines) + "\n").encode("utf-8"))
     return digest.hexdigest()
 
 
-_HASHED_AT_ONCE = 50_000
+#: Rows whose canonical lines are made and sorted at once while fingerprinting: the lines of a
+#: national table (31 million contacts) would take several GiB.
+_SORTED_AT_ONCE = 500_000
+
+
+class _Encoded:
+    """A column as codes into the JSON texts of its distinct values (``-1``: missing, ``null``)."""
+
+    def __init__(self, codes: np.ndarray, texts: list[str]):
+        self.codes = codes
+        self.texts = np.array([*texts, "null"], dtype=object)  # codes of -1 take the last
+
+    @classmethod
+    def of(cls, values) -> "_Encoded":
+        """A list of parameters (``str``, ``int``, ``datetime.date`` or ``None``)."""
+        codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
+        return cls(codes, [_json_text(value) for value in uniques])
+
+    def text(self, rows: np.ndarray) -> np.ndarray:
+        return self.texts[self.codes[rows]]
+
+
+def _sorted_lines(columns: dict[str, _Encoded], rows: int):
+    """The table's canonical lines in sorted order, a bounded batch at a time.
+
+    Every line is ``{"k1":t1,"k2":t2,...}`` with the same keys, so lines whose first texts differ
+    are ordered as ``t1 + ","`` are (a JSON value never holds an unescaped ``",``): rows are
+    grouped by their first text in that order, a group too big to sort at once by its second
+    text, and so on; consecutive groups are sorted together up to :data:`_SORTED_AT_ONCE` rows.
+    """
+    keys = sorted(columns)
+    if not keys or not rows:
+        return
+    prefixes = [json.dumps(key, ensure_ascii=False) + ":" for key in keys]
+    # The rank of each distinct text among the column's texts followed by what follows it in a line.
+    ranks = []
+    for position, key in enumerate(keys):
+        after = "," if position < len(keys) - 1 else "}"
+        texts = columns[key].texts
+        order = sorted(range(len(texts)), key=lambda i: texts[i] + after)
+        rank = np.empty(len(texts), dtype=np.int64)
+        rank[order] = np.arange(len(texts))
+        ranks.append(rank)
+
+    def groups(selected: np.ndarray, position: int):
+        if len(selected) <= _SORTED_AT_ONCE or position == len(keys):
+            yield selected
+            return
+        column = columns[keys[position]]
+        rank = ranks[position][column.codes[selected]]
+        ordered = np.argsort(rank, kind="stable")
+        selected, rank = selected[ordered], rank[ordered]
+        cuts = np.flatnonzero(np.diff(rank)) + 1
+        for group in np.split(selected, cuts):
+            yield from groups(group, position + 1)
+
+    batch: list[np.ndarray] = []
+    held = 0
+    for group in groups(np.arange(rows), 0):
+        if held and held + len(group) > _SORTED_AT_ONCE:
+            yield _lines(columns, keys, prefixes, np.concatenate(batch))
+            batch, held = [], 0
+        batch.append(group)
+        held += len(group)
+    if batch:
+        yield _lines(columns, keys, prefixes, np.concatenate(batch))
+
+
+def _lines(columns: dict[str, _Encoded], keys: list[str], prefixes: list[str], rows: np.ndarray) -> list[str]:
+    """The sorted canonical lines of some rows."""
+    texts = [columns[key].text(rows) for key in keys]
+    return sorted("{" + ",".join(map(operator.add, prefixes, parts)) + "}" for parts in zip(*texts))
 
 
 def dataset_fingerprint(dataset: Dataset) -> str:
@@ -230,5 +312,34 @@ def dataset_fingerprint(dataset: Dataset) -> str:
     True
     """
     tables = sorted(table for table in TABLES if dataset.has(table))
-    return _digest((table, _table_columns(dataset, table)) for table in tables)
+    return _digest((table, _encoded_columns(dataset, table)) for table in tables)
+
+
+def _encoded_columns(dataset: Dataset, table: str) -> dict[str, _Encoded]:
+    """Every contract column of ``table`` encoded for :func:`_digest`, the same texts as
+    :func:`_table_columns` gives, without a Python object per cell for the typed columns."""
+    frame = dataset[table]
+    encoded = {}
+    for column in TABLES[table].columns:
+        if column.name not in frame.columns:
+            encoded[column.name] = _Encoded(np.full(len(frame), -1, dtype=np.int64), [])
+            continue
+        values = frame[column.name]
+        if _typed(values, column.kind):
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+            parameters = _column_parameters(pd.Series(uniques, dtype=values.dtype), column.kind)
+            encoded[column.name] = _Encoded(np.asarray(codes, dtype=np.int64), [_json_text(p) for p in parameters])
+        else:
+            encoded[column.name] = _Encoded.of(_column_parameters(values, column.kind))
+    return encoded
+
+
+def _typed(values: pd.Series, kind: ColumnKind) -> bool:
+    """Whether a column is of the typed kinds that :func:`_column_parameters` converts a column at a
+    time (dates, integer years, text): their distinct values convert as their cells would."""
+    if kind is ColumnKind.DATE:
+        return pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None
+    if kind is ColumnKind.YEAR:
+        return pd.api.types.is_integer_dtype(values)
+    return pd.api.types.infer_dtype(values, skipna=True) == "string"
 
