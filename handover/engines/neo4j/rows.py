@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import operator
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -229,20 +229,30 @@ _SORTED_AT_ONCE = 500_000
 
 
 class _Encoded:
-    """A column as codes into the JSON texts of its distinct values (``-1``: missing, ``null``)."""
+    """A column as codes into its distinct values (``-1``: missing, ``null``), whose JSON texts are
+    made only for the rows asked for (an id column has as many distinct values as rows)."""
 
-    def __init__(self, codes: np.ndarray, texts: list[str]):
-        self.codes = codes
-        self.texts = np.array([*texts, "null"], dtype=object)  # codes of -1 take the last
+    def __init__(self, codes: np.ndarray, texts_of: Callable[[np.ndarray], list[str]]):
+        self.codes = codes.astype(np.int32) if len(codes) < 2**31 else codes
+        self._texts_of = texts_of  # the JSON texts of some distinct values, by their codes
 
     @classmethod
     def of(cls, values) -> "_Encoded":
         """A list of parameters (``str``, ``int``, ``datetime.date`` or ``None``)."""
         codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
-        return cls(codes, [_json_text(value) for value in uniques])
+        return cls(codes, lambda chosen: [_json_text(value) for value in uniques[chosen]])
+
+    def distinct_texts(self) -> np.ndarray:
+        """The text of every distinct value, by code, and ``null`` last (code ``-1``)."""
+        count = int(self.codes.max()) + 1 if len(self.codes) else 0
+        return np.array([*self._texts_of(np.arange(count)), "null"], dtype=object)
 
     def text(self, rows: np.ndarray) -> np.ndarray:
-        return self.texts[self.codes[rows]]
+        """The JSON text of each of ``rows``."""
+        chosen, inverse = np.unique(self.codes[rows], return_inverse=True)
+        missing = len(chosen) and chosen[0] == -1
+        texts = self._texts_of(chosen[1:] if missing else chosen)
+        return np.array(["null", *texts] if missing else texts, dtype=object)[inverse]
 
 
 def _sorted_lines(columns: dict[str, _Encoded], rows: int):
@@ -257,22 +267,26 @@ def _sorted_lines(columns: dict[str, _Encoded], rows: int):
     if not keys or not rows:
         return
     prefixes = [json.dumps(key, ensure_ascii=False) + ":" for key in keys]
-    # The rank of each distinct text among the column's texts followed by what follows it in a line.
-    ranks = []
-    for position, key in enumerate(keys):
-        after = "," if position < len(keys) - 1 else "}"
-        texts = columns[key].texts
-        order = sorted(range(len(texts)), key=lambda i: texts[i] + after)
-        rank = np.empty(len(texts), dtype=np.int64)
-        rank[order] = np.arange(len(texts))
-        ranks.append(rank)
+    ranks: dict[int, np.ndarray] = {}
+
+    def rank_of(position: int) -> np.ndarray:
+        """The rank of each distinct text of a column among its texts followed by what follows
+        them in a line, ``null`` (code -1) last in the array; made for the columns grouped by only."""
+        if position not in ranks:
+            after = "," if position < len(keys) - 1 else "}"
+            texts = columns[keys[position]].distinct_texts()
+            order = sorted(range(len(texts)), key=lambda i: texts[i] + after)
+            rank = np.empty(len(texts), dtype=np.int64)
+            rank[order] = np.arange(len(texts))
+            ranks[position] = rank
+        return ranks[position]
 
     def groups(selected: np.ndarray, position: int):
         if len(selected) <= _SORTED_AT_ONCE or position == len(keys):
             yield selected
             return
         column = columns[keys[position]]
-        rank = ranks[position][column.codes[selected]]
+        rank = rank_of(position)[column.codes[selected]]
         ordered = np.argsort(rank, kind="stable")
         selected, rank = selected[ordered], rank[ordered]
         cuts = np.flatnonzero(np.diff(rank)) + 1
@@ -322,16 +336,23 @@ def _encoded_columns(dataset: Dataset, table: str) -> dict[str, _Encoded]:
     encoded = {}
     for column in TABLES[table].columns:
         if column.name not in frame.columns:
-            encoded[column.name] = _Encoded(np.full(len(frame), -1, dtype=np.int64), [])
+            encoded[column.name] = _Encoded(np.full(len(frame), -1, dtype=np.int64), lambda chosen: [])
             continue
         values = frame[column.name]
         if _typed(values, column.kind):
             codes, uniques = pd.factorize(values, use_na_sentinel=True)
-            parameters = _column_parameters(pd.Series(uniques, dtype=values.dtype), column.kind)
-            encoded[column.name] = _Encoded(np.asarray(codes, dtype=np.int64), [_json_text(p) for p in parameters])
+            encoded[column.name] = _Encoded(np.asarray(codes), _texts_of(uniques, values.dtype, column.kind))
         else:
             encoded[column.name] = _Encoded.of(_column_parameters(values, column.kind))
     return encoded
+
+
+def _texts_of(uniques, dtype, kind: ColumnKind) -> Callable[[np.ndarray], list[str]]:
+    """The JSON texts of some of a typed column's distinct values, converted as its cells would be."""
+    def texts(chosen: np.ndarray) -> list[str]:
+        parameters = _column_parameters(pd.Series(uniques[chosen], dtype=dtype), kind)
+        return [_json_text(parameter) for parameter in parameters]
+    return texts
 
 
 def _typed(values: pd.Series, kind: ColumnKind) -> bool:
