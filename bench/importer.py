@@ -30,12 +30,12 @@ from pathlib import Path
 from bench.datasets import dataset_folder
 from bench.graph import bench_server
 
-__all__ = ["run_import"]
+__all__ = ["run_import", "timed_cli", "import_steps"]
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _timed_cli(args: list[str], state_dir: Path, log) -> tuple[float, list[tuple[float, str]], str]:
+def timed_cli(args: list[str], state_dir: Path, log) -> tuple[float, list[tuple[float, str]], str]:
     """Run ``python -m handover.cli ARGS``; wall seconds, each output line with its time, the output."""
     environment = dict(os.environ, HANDOVER_STATE_DIR=str(state_dir), PYTHONPATH=str(REPO))
     began = time.perf_counter()
@@ -60,7 +60,7 @@ _STEPS = (("read and validate", None), ("write the CSV files", "Writing the impo
           ("derived relationships, marker", "Deriving the handover relationships"))
 
 
-def _steps(lines: list[tuple[float, str]], total: float) -> list[tuple[str, float]]:
+def import_steps(lines: list[tuple[float, str]], total: float) -> list[tuple[str, float]]:
     """Each step's seconds: from the line that begins it to the line that begins the next."""
     starts = [0.0]
     for _, prefix in _STEPS[1:]:
@@ -119,15 +119,15 @@ def run_import(users: int, *, seed: int = 1, bulk: bool = False, heap: str = "2g
     shutil.rmtree(state_dir, ignore_errors=True)  # an empty database: what --import is for
     with bench_server(state_dir, heap, log):
         log(f"load --import of {rows:,} rows ...")
-        seconds, lines, _ = _timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
+        seconds, lines, _ = timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
         loads.append(os.getloadavg())
         result["load_import"] = {"seconds": seconds, "rows_per_second": rows / seconds,
-                                 "steps": dict(_steps(lines, seconds))}
+                                 "steps": dict(import_steps(lines, seconds))}
         result["plain_import"] = _plain_import(folder, state_dir, data / "plain-import", log)
         loads.append(os.getloadavg())
         if bulk:
             log(f"load --bulk --replace of {rows:,} rows ...")
-            seconds, _, _ = _timed_cli(["load", str(folder), "--bulk", "--replace"], state_dir, log)
+            seconds, _, _ = timed_cli(["load", str(folder), "--bulk", "--replace"], state_dir, log)
             loads.append(os.getloadavg())
             result["load_bulk"] = {"seconds": seconds, "rows_per_second": rows / seconds}
     result["load_average"] = loads

@@ -22,17 +22,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import resource
 import shutil
 import time
 from pathlib import Path
 
 from bench.datasets import dataset_folder
 from bench.graph import bench_server, server_version
-from bench.importer import _steps, _timed_cli
+from bench.importer import import_steps, timed_cli
 from bench.report import slope
 from bench.results import Results, machine
-from bench.worker import measure
+from bench.worker import measure, peak_rss
 
 __all__ = ["run_national", "render"]
 
@@ -93,10 +92,10 @@ def _neo4j(results: Results, folder: Path, info: dict, users: int, *, heap: str,
         with bench_server(state_dir, heap, log):
             log(f"neo4j, {users:,} users: load --import of {info['total_rows']:,} rows ...")
             before = os.getloadavg()[0]
-            seconds, lines, _ = _timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
+            seconds, lines, _ = timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
             results.add("neo4j_load", {"users": users, "rows": info["total_rows"], "seconds": seconds,
                                        "rows_per_second": info["total_rows"] / seconds,
-                                       "steps": dict(_steps(lines, seconds)),
+                                       "steps": dict(import_steps(lines, seconds)),
                                        "load_average": [before, os.getloadavg()[0]]})
         # The import restarted the server under a new pid: reach it again.
         with bench_server(state_dir, heap, log) as server, \
@@ -112,7 +111,7 @@ def _neo4j(results: Results, folder: Path, info: dict, users: int, *, heap: str,
                 results.add("neo4j_queries", {"users": users, "finding": name, "seconds": seconds,
                                               "rows": len(rows), "load_average": load,
                                               "server_peak_rss": _peak_rss_of(server.pid),
-                                              "client_peak_rss": _own_peak_rss(), "neo4j": version})
+                                              "client_peak_rss": peak_rss(), "neo4j": version})
                 log(f"  {seconds:.1f} s, {len(rows):,} rows")
     finally:
         if previous is None:
@@ -130,10 +129,6 @@ def _peak_rss_of(pid: int | None) -> int | None:
     except (OSError, ValueError):
         return None
     return None
-
-
-def _own_peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def render(data: dict) -> str:

@@ -57,7 +57,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["measure", "MARK"]
+__all__ = ["measure", "MARK", "peak_rss"]
 
 MARK = "BENCH-RESULT "
 REPO = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ def measure(spec: dict, cap: float) -> dict:
     return {"status": "failed", "error": tail or f"exit {child.returncode}"}
 
 
-def _peak_rss() -> int:
+def peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
@@ -133,11 +133,11 @@ def _find(spec: dict) -> dict:
     from handover.findings import find
 
     read_best, read_samples, dataset = _read({**spec, "repeat": 1})
-    rss_after_read = _peak_rss()
+    rss_after_read = peak_rss()
     # A fresh engine each run: an engine remembers its answers (MemoryEngine.remembered), so
     # timing the same engine again would time a copy of the first answer.
     best, samples, rows = _timed(lambda: find(MemoryEngine(dataset), spec["name"]), spec.get("repeat", 1))
-    footprint = _peak_rss()
+    footprint = peak_rss()
     # The floor again, in this process, just after: on a shared machine the load changes
     # from minute to minute, and a ratio is fair only between neighbours in time. After,
     # so that its own frames are not in the footprint of the read and the finding.
@@ -281,7 +281,7 @@ def main(argv: list[str]) -> None:
         result = _floor(spec)
     elif kind == "read":
         best, samples, dataset = _read(spec)
-        footprint = _peak_rss()
+        footprint = peak_rss()
         result = {"seconds": best, "samples": samples, "footprint_rss": footprint,
                   "rows": int(sum(len(f) for f in dataset.tables.values()))}
         del dataset
@@ -315,7 +315,7 @@ def main(argv: list[str]) -> None:
         result = _report(spec)
     else:
         raise SystemExit(f"unknown measurement kind {kind!r}")
-    result["peak_rss"] = _peak_rss()
+    result["peak_rss"] = peak_rss()
     result["pid"] = os.getpid()
     print(MARK + json.dumps(result), flush=True)
 

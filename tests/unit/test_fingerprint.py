@@ -44,7 +44,7 @@ def defined_fingerprint(dataset: Dataset) -> str:
 @settings(max_examples=40, deadline=None)
 @given(dataset=datasets(max_rows=10))
 def test_the_fingerprint_of_a_random_dataset_is_the_defined_one(dataset, at_once, monkeypatch_module):
-    monkeypatch_module.setattr(rows, "_SORTED_AT_ONCE", at_once)
+    monkeypatch_module.setattr(rows, "_LINES_AT_ONCE", at_once)
     assert dataset_fingerprint(dataset) == defined_fingerprint(dataset)
 
 
@@ -52,7 +52,7 @@ def test_the_fingerprint_of_a_random_dataset_is_the_defined_one(dataset, at_once
 @settings(max_examples=60, deadline=None)
 @given(texts=st.lists(st.tuples(st.sampled_from(AWKWARD), st.sampled_from(AWKWARD)), min_size=1, max_size=25))
 def test_awkward_text_sorts_as_its_json_lines_do(texts, at_once, monkeypatch_module):
-    monkeypatch_module.setattr(rows, "_SORTED_AT_ONCE", at_once)
+    monkeypatch_module.setattr(rows, "_LINES_AT_ONCE", at_once)
     base = tiny_dataset()
     agencies = pd.DataFrame({"agency_id": [f"x{i % 4}" for i in range(len(texts))],
                              "name": [a for a, _ in texts], "kind": [b for _, b in texts],

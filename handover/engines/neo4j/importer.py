@@ -158,11 +158,9 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
         # the database holds a dataset of the same tables and row counts (most likely this one).
         if holds_data and not replace:
             what_a_load_does(driver, fingerprint.result(), replace=False)  # raises, or it is unchanged
-            return LoadSummary(fingerprint.result()["fingerprint"], dataset.source, True, None, 0,
-                               time.perf_counter() - began)
+            return _unchanged(dataset, fingerprint.result(), began)
         if _same_shape(markers, marker) and already_loaded(markers, fingerprint.result()):
-            return LoadSummary(fingerprint.result()["fingerprint"], dataset.source, True, None, 0,
-                               time.perf_counter() - began)
+            return _unchanged(dataset, fingerprint.result(), began)
     check_free_disk(state.root, marker)
     say(f"Writing the importer's files to {staging} ...")
     files = write_import_files(dataset, staging / "csv", marker)
@@ -175,7 +173,7 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
                 unchanged, replaced = what_a_load_does(driver, final, replace=replace, announce=announce)
             if unchanged:
                 shutil.rmtree(new_data, ignore_errors=True)
-                return LoadSummary(final["fingerprint"], dataset.source, True, None, 0, time.perf_counter() - began)
+                return _unchanged(dataset, final, began)
         else:
             replaced = None
     except BaseException:
@@ -204,6 +202,11 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
     seconds = time.perf_counter() - began
     return LoadSummary(final["fingerprint"], dataset.source, False, replaced, files.rows, seconds,
                        nodes, relationships)
+
+
+def _unchanged(dataset: Dataset, marker: dict, began: float) -> LoadSummary:
+    """What an import that found this dataset already loaded returns: nothing written."""
+    return LoadSummary(marker["fingerprint"], dataset.source, True, None, 0, time.perf_counter() - began)
 
 
 def _dataset_state(driver) -> tuple[list[dict], bool]:

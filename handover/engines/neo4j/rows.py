@@ -103,8 +103,8 @@ def _row_keys(columns: dict[str, list]) -> list[str]:
     seen: dict[str, int] = {}
     keys = []
     rows = len(next(iter(columns.values()))) if columns else 0
-    for start in range(0, rows, _SORTED_AT_ONCE):  # the lines of a batch of rows at a time
-        part = {key: values[start:start + _SORTED_AT_ONCE] for key, values in columns.items()}
+    for start in range(0, rows, _LINES_AT_ONCE):  # the lines of a batch of rows at a time
+        part = {key: values[start:start + _LINES_AT_ONCE] for key, values in columns.items()}
         for line in _canonical_lines(part):
             digest = hashlib.sha256(line.encode("utf-8")).hexdigest()
             seen[digest] = seen.get(digest, 0) + 1
@@ -223,9 +223,9 @@ def _digest(tables) -> str:
     return digest.hexdigest()
 
 
-#: Rows whose canonical lines are made and sorted at once while fingerprinting: the lines of a
+#: Rows whose canonical lines are made at once (and sorted, when fingerprinting): the lines of a
 #: national table (31 million contacts) would take several GiB.
-_SORTED_AT_ONCE = 500_000
+_LINES_AT_ONCE = 500_000
 
 
 class _Encoded:
@@ -261,7 +261,7 @@ def _sorted_lines(columns: dict[str, _Encoded], rows: int):
     Every line is ``{"k1":t1,"k2":t2,...}`` with the same keys, so lines whose first texts differ
     are ordered as ``t1 + ","`` are (a JSON value never holds an unescaped ``",``): rows are
     grouped by their first text in that order, a group too big to sort at once by its second
-    text, and so on; consecutive groups are sorted together up to :data:`_SORTED_AT_ONCE` rows.
+    text, and so on; consecutive groups are sorted together up to :data:`_LINES_AT_ONCE` rows.
     """
     keys = sorted(columns)
     if not keys or not rows:
@@ -282,7 +282,7 @@ def _sorted_lines(columns: dict[str, _Encoded], rows: int):
         return ranks[position]
 
     def groups(selected: np.ndarray, position: int):
-        if len(selected) <= _SORTED_AT_ONCE or position == len(keys):
+        if len(selected) <= _LINES_AT_ONCE or position == len(keys):
             yield selected
             return
         column = columns[keys[position]]
@@ -296,7 +296,7 @@ def _sorted_lines(columns: dict[str, _Encoded], rows: int):
     batch: list[np.ndarray] = []
     held = 0
     for group in groups(np.arange(rows), 0):
-        if held and held + len(group) > _SORTED_AT_ONCE:
+        if held and held + len(group) > _LINES_AT_ONCE:
             yield _lines(columns, keys, prefixes, np.concatenate(batch))
             batch, held = [], 0
         batch.append(group)

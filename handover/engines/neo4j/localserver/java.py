@@ -17,8 +17,8 @@ from pathlib import Path
 from handover.errors import EngineError, InputError
 from handover.engines.neo4j.localserver.state import StateDir
 
-__all__ = ["POM", "find_java", "resolve_classpath", "jvm_options", "heap_size", "parse_heap", "page_cache_size",
-           "parse_page_cache"]
+__all__ = ["POM", "SIZES", "find_java", "resolve_classpath", "jvm_options", "heap_size", "page_cache_size",
+           "parse_size"]
 
 #: The pom that names the Neo4j version; shipped inside the package.
 POM = Path(__file__).with_name("pom.xml")
@@ -142,6 +142,11 @@ def resolve_classpath(state: StateDir, log=None) -> str:
     return cache.read_text(encoding="utf-8").strip()
 
 
+#: The server's memory settings: environment variable, default, and what its value is.
+SIZES = {"HANDOVER_NEO4J_HEAP": ("2g", "a JVM heap size"),
+         "HANDOVER_NEO4J_PAGECACHE": ("128m", "a page cache size")}
+
+
 def heap_size() -> str:
     """The JVM heap for the server: ``$HANDOVER_NEO4J_HEAP`` (default ``2g``).
 
@@ -150,7 +155,7 @@ def heap_size() -> str:
     InputError
         When the variable is not a JVM size such as ``512m`` or ``4g``.
     """
-    return parse_heap(os.environ.get("HANDOVER_NEO4J_HEAP"))
+    return parse_size("HANDOVER_NEO4J_HEAP", os.environ.get("HANDOVER_NEO4J_HEAP"))
 
 
 def page_cache_size() -> str:
@@ -165,40 +170,24 @@ def page_cache_size() -> str:
     InputError
         When the variable is not a size such as ``512m`` or ``4g``.
     """
-    return parse_page_cache(os.environ.get("HANDOVER_NEO4J_PAGECACHE"))
+    return parse_size("HANDOVER_NEO4J_PAGECACHE", os.environ.get("HANDOVER_NEO4J_PAGECACHE"))
 
 
-def parse_page_cache(value: str | None) -> str:
-    """Check a page cache size; empty means the default ``128m``.
-
-    Examples
-    --------
-    >>> parse_page_cache(None), parse_page_cache("6g")
-    ('128m', '6g')
-    >>> parse_page_cache("all")
-    Traceback (most recent call last):
-    ...
-    handover.errors.InputError: HANDOVER_NEO4J_PAGECACHE: all is not a page cache size (such as 512m or 4g)
-    """
-    return _parse_size(value, "128m", "HANDOVER_NEO4J_PAGECACHE", "a page cache size")
-
-
-def parse_heap(value: str | None) -> str:
-    """Check a heap size as the JVM's ``-Xmx`` takes it; empty means the default ``2g``.
+def parse_size(variable: str, value: str | None) -> str:
+    """Check the value of one of :data:`SIZES` as the JVM takes sizes; empty means its default.
 
     Examples
     --------
-    >>> parse_heap(None), parse_heap(" 512m ")
+    >>> parse_size("HANDOVER_NEO4J_HEAP", None), parse_size("HANDOVER_NEO4J_HEAP", " 512m ")
     ('2g', '512m')
-    >>> parse_heap("lots")
+    >>> parse_size("HANDOVER_NEO4J_PAGECACHE", None), parse_size("HANDOVER_NEO4J_PAGECACHE", "6g")
+    ('128m', '6g')
+    >>> parse_size("HANDOVER_NEO4J_HEAP", "lots")
     Traceback (most recent call last):
     ...
     handover.errors.InputError: HANDOVER_NEO4J_HEAP: lots is not a JVM heap size (such as 512m or 4g)
     """
-    return _parse_size(value, "2g", "HANDOVER_NEO4J_HEAP", "a JVM heap size")
-
-
-def _parse_size(value: str | None, default: str, variable: str, what: str) -> str:
+    default, what = SIZES[variable]
     size = (value or "").strip() or default
     if not re.fullmatch(r"[1-9]\d*[kKmMgG]?", size):
         raise InputError(f"{variable}: {size} is not {what} (such as 512m or 4g)")
