@@ -116,6 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("--data", type=Path, default=HERE / "data")
     imports.add_argument("--out", type=Path, default=HERE / "results")
     imports.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-import")
+    bulk = commands.add_parser("bulk", help="load --bulk before and now (and with or without the Rust driver)")
+    bulk.add_argument("--users", type=int, default=100_000, help="users of the region (default 100000)")
+    bulk.add_argument("--seed", type=int, default=1)
+    bulk.add_argument("--baseline", default="1fb7055", help="the commit whose loader is 'before' (default 1fb7055)")
+    bulk.add_argument("--heap", default="2g", help="the server's heap (default 2g, the local server's default)")
+    bulk.add_argument("--page-cache", default="2g", help="the server's page cache (default 2g)")
+    bulk.add_argument("--data", type=Path, default=HERE / "data")
+    bulk.add_argument("--out", type=Path, default=HERE / "results")
+    bulk.add_argument("--neo4j-state-dir", type=Path, default=HERE / "data" / "neo4j-bulk")
     ratios = commands.add_parser("ratios", help="every command on Neo4j against the memory engine, in one run")
     ratios.add_argument("--users", type=int, nargs="+", default=[10_000, 100_000],
                         help="region sizes (default 10000 100000); the biggest is also PROFILEd")
@@ -189,6 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         from bench.fhir import run_fhir
 
         print(run_fhir(sorted(args.users), seed=args.seed, repeat=args.repeat, data=args.data, out=args.out))
+        return 0
+    if args.command == "bulk":
+        from bench.bulk import run_bulk
+
+        print(run_bulk(args.users, seed=args.seed, baseline=args.baseline, heap=args.heap, page_cache=args.page_cache,
+                       data=args.data, out=args.out, state_dir=args.neo4j_state_dir))
         return 0
     if args.command == "exports":
         from bench.exports import run_exports

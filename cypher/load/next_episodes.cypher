@@ -1,20 +1,12 @@
 // name: next_episodes
 // mode: write
 // params: rows
-// After the tables: for the users in $rows (user ids), link each ended episode to the user's
-// next one, (:Episode)-[:NEXT_EPISODE {gap_days}]->(:Episode): the episode with the smallest
-// (start, episode_id) among the user's others that start on or after its end (docs/findings.md
-// §5.1 without the window; gap_days = next.start - end). A handover is a NEXT_EPISODE whose
-// gap is within the window and whose episodes are at different agencies.
-UNWIND $rows AS user_id
-MATCH (u:ServiceUser {user_id: user_id})-[:HAD_EPISODE]->(e1:Episode)
-WHERE e1.end IS NOT NULL
-CALL (u, e1) {
-  MATCH (u)-[:HAD_EPISODE]->(next:Episode)
-  WHERE next <> e1 AND next.start >= e1.end
-  RETURN next
-  ORDER BY next.start, next.episode_id
-  LIMIT 1
-}
-CREATE (e1)-[:NEXT_EPISODE {gap_days: duration.inDays(e1.end, next.start).days}]->(next)
+// After the tables, a batch of derived rows {from_episode_id, to_episode_id, gap_days}
+// (handover.engines.neo4j.derived: each ended episode and its user's next one, the memory
+// engine's definition): (:Episode)-[:NEXT_EPISODE {gap_days}]->(:Episode). A handover is a
+// NEXT_EPISODE whose gap is within the window and whose episodes are at different agencies.
+UNWIND $rows AS row
+MATCH (e1:Episode {episode_id: row.from_episode_id})
+MATCH (e2:Episode {episode_id: row.to_episode_id})
+CREATE (e1)-[:NEXT_EPISODE {gap_days: row.gap_days}]->(e2)
 RETURN count(*) AS written

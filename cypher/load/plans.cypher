@@ -9,6 +9,8 @@ MERGE (p:Plan {plan_id: row.plan_id})
 SET p.kind = row.kind,
     p.start = row.start,
     p.end = row.end,
+    // What the range indexes cover: the end, or a sentinel when open (docs/graph.md).
+    p.end_key = coalesce(row.end, date('9999-12-31')),
     p.last_revised = row.last_revised
 // A replaced dataset may have linked this plan to another user or agency: unlink those.
 FOREACH (old IN [(other)-[r:HAS_PLAN]->(p) WHERE other <> u | r] | DELETE old)

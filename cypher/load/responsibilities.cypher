@@ -14,5 +14,7 @@ SET r.role = row.role,
     r.agency_id = row.agency_id,
     r.start = row.start,
     r.end = row.end,
+    // What the range indexes cover: the end, or a sentinel when open (docs/graph.md).
+    r.end_key = coalesce(row.end, date('9999-12-31')),
     r.reason = row.reason
 RETURN count(*) AS written

@@ -89,7 +89,7 @@ def load(
             bar.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
         if import_:
-            summary = import_dataset(dataset, replace=replace, progress=progress, log=say, announce=say)
+            summary = import_dataset(dataset, replace=replace, log=say, announce=say)
         else:
             driver = open_driver(neo4j_uri)
             try:

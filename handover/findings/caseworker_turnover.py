@@ -23,19 +23,29 @@ def responsibility_changes(dataset: Dataset, roles: Iterable[str]) -> pd.DataFra
     """Every change of staff in a user's sequence of responsibilities of one role.
 
     Responsibilities of ``(user, role)`` are ordered by ``(start, staff_id)``; a change
-    is a consecutive pair whose staff differ, dated at the later one's ``start``.
+    is a consecutive pair whose staff differ, dated at the later one's ``start``. The graph
+    holds them as ``HANDED_OVER_TO`` relationships from the earlier staff member to the later
+    (docs/graph.md).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``user_id, role, change_date``, sorted by them.
+        Columns ``user_id, role, change_date, from_staff_id, to_staff_id``, sorted by the first three.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> responsibility_changes(tiny_dataset(), ["caseworker"]).values.tolist()[0][1:]
+    ['caseworker', Timestamp('2024-02-01 00:00:00'), 'st1', 'st2']
     """
     resp = dataset.get("responsibilities")
     resp = resp.loc[resp["role"].isin(list(roles)), ["user_id", "role", "staff_id", "start"]]
     resp = resp.sort_values(["user_id", "role", "start", "staff_id"], kind="stable")
+    before = resp["staff_id"].shift()
     same_sequence = (resp["user_id"] == resp["user_id"].shift()) & (resp["role"] == resp["role"].shift())
-    changed = same_sequence & (resp["staff_id"] != resp["staff_id"].shift())
-    changes = resp.loc[changed, ["user_id", "role", "start"]].rename(columns={"start": "change_date"})
+    changed = same_sequence & (resp["staff_id"] != before)
+    changes = pd.DataFrame({"user_id": resp["user_id"], "role": resp["role"], "change_date": resp["start"],
+                            "from_staff_id": before, "to_staff_id": resp["staff_id"]})[changed]
     return changes.reset_index(drop=True)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 from handover.model import Dataset
 from handover.timeline import active_on, day_number, days_between, open_end, reopen
 
-__all__ = ["episodes_with_agency", "handovers", "responsible_on", "coverage", "within", "in_period"]
+__all__ = ["episodes_with_agency", "next_episodes", "handovers", "responsible_on", "coverage", "within", "in_period"]
 
 # Composite sort keys pack (user, day) into one int64; days since 1970 fit well below this.
 _DAYS_PER_USER = 1 << 22
@@ -29,30 +29,30 @@ def episodes_with_agency(dataset: Dataset) -> pd.DataFrame:
     )
 
 
-def handovers(dataset: Dataset, window_days: int = 30) -> pd.DataFrame:
-    """Every handover: an episode ending on day ``d`` whose user's next episode is elsewhere.
+def next_episodes(dataset: Dataset) -> pd.DataFrame:
+    """Each ended episode with its user's next one, however long after: what a handover is made of.
 
-    The next episode of an ended episode ``e1`` is the episode ``e2 != e1`` of the same
-    user with the smallest ``(start, episode_id)`` among those starting in
-    ``[d, d + window_days]``. It is a handover when ``e2`` is at a different agency.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    window_days : int
-        How many days after ``d`` the next episode may start.
+    The next episode of an episode ``e1`` ending on day ``d`` is the episode ``e2 != e1`` of the
+    same user with the smallest ``(start, episode_id)`` among those starting on or after ``d``.
+    The graph holds these pairs as ``NEXT_EPISODE`` relationships (docs/graph.md).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``user_id, from_episode_id, from_agency_id, to_episode_id,
-        to_agency_id, handover_date, next_start_date, gap_days``, unsorted.
+        Columns ``user_id, from_episode_id, from_agency_id, to_episode_id, to_agency_id,
+        handover_date`` (the end of ``e1``), ``next_start_date, gap_days``, unsorted.
 
     Notes
     -----
     Vectorised: episodes are sorted by ``(user, start, episode_id)`` and each ended
     episode finds its next episode by one binary search on a packed ``(user, day)``
     key, stepping over itself when it is an empty interval starting on ``d``.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> next_episodes(tiny_dataset())[["from_episode_id", "to_episode_id", "gap_days"]].values.tolist()
+    [['e1', 'e2', 2]]
     """
     episodes = episodes_with_agency(dataset)
     episodes = episodes.sort_values(["user_id", "start", "episode_id"], kind="stable")
@@ -67,15 +67,11 @@ def handovers(dataset: Dataset, window_days: int = 30) -> pd.DataFrame:
     candidate = np.where(candidate == ended, candidate + 1, candidate)
     in_range = candidate < len(episodes)
     ended, candidate = ended[in_range], candidate[in_range]
+    same_user = user_code[ended] == user_code[candidate]
+    ended, candidate = ended[same_user], candidate[same_user]
 
     source = episodes.iloc[ended].reset_index(drop=True)
     target = episodes.iloc[candidate].reset_index(drop=True)
-    gap = days_between(source["end"], target["start"])
-    is_handover = (
-        (source["user_id"] == target["user_id"])
-        & (gap <= window_days)
-        & (source["agency_id"] != target["agency_id"])
-    )
     return pd.DataFrame({
         "user_id": source["user_id"],
         "from_episode_id": source["episode_id"],
@@ -84,8 +80,30 @@ def handovers(dataset: Dataset, window_days: int = 30) -> pd.DataFrame:
         "to_agency_id": target["agency_id"],
         "handover_date": source["end"],
         "next_start_date": target["start"],
-        "gap_days": gap,
-    })[is_handover.to_numpy()].reset_index(drop=True)
+        "gap_days": days_between(source["end"], target["start"]),
+    })
+
+
+def handovers(dataset: Dataset, window_days: int = 30) -> pd.DataFrame:
+    """Every handover: an episode ending on day ``d`` whose user's next episode is elsewhere.
+
+    The next episode (:func:`next_episodes`) must start within ``[d, d + window_days]`` and be
+    at a different agency.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    window_days : int
+        How many days after ``d`` the next episode may start.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`next_episodes`, unsorted.
+    """
+    found = next_episodes(dataset)
+    is_handover = (found["gap_days"] <= window_days) & (found["from_agency_id"] != found["to_agency_id"])
+    return found[is_handover.to_numpy()].reset_index(drop=True)
 
 
 def responsible_on(dataset: Dataset, role: str, events: pd.DataFrame, day: str) -> pd.DataFrame:

@@ -168,7 +168,7 @@ def test_a_failing_bulk_load_says_the_database_is_incomplete(neo4j_driver, engin
     if failure == "unlinked row":
         ds, expected = _unlinked_last_row(), InputError
     else:
-        monkeypatch.setattr(neo4j_store, "load_query", _broken("load/contacts"))
+        monkeypatch.setattr(neo4j_store, "load_query", _broken("bulk/create_contacts"))
         ds, expected = synthetic_dataset(300, seed=5), EngineError
     with pytest.raises(expected) as caught:
         load_dataset(neo4j_driver, ds, atomic=False, batch_size=100)
@@ -264,3 +264,23 @@ def test_a_bulk_load_overtaken_by_another_load_stops_and_says_what_the_database_
     assert "complete" in message and "incomplete load" not in message
     assert _markers(neo4j_driver) == [{"fingerprint": dataset_fingerprint(tiny_dataset()), "complete": True}]
     assert without_marker(snapshot(neo4j_driver)) == without_marker(expected)  # nothing of the overtaken load
+
+
+def test_a_batch_retried_after_its_commit_writes_nothing_twice(neo4j_driver):
+    """The driver retries a transaction whose commit succeeded unacknowledged: the claim has counted
+    the batch, so the retry writes nothing, and a batch out of sequence (another load's) is refused."""
+    from handover.engines.neo4j.queries import load_query
+    from handover.engines.neo4j.store import _claimed_batch, dataset_marker
+
+    clear_database(neo4j_driver)
+    marker = dataset_marker(tiny_dataset(), "ab" * 32, complete=False)
+    neo4j_driver.execute_query(load_query("meta/mark_dataset").text, marker=marker)
+    query, rows = load_query("bulk/create_agencies").text, [{"agency_id": "a9", "name": None, "kind": "nav",
+                                                             "level": None, "municipality": None}]
+    with neo4j_driver.session() as session:
+        assert session.execute_write(_claimed_batch, query, rows, marker["fingerprint"], 0) == 1
+        assert session.execute_write(_claimed_batch, query, rows, marker["fingerprint"], 0) == 1  # the retry
+        assert session.execute_write(_claimed_batch, query, rows, marker["fingerprint"], 5) is None
+    agencies = neo4j_driver.execute_query("MATCH (a:Agency) RETURN a.agency_id AS id").records
+    assert [r["id"] for r in agencies] == ["a9"]
+    clear_database(neo4j_driver)

@@ -27,7 +27,8 @@ from handover.engines.neo4j.queries import load_query
 from handover.engines.base import Engine
 from handover.errors import EngineError, InputError, QueryError
 from handover.model import Dataset
-from handover.engines.neo4j.store import DERIVED, DERIVED_PROGRESS, LoadSummary, described_marker, load_dataset
+from handover.engines.neo4j.derived import DERIVED, DERIVED_PROGRESS
+from handover.engines.neo4j.store import LoadSummary, described_marker, load_dataset
 from handover.engines.neo4j.story import user_dataset
 
 __all__ = ["Neo4jEngine"]

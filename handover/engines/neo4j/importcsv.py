@@ -14,10 +14,13 @@ writes (``cypher/load/*.cypher``, docs/findings.md §4), property for property:
 - ``(:Staff)`` nodes are the staff table's rows and every other staff id that an employment,
   a responsibility or a contact names;
 - employments and responsibilities carry the same ``row_key`` as the online loader's
-  (:func:`handover.engines.neo4j.rows.table_columns`);
+  (:func:`handover.engines.neo4j.rows.table_columns`), and responsibilities, plans and episodes
+  the same ``end_key`` (their end, or :data:`~handover.engines.neo4j.derived.OPEN_END_KEY`);
+- the derived ``NEXT_EPISODE`` and ``HANDED_OVER_TO`` relationships are two more files
+  (:func:`handover.engines.neo4j.derived.derived_links`), so the import writes the whole graph;
 - the dataset marker is one more node file (``HandoverDataset``), written with
   ``complete: false``: an imported graph is refused by queries until the load that imported
-  it has created the schema, derived the handover relationships and completed it.
+  it has created the schema and completed it.
 
 Values are written, never interpreted: the importer sees them only as CSV fields.
 """
@@ -33,6 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from handover.engines.neo4j.derived import OPEN_END_KEY, derived_links
 from handover.engines.neo4j.rows import table_columns
 from handover.errors import InputError
 from handover.model import TABLES, ColumnKind, Dataset
@@ -69,7 +73,17 @@ _LINK_ONLY = {"services": {"agency_id"}, "plans": {"user_id", "agency_id"},
 
 #: Columns of a relationship's table stored on the relationship (besides row_key).
 _RELATIONSHIP_PROPERTIES = {"employments": ("start", "end"),
-                            "responsibilities": ("role", "agency_id", "start", "end", "reason")}
+                            "responsibilities": ("role", "agency_id", "start", "end", "reason", "end_key")}
+
+#: The tables whose intervals get an ``end_key`` (docs/graph.md).
+_END_KEYED = ("responsibilities", "plans", "episodes")
+
+#: The derived relationships (:func:`handover.engines.neo4j.derived.derived_links`): type, start
+#: column and its label, end column and its label, and the other columns' types.
+_DERIVED = {"next_episodes": ("NEXT_EPISODE", "from_episode_id", "Episode", "to_episode_id", "Episode",
+                              {"gap_days": "gap_days:long"}),
+            "handed_over": ("HANDED_OVER_TO", "from_staff_id", "Staff", "to_staff_id", "Staff",
+                            {"user_id": "user_id", "role": "role", "date": "date:date"})}
 
 #: The tables whose staff ids become (:Staff) nodes without a staff row.
 _NAMES_STAFF = ("employments", "responsibilities", "contacts")
@@ -141,7 +155,7 @@ def write_import_files(dataset: Dataset, folder: Path, marker: dict) -> ImportFi
     >>> (files.folder / "agencies.header.csv").read_text()
     'agency_id:ID(Agency),name,kind,level,municipality\\n'
     >>> [kind for kind, _ in files.relationships]
-    ['PROVIDES', 'RESPONSIBLE_FOR', 'HAS_PLAN', 'HELD_BY', 'HAD_EPISODE', 'AT']
+    ['PROVIDES', 'RESPONSIBLE_FOR', 'HAS_PLAN', 'HELD_BY', 'HAD_EPISODE', 'AT', 'NEXT_EPISODE', 'HANDED_OVER_TO']
     """
     folder.mkdir(parents=True, exist_ok=True)
     files = ImportFiles(folder)
@@ -153,6 +167,7 @@ def write_import_files(dataset: Dataset, folder: Path, marker: dict) -> ImportFi
             named_staff.update(dataset[table]["staff_id"].dropna().tolist())
     in_table = set(dataset["staff"]["staff_id"].tolist()) if dataset.has("staff") else set()
     _write_extra_staff(files, named_staff - in_table, staff_table=dataset.has("staff"))
+    _write_links(files, dataset)
     _write_marker(files, marker)
     _order(files)
     return files
@@ -163,6 +178,7 @@ def _write_table(files: ImportFiles, dataset: Dataset, table: str) -> None:
     names = list(columns)
     kinds = {column.name: column.kind for column in TABLES[table].columns}
     kinds["row_key"] = ColumnKind.ID
+    kinds["end_key"] = ColumnKind.DATE
     data = files.folder / f"{table}.csv"
     files.multiline |= _write_rows(data, columns)
     if table in NODES:
@@ -198,6 +214,8 @@ def _arrow_columns(dataset: Dataset, table: str) -> dict:
         columns[column.name] = values
     if table in _KEYED_TABLES:
         columns["row_key"] = pa.array((fallback or table_columns(dataset, table))["row_key"], type=pa.string())
+    if table in _END_KEYED:
+        columns["end_key"] = pc.fill_null(columns["end"], pa.scalar(OPEN_END_KEY, type=pa.date32()))
     return columns
 
 
@@ -229,6 +247,23 @@ def _write_extra_staff(files: ImportFiles, extra: set[str], *, staff_table: bool
     data = files.folder / "staff-named.csv"
     _write_rows(data, {"staff_id": pa.array(sorted(extra), type=pa.string())})
     files.nodes.append(("Staff", [_header(files.folder / "staff-named.header.csv", ["staff_id:ID(Staff)"]), data]))
+
+
+def _write_links(files: ImportFiles, dataset: Dataset) -> None:
+    """The derived relationships, one file each (none for a kind the dataset has none of)."""
+    for name, links in derived_links(dataset).items():
+        if links.empty:
+            continue
+        kind, start, start_label, end, end_label, typed = _DERIVED[name]
+        columns = {column: pa.array(links[column], from_pandas=True) for column in links.columns}
+        for column, header in typed.items():
+            if header.endswith(":date"):
+                columns[column] = pc.cast(columns[column], pa.date32(), safe=False)
+        data = files.folder / f"{name}.csv"
+        _write_rows(data, columns)
+        header = [f":START_ID({start_label})" if c == start else f":END_ID({end_label})" if c == end
+                  else typed[c] for c in links.columns]
+        files.relationships.append((kind, [_header(files.folder / f"{name}.header.csv", header), data]))
 
 
 def _write_marker(files: ImportFiles, marker: dict) -> None:
@@ -272,7 +307,7 @@ def _order(files: ImportFiles) -> None:
     """Nodes in the tables' order of the model (agencies first), as the loader writes them."""
     order = [label for label, _ in NODES.values()] + ["HandoverDataset"]
     files.nodes.sort(key=lambda item: order.index(item[0]))
-    kinds = [k[0] for rels in RELATIONSHIPS.values() for k in rels]
+    kinds = [k[0] for rels in RELATIONSHIPS.values() for k in rels] + [d[0] for d in _DERIVED.values()]
     files.relationships.sort(key=lambda item: kinds.index(item[0]))
 
 

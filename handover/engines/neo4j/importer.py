@@ -28,15 +28,14 @@ absent; :meth:`StateDir.data_dir`). An import never writes into the folder in us
    new ``neo4j`` database, and ``data-current`` is rewritten to name the new folder (one
    ``os.replace``, atomic);
 5. the server starts on it, the marker gets its fingerprint (``meta/name_dataset.cypher``), the
-   constraints are created (``cypher/schema.cypher``), the derived relationships written
-   (:data:`handover.engines.neo4j.store.DERIVED`, as a bulk load writes them) and the marker
-   completed;
+   constraints are created (``cypher/schema.cypher``) and the marker completed (the derived
+   relationships came with the files: :mod:`handover.engines.neo4j.importcsv`);
 6. the previous data folder and the CSV files are deleted.
 
 A failed or killed import (steps 1–4) leaves ``data-current`` naming the previous folder,
 which the server still serves (after step 4's stop, the next ``handover neo4j start`` serves
 it); what it left behind is deleted by the next import. A failure in step 5 (the server
-does not start, a derivation fails) switches back to the previous folder and starts the
+does not start, a constraint cannot be created) switches back to the previous folder and starts the
 server on it. Only a process killed during step 5 leaves the new database in place, with a
 marker that says the load is incomplete, so that queries refuse it until it is loaded again.
 One import at a time: the importer holds ``<state>/import.lock``, and so does a ``neo4j-admin``
@@ -64,8 +63,8 @@ from handover.engines.neo4j.localserver import java
 from handover.engines.neo4j.localserver.state import StateDir, sync_folder
 from handover.engines.neo4j.queries import load_query
 from handover.engines.neo4j.rows import dataset_fingerprint
-from handover.engines.neo4j.store import (DEFAULT_BATCH_SIZE, LoadSummary, Progress, already_loaded,
-                                          dataset_marker, derive_in_batches, ensure_schema, graph_counts,
+from handover.engines.neo4j.store import (LoadSummary, already_loaded,
+                                          dataset_marker, ensure_schema, graph_counts,
                                           what_a_load_does)
 from handover.errors import EngineError
 from handover.model import Dataset
@@ -88,9 +87,7 @@ def import_dataset(
     replace: bool = False,
     state_dir: str | os.PathLike | None = None,
     log: Log | None = None,
-    progress: Progress | None = None,
     announce: Callable[[str], None] | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> LoadSummary:
     """Import ``dataset`` into the local server's database with ``neo4j-admin`` (module docstring).
 
@@ -105,12 +102,8 @@ def import_dataset(
         The local server's state directory (default: the one the CLI uses).
     log : callable, optional
         Receives a line at each step.
-    progress : callable, optional
-        ``progress(name, done, total)`` while the derived relationships are written.
     announce : callable, optional
         Receives one sentence before a replacing import stops the server: what it replaces.
-    batch_size : int
-        Users per transaction when deriving the handover relationships.
 
     Returns
     -------
@@ -138,14 +131,13 @@ def import_dataset(
         tag = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}"
         staging, new_data = state.root / f"import-{tag}", state.root / f"data-{tag}"
         try:
-            return _import(dataset, state, staging, new_data, lock, replace, say, progress, announce,
-                           batch_size, began)
+            return _import(dataset, state, staging, new_data, lock, replace, say, announce, began)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
 
 def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lock: int, replace: bool,
-            say: Log, progress: Progress | None, announce, batch_size: int, began: float) -> LoadSummary:
+            say: Log, announce, began: float) -> LoadSummary:
     # The marker is imported under a name of its own: the fingerprint, which takes a while, is
     # worked out while the files are written and neo4j-admin runs, and given to the marker once
     # the server runs on the store.
@@ -192,7 +184,7 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
     try:
         localserver.start(state.root, log=say)
         with open_driver(state_dir=state.root) as driver:
-            _complete(driver, dataset, pending, final["fingerprint"], batch_size, progress, began, say)
+            _complete(driver, pending, final["fingerprint"], began, say)
             nodes, relationships = graph_counts(driver)
     except Exception as error:
         _switch_back(state, previous, new_data, say)
@@ -269,10 +261,8 @@ class _Background:
         return self._value
 
 
-def _complete(driver, dataset: Dataset, pending: str, fingerprint: str, batch_size: int,
-              progress: Progress | None, began: float, say: Log) -> None:
-    """The marker named, constraints, derived relationships, and the marker completed: as a bulk load ends."""
-    from neo4j import WRITE_ACCESS
+def _complete(driver, pending: str, fingerprint: str, began: float, say: Log) -> None:
+    """The marker named, the constraints created, and the marker completed: as a bulk load ends."""
 
     with server_errors("naming the imported dataset"):
         named = driver.execute_query(load_query("meta/name_dataset").text, pending=pending,
@@ -281,15 +271,11 @@ def _complete(driver, dataset: Dataset, pending: str, fingerprint: str, batch_si
         raise EngineError("the imported store holds no dataset marker")
     say("Creating the constraints ...")
     ensure_schema(driver)
-    say("Deriving the handover relationships ...")
-    with server_errors("deriving the handover relationships"), \
-            driver.session(default_access_mode=WRITE_ACCESS) as session:
-        if not derive_in_batches(session, dataset, fingerprint, batch_size, progress):
-            raise EngineError("the imported dataset marker disappeared while deriving")
-        marked = session.execute_write(lambda tx: tx.run(
+    with server_errors("completing the imported dataset's marker"):
+        marked = driver.execute_query(
             load_query("meta/complete_dataset").text, fingerprint=fingerprint,
             loaded_at=dt.datetime.now(dt.timezone.utc),
-            load_seconds=round(time.perf_counter() - began, 1)).single()["marked"])
+            load_seconds=round(time.perf_counter() - began, 1)).records[0]["marked"]
     if marked != 1:
         raise EngineError("the imported dataset marker could not be completed")
 

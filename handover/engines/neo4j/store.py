@@ -31,15 +31,19 @@ and gives up atomicity in a controlled way:
    markers last); without it, a database holding data is refused.
 2. It writes the ``(:HandoverDataset)`` marker with ``complete: false`` before the first
    batch, in a transaction of its own.
-3. It loads the tables batch by batch, one committed transaction each (the same
-   ``load/*.cypher`` queries as the atomic mode; they MERGE on ids, so a batch that is
-   retried after a transient error writes nothing twice).
-4. It derives the handovers from what it wrote, batch of users by batch (:data:`DERIVED`).
+3. It loads the tables batch by batch, one committed transaction each, with the queries of
+   ``cypher/bulk/``: the graph of the atomic mode's ``load/*.cypher``, but created rather than
+   merged, since nothing is there to merge with (``bench/results/bulk.md``). The staff come
+   first, those the staff table lists and those only named elsewhere, so that later batches
+   only find them.
+4. It writes the derived handover relationships (:mod:`handover.engines.neo4j.derived`) in
+   batches the same way.
 5. It sets ``complete: true`` last (``meta/complete_dataset.cypher``).
 
 Every batch first claims the marker in its own transaction (``meta/claim_batch.cypher``:
 it must still be there, incomplete and not superseded, and is write-locked until the batch
-commits). A bulk load that another client's load has overtaken — a replace that deleted
+commits). The claim counts the batches: a batch that the driver retries after its commit had
+succeeded unacknowledged finds itself counted and writes nothing twice. A bulk load that another client's load has overtaken — a replace that deleted
 its marker, or a bulk clear that superseded it — therefore writes nothing more and stops,
 saying what the database now holds. Load one dataset at a time into a database: the claims
 detect a lost race, they do not queue loads.
@@ -64,16 +68,17 @@ that holds one is refused unless ``replace=True``.
 Handovers as relationships
 --------------------------
 After the tables, both modes write the graph's own answer to "who handed over to whom"
-(:data:`DERIVED`): ``(:Episode)-[:NEXT_EPISODE {gap_days}]->(:Episode)`` from each ended
-episode to the user's next one, and ``(:Staff)-[:HANDED_OVER_TO {user_id, role, date}]->(:Staff)``
-between staff members who followed one another in a role (docs/graph.md). A replacing
-atomic load deletes the old ones and derives them again in the same transaction.
+(:mod:`handover.engines.neo4j.derived`, worked out from the frames with the memory engine's
+definitions): ``(:Episode)-[:NEXT_EPISODE {gap_days}]->(:Episode)`` from each ended episode to
+the user's next one, and ``(:Staff)-[:HANDED_OVER_TO {user_id, role, date}]->(:Staff)`` between
+staff members who followed one another in a role (docs/graph.md). A replacing atomic load
+deletes the old ones and writes them again in the same transaction.
 
 Open ends that an index covers
 ------------------------------
 An interval's ``end`` stays absent when it is open, as every client shows it, and a range index
-holds no entry for an absent property. So the last derivation (``load/end_keys.cypher``) gives
-every responsibility, plan and episode an ``end_key``: its ``end``, or the sentinel 9999-12-31
+holds no entry for an absent property. So every load gives every responsibility, plan and
+episode an ``end_key`` with its other properties: its ``end``, or the sentinel 9999-12-31
 when open, later than any date of a dataset. "Active on day d" is then ``start <= d AND
 end_key > d``, which the range indexes of ``cypher/schema.cypher`` answer with a seek
 (``bench/results/profiles``). Employments get none: no finding filters them by date. A
@@ -92,6 +97,7 @@ from typing import Callable
 
 from handover import __version__
 from handover.engines.neo4j.connection import server_errors
+from handover.engines.neo4j.derived import DERIVED, DERIVED_LINKS, derived_links, link_batches
 from handover.engines.neo4j.queries import load_query
 from handover.engines.neo4j.rows import batches, dataset_fingerprint, fingerprint_of, table_rows
 from handover.errors import EngineError, InputError
@@ -103,7 +109,6 @@ __all__ = [
     "LoadSummary",
     "DatasetConflictError",
     "dataset_marker",
-    "derive_in_batches",
     "what_a_load_does",
     "already_loaded",
     "load_dataset",
@@ -116,15 +121,6 @@ __all__ = [
     "graph_counts",
     "table_rows",
 ]
-
-#: What a load derives from the tables once they are written, in this order:
-#: ``cypher/load/next_episodes.cypher`` (NEXT_EPISODE), ``handed_over.cypher`` (HANDED_OVER_TO)
-#: and ``end_keys.cypher`` (the ``end_key`` of responsibilities, plans and episodes). Every load
-#: runs them (atomic, bulk, and any other way of writing the tables, after it), and the marker
-#: lists them: a graph whose marker lacks one is refused by the engine.
-DERIVED = ("next_episodes", "handed_over", "end_keys")
-#: What progress calls each derivation: what it writes (counted in users done).
-DERIVED_PROGRESS = {"next_episodes": "NEXT_EPISODE", "handed_over": "HANDED_OVER_TO", "end_keys": "end_key"}
 
 #: Rows sent per ``tx.run``; big enough to amortise round trips, small enough to keep
 #: each query's parameter map modest.
@@ -255,8 +251,9 @@ def load_dataset(
     began = time.perf_counter()
     cleared = [0.0]
     if atomic:
+        links = derived_links(dataset)
         outcome = _run_in_one_transaction(driver, database, lambda tx: _load(
-            tx, rows, marker, replace, batch_size, progress, announce, began))
+            tx, rows, links, marker, replace, batch_size, progress, announce, began))
     else:
         outcome = _load_in_batches(driver, database, dataset, tables, marker, replace, batch_size, progress,
                                    cleared, announce)
@@ -331,7 +328,7 @@ def _with_focus(fingerprint: str, dataset: Dataset) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_size: int,
+def _load(tx, rows: dict[str, list[dict]], links: dict, marker: dict, replace: bool, batch_size: int,
           progress: Progress | None, announce: Callable[[str], None] | None = None,
           began: float | None = None) -> tuple[bool, str | None]:
     """The body of the load transaction; returns ``(unchanged, replaced_fingerprint)``.
@@ -360,15 +357,14 @@ def _load(tx, rows: dict[str, list[dict]], marker: dict, replace: bool, batch_si
     if replaced is not None:
         tx.run(load_query("meta/prune_dataset").text, **_kept_keys(rows)).consume()
         tx.run(load_query("meta/clear_derived").text).consume()
-    user_ids = [row["user_id"] for row in rows.get("users", ())]
-    for name in DERIVED:
+    for name, found in links.items():
         query = load_query(f"load/{name}").text
         if progress is not None:
-            progress(DERIVED_PROGRESS[name], 0, len(user_ids))
-        for done in range(0, len(user_ids), batch_size):
-            tx.run(query, rows=user_ids[done:done + batch_size]).consume()
+            progress(DERIVED_LINKS[name], 0, len(found))
+        for done, batch in link_batches(found, batch_size):
+            tx.run(query, rows=batch).consume()
             if progress is not None:
-                progress(DERIVED_PROGRESS[name], min(done + batch_size, len(user_ids)), len(user_ids))
+                progress(DERIVED_LINKS[name], done + len(batch), len(found))
     seconds = round(time.perf_counter() - began, 1) if began is not None else None
     tx.run(load_query("meta/mark_dataset").text, marker={**marker, "load_seconds": seconds}).consume()
     return False, replaced
@@ -460,22 +456,22 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
                 cleared[0] = time.perf_counter() - began
             session.execute_write(lambda tx: tx.run(load_query("meta/mark_dataset").text,
                                                     marker=marker).consume())
-            for table in tables:
-                query = load_query(f"load/{table}").text
-                count = len(dataset[table])
-                if progress is not None:
-                    progress(table, 0, count)
-                for start, batch in batches(dataset, table, batch_size):
-                    written = session.execute_write(_claimed_batch, query, batch, marker["fingerprint"])
+            claims = _Claims(session, marker["fingerprint"])
+            links = derived_links(dataset)
+            for table in (*_with_staff(tables), *links):
+                query = load_query(f"load/{table}" if table in links else f"bulk/create_{table}").text
+                name = DERIVED_LINKS.get(table, table)
+                for start, batch, count, inputs in _bulk_batches(dataset, links, table, batch_size):
+                    if progress is not None and start == 0:
+                        progress(name, 0, count)
+                    written = claims.write(query, batch)
                     if written is None:
                         raise EngineError(_lost_race_message(session, marker, done, total))
                     if written != len(batch):
                         raise InputError(_unlinked_message(table, len(batch) - written, bulk=True))
-                    done += len(batch)
+                    done += inputs
                     if progress is not None:
-                        progress(table, start + len(batch), count)
-            if not derive_in_batches(session, dataset, marker["fingerprint"], batch_size, progress):
-                raise EngineError(_lost_race_message(session, marker, done, total))
+                        progress(name, start + len(batch), count)
             marked = session.execute_write(lambda tx: tx.run(
                 load_query("meta/complete_dataset").text, fingerprint=marker["fingerprint"],
                 loaded_at=dt.datetime.now(dt.timezone.utc),
@@ -487,43 +483,85 @@ def _load_in_batches(driver, database: str | None, dataset: Dataset, tables: lis
         raise EngineError(_bulk_failure_message(error, done, total)) from None
 
 
-def derive_in_batches(session, dataset: Dataset, fingerprint: str, batch_size: int = DEFAULT_BATCH_SIZE,
-                      progress: Progress | None = None) -> bool:
-    """Write the derived relationships (:data:`DERIVED`, in order) for the dataset's users, one
-    committed transaction per batch of users, each claiming the incomplete marker ``fingerprint``.
+def _with_staff(tables: list[str]) -> list[str]:
+    """The tables a bulk load writes, in order, with ``staff`` before the first that names staff
+    (``bulk/create_staff.cypher`` also creates the staff named only elsewhere)."""
+    if "staff" in tables:
+        return tables
+    at = next((i for i, table in enumerate(tables) if table in _NAMES_STAFF), len(tables))
+    return [*tables[:at], "staff", *tables[at:]] if at < len(tables) else tables
 
-    Returns
-    -------
-    bool
-        False when a batch found the marker gone or superseded (another load overtook this one).
+
+#: The tables whose staff ids are (:Staff) nodes even without a row in the staff table.
+_NAMES_STAFF = ("employments", "responsibilities", "contacts")
+
+
+def _bulk_batches(dataset: Dataset, links: dict, table: str, batch_size: int):
+    """``(start, rows, count, inputs)`` for each batch a bulk load writes of ``table``: a table,
+    ``staff`` with the staff named only elsewhere after the listed ones, or one of ``links``
+    (:func:`derived_links`). ``count`` is how many the step writes, ``inputs`` how many of the
+    batch's rows are input rows (not derived, not named staff)."""
+    if table in links:
+        for start, batch in link_batches(links[table], batch_size):
+            yield start, batch, len(links[table]), 0
+        return
+    extra = named_staff(dataset) if table == "staff" else []
+    listed = len(dataset[table]) if dataset.has(table) else 0
+    if listed:
+        for start, batch in batches(dataset, table, batch_size):
+            yield start, batch, listed + len(extra), len(batch)
+    for start in range(0, len(extra), batch_size):
+        rows = [{"staff_id": staff_id, "profession": None} for staff_id in extra[start:start + batch_size]]
+        yield listed + start, rows, listed + len(extra), 0
+
+
+def named_staff(dataset: Dataset) -> list[str]:
+    """The staff ids that employments, responsibilities or contacts name but the staff table does not
+    list (all they name, without one), sorted: (:Staff) nodes with only their id.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> named_staff(tiny_dataset())
+    []
     """
-    user_ids = dataset["users"]["user_id"].tolist() if dataset.has("users") else []
-    for name in DERIVED:
-        query = load_query(f"load/{name}").text
-        if progress is not None:
-            progress(DERIVED_PROGRESS[name], 0, len(user_ids))
-        for start in range(0, len(user_ids), batch_size):
-            batch = user_ids[start:start + batch_size]
-            if session.execute_write(_claimed_derivation, query, batch, fingerprint) is None:
-                return False
-            if progress is not None:
-                progress(DERIVED_PROGRESS[name], start + len(batch), len(user_ids))
-    return True
+    named: set[str] = set()
+    for table in _NAMES_STAFF:
+        if dataset.has(table) and "staff_id" in dataset[table].columns:
+            named.update(dataset[table]["staff_id"].dropna().unique().tolist())
+    listed = set(dataset["staff"]["staff_id"].tolist()) if dataset.has("staff") else set()
+    return sorted(named - listed)
 
 
-def _claimed_batch(tx, query: str, batch: list[dict], fingerprint: str) -> int | None:
-    """Write one batch if the load's marker is still there and incomplete (``meta/claim_batch``,
-    which locks it until the commit); ``None`` when another load has replaced it."""
-    if tx.run(load_query("meta/claim_batch").text, fingerprint=fingerprint).single()["held"] != 1:
+class _Claims:
+    """The batches of one bulk load, each written in its own transaction after claiming the marker
+    (``meta/claim_batch.cypher``) with its number in the load."""
+
+    def __init__(self, session, fingerprint: str):
+        self._session = session
+        self._fingerprint = fingerprint
+        self._sequence = 0
+
+    def write(self, query: str, rows: list) -> int | None:
+        """Write one batch; its row count when written (or written before, by a commit the driver
+        retried unacknowledged), ``None`` when another load has replaced this one."""
+        written = self._session.execute_write(_claimed_batch, query, rows, self._fingerprint, self._sequence)
+        if written is not None:
+            self._sequence += 1
+        return written
+
+
+def _claimed_batch(tx, query: str, batch: list, fingerprint: str, sequence: int) -> int | None:
+    """Write one batch if the load's marker is still there and incomplete and has counted ``sequence``
+    batches (``meta/claim_batch``, which locks it until the commit): the number written; ``len(batch)``
+    when this batch was committed already; ``None`` when another load has replaced this one."""
+    counted = tx.run(load_query("meta/claim_batch").text, fingerprint=fingerprint,
+                     sequence=sequence).single()["counted"]
+    if counted == sequence + 1:
+        return len(batch)
+    if counted != sequence:
         return None
     return tx.run(query, rows=batch).single()["written"]
-
-
-def _claimed_derivation(tx, query: str, user_ids: list[str], fingerprint: str) -> int | None:
-    """Derive the relationships of ``query`` for some users, as :func:`_claimed_batch` writes rows."""
-    if tx.run(load_query("meta/claim_batch").text, fingerprint=fingerprint).single()["held"] != 1:
-        return None
-    return tx.run(query, rows=user_ids).single()["written"]
 
 
 def _lost_race_message(session, marker: dict, done: int, total: int) -> str:
