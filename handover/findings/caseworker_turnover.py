@@ -7,46 +7,16 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from handover.findings.events import within
+from handover.findings.events import responsibility_changes, within
 from handover.findings.indicators import Context, counted
 from handover.findings.spec import Finding, Measure, choices, count, date, days
 from handover.model import VOCABULARIES, Dataset
 from handover.timeline import day_number
 
 
-__all__ = ["responsibility_changes", "caseworker_turnover", "FINDING"]
+__all__ = ["caseworker_turnover", "FINDING"]
 
 _DAYS_PER_GROUP = 1 << 22
-
-
-def responsibility_changes(dataset: Dataset, roles: Iterable[str]) -> pd.DataFrame:
-    """Every change of staff in a user's sequence of responsibilities of one role.
-
-    Responsibilities of ``(user, role)`` are ordered by ``(start, staff_id)``; a change
-    is a consecutive pair whose staff differ, dated at the later one's ``start``. The graph
-    holds them as ``HANDED_OVER_TO`` relationships from the earlier staff member to the later
-    (docs/graph.md).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``user_id, role, change_date, from_staff_id, to_staff_id``, sorted by the first three.
-
-    Examples
-    --------
-    >>> from handover.examples import tiny_dataset
-    >>> responsibility_changes(tiny_dataset(), ["caseworker"]).values.tolist()[0][1:]
-    ['caseworker', Timestamp('2024-02-01 00:00:00'), 'st1', 'st2']
-    """
-    resp = dataset.get("responsibilities")
-    resp = resp.loc[resp["role"].isin(list(roles)), ["user_id", "role", "staff_id", "start"]]
-    resp = resp.sort_values(["user_id", "role", "start", "staff_id"], kind="stable")
-    before = resp["staff_id"].shift()
-    same_sequence = (resp["user_id"] == resp["user_id"].shift()) & (resp["role"] == resp["role"].shift())
-    changed = same_sequence & (resp["staff_id"] != before)
-    changes = pd.DataFrame({"user_id": resp["user_id"], "role": resp["role"], "change_date": resp["start"],
-                            "from_staff_id": before, "to_staff_id": resp["staff_id"]})[changed]
-    return changes.reset_index(drop=True)
 
 
 def caseworker_turnover(

@@ -1,12 +1,16 @@
 """What several findings share: episodes with their agency, handovers, who was responsible.
 
-The building blocks of the findings and networks: :func:`handovers` is the handover of
-docs/findings.md §5.1 (with or without coordinator), :func:`responsible_on` the lookup
+The building blocks of the findings, the networks and the graph's derived relationships:
+:func:`next_episodes` and :func:`handovers` are the handover of docs/findings.md §5.1 (with or
+without coordinator), :func:`responsibility_changes` the changes of staff that caseworker
+turnover counts, :func:`responsible_on` the lookup
 of who held a role on an event's day, :func:`coverage` the days a role was held, and
 :func:`within` the ``--since/--until`` filter.
 """
 
 from __future__ import annotations
+
+from typing import Iterable
 
 import numpy as np
 import pandas as pd
@@ -14,7 +18,7 @@ import pandas as pd
 from handover.model import Dataset
 from handover.timeline import active_on, day_number, days_between, open_end, reopen
 
-__all__ = ["episodes_with_agency", "next_episodes", "handovers", "responsible_on", "coverage", "within", "in_period"]
+__all__ = ["episodes_with_agency", "next_episodes", "handovers", "responsibility_changes", "responsible_on", "coverage", "within", "in_period"]
 
 # Composite sort keys pack (user, day) into one int64; days since 1970 fit well below this.
 _DAYS_PER_USER = 1 << 22
@@ -104,6 +108,36 @@ def handovers(dataset: Dataset, window_days: int = 30) -> pd.DataFrame:
     found = next_episodes(dataset)
     is_handover = (found["gap_days"] <= window_days) & (found["from_agency_id"] != found["to_agency_id"])
     return found[is_handover.to_numpy()].reset_index(drop=True)
+
+
+def responsibility_changes(dataset: Dataset, roles: Iterable[str]) -> pd.DataFrame:
+    """Every change of staff in a user's sequence of responsibilities of one role.
+
+    Responsibilities of ``(user, role)`` are ordered by ``(start, staff_id)``; a change
+    is a consecutive pair whose staff differ, dated at the later one's ``start``. The graph
+    holds them as ``HANDED_OVER_TO`` relationships from the earlier staff member to the later
+    (docs/graph.md).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``user_id, role, change_date, from_staff_id, to_staff_id``, sorted by the first three.
+
+    Examples
+    --------
+    >>> from handover.examples import tiny_dataset
+    >>> responsibility_changes(tiny_dataset(), ["caseworker"]).values.tolist()[0][1:]
+    ['caseworker', Timestamp('2024-02-01 00:00:00'), 'st1', 'st2']
+    """
+    resp = dataset.get("responsibilities")
+    resp = resp.loc[resp["role"].isin(list(roles)), ["user_id", "role", "staff_id", "start"]]
+    resp = resp.sort_values(["user_id", "role", "start", "staff_id"], kind="stable")
+    before = resp["staff_id"].shift()
+    same_sequence = (resp["user_id"] == resp["user_id"].shift()) & (resp["role"] == resp["role"].shift())
+    changed = same_sequence & (resp["staff_id"] != before)
+    changes = pd.DataFrame({"user_id": resp["user_id"], "role": resp["role"], "change_date": resp["start"],
+                            "from_staff_id": before, "to_staff_id": resp["staff_id"]})[changed]
+    return changes.reset_index(drop=True)
 
 
 def responsible_on(dataset: Dataset, role: str, events: pd.DataFrame, day: str) -> pd.DataFrame:

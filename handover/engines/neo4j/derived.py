@@ -5,7 +5,7 @@ The graph holds two answers of its own to "who handed over to whom" (docs/graph.
 - ``(:Episode)-[:NEXT_EPISODE {gap_days}]->(:Episode)`` from each ended episode to its user's
   next one (:func:`handover.findings.events.next_episodes`);
 - ``(:Staff)-[:HANDED_OVER_TO {user_id, role, date}]->(:Staff)`` between staff members who
-  followed one another in a role (:func:`handover.findings.caseworker_turnover.responsibility_changes`,
+  followed one another in a role (:func:`handover.findings.events.responsibility_changes`,
   every role).
 
 They are worked out here from the dataset's frames, with the memory engine's own definitions, and
@@ -24,8 +24,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from handover.findings.caseworker_turnover import responsibility_changes
-from handover.findings.events import next_episodes
+from handover.findings.events import next_episodes, responsibility_changes
 from handover.model import Dataset
 
 __all__ = ["DERIVED", "DERIVED_LINKS", "DERIVED_PROGRESS", "OPEN_END_KEY", "derived_links", "link_batches"]

@@ -61,6 +61,8 @@ class Neo4jNetworks:
         self.snapshot = as_of is not None
         self.as_of = to_day(as_of) if as_of is not None else engine.latest_date()
         self._every_day: dict[tuple, pd.DataFrame] = {}
+        #: Every interval of a user at an agency, once :meth:`_presence` has asked for it.
+        self._presence_rows: pd.DataFrame | None = None
 
     # --- what the reports ask ------------------------------------------------------------
 
@@ -95,7 +97,7 @@ class Neo4jNetworks:
         first = since if since is not None else self.first_day()
         last = until if until is not None else self.latest_date()
         if kind in ("handover-flows", "shared-users"):
-            self._presence  # every month's (user, agency) pairs are then cut from it, not asked again
+            self._presence()  # every month's (user, agency) pairs are then cut from it, not asked again
         return monthly_frames(lambda start, end: self.network(
             kind, since=start, until=end, roles=roles, window_days=window_days, by_agency=by_agency),
             first, last, since=since, until=until)
@@ -108,9 +110,9 @@ class Neo4jNetworks:
             return apply_spells(graph, staff_intervals=self._ask("staff_intervals", roles=roles),
                                 days=self._days("work_days", roles=roles, by_agency=False))
         if name == "handover flows":
-            return apply_spells(graph, presence=self._presence,
+            return apply_spells(graph, presence=self._presence(),
                                 days=self._days("handover_days", window_days=graph.graph.get("window_days", 30)))
-        return apply_spells(graph, presence=self._presence)
+        return apply_spells(graph, presence=self._presence())
 
     def user_agencies(self, since=None, until=None) -> pd.DataFrame:
         """The distinct ``user_id, agency_id`` pairs of the period (``cypher/network/user_agencies``).
@@ -118,8 +120,8 @@ class Neo4jNetworks:
         Once the intervals of ``presence`` are here (a timeline, GEXF spells), the pairs are cut
         from them instead, by the same rule: a non-empty ``[start, end)`` reaching into the period.
         """
-        if "_presence" in self.__dict__:
-            pairs = _pairs_in_period(self._presence, since, until)
+        if self._presence_rows is not None:
+            pairs = _pairs_in_period(self._presence_rows, since, until)
         else:
             pairs = self._ask("user_agencies", since=since, until=until)
         return pairs.astype({"user_id": object, "agency_id": object})
@@ -140,10 +142,11 @@ class Neo4jNetworks:
     def _agencies(self) -> pd.DataFrame:
         return self.engine.ask("network/agency_nodes", {})
 
-    @cached_property
     def _presence(self) -> pd.DataFrame:
-        """Every interval in which a user is at an agency (``cypher/network/presence``)."""
-        return self._ask("presence")
+        """Every interval in which a user is at an agency (``cypher/network/presence``), asked once."""
+        if self._presence_rows is None:
+            self._presence_rows = self._ask("presence")
+        return self._presence_rows
 
     def _days(self, name: str, **params) -> pd.DataFrame:
         """``source, target, day, count`` of every day, asked once per source (a timeline's months

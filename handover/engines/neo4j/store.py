@@ -43,9 +43,9 @@ and gives up atomicity in a controlled way:
 Every batch first claims the marker in its own transaction (``meta/claim_batch.cypher``:
 it must still be there, incomplete and not superseded, and is write-locked until the batch
 commits). The claim counts the batches: a batch that the driver retries after its commit had
-succeeded unacknowledged finds itself counted and writes nothing twice. A bulk load that another client's load has overtaken — a replace that deleted
-its marker, or a bulk clear that superseded it — therefore writes nothing more and stops,
-saying what the database now holds. Load one dataset at a time into a database: the claims
+succeeded unacknowledged finds itself counted and writes nothing twice. A bulk load that
+another client's load has overtaken — a replace that deleted its marker, or a bulk clear that
+superseded it — therefore writes nothing more and stops, saying what the database now holds. Load one dataset at a time into a database: the claims
 detect a lost race, they do not queue loads.
 
 A bulk load that stops half-way (an error, Ctrl-C, the process killed, the server gone)
