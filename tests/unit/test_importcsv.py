@@ -36,11 +36,13 @@ def test_each_table_is_written_once_and_read_through_its_headers(tmp_path):
     assert (tmp_path / "users.header.csv").read_text() == "user_id:ID(ServiceUser),birth_year:long,municipality\n"
     assert (tmp_path / "users.csv").read_text() == '"007","1980",\n"u2",,"0301"\n'
     header = (tmp_path / "responsibilities.responsible_for.header.csv").read_text()
-    assert header == (":END_ID(ServiceUser),:START_ID(Staff),agency_id,role,start:date,end:date,reason,row_key\n")
+    # end_key: the end, or the far-future sentinel for an open end, so a range index covers both.
+    assert header == (":END_ID(ServiceUser),:START_ID(Staff),agency_id,role,start:date,end:date,reason,row_key,"
+                      "end_key:date\n")
     first, second = (tmp_path / "responsibilities.csv").read_text().splitlines()
     keys = [row["row_key"] for row in table_rows(_dataset(), "responsibilities")]
-    assert first == f'"007","s1","a1","coordinator","2024-01-01",,,"{keys[0]}"'
-    assert second == f'"007","s2","a2","gp","2024-01-01","2024-02-01","moved","{keys[1]}"'
+    assert first == f'"007","s1","a1","coordinator","2024-01-01",,,"{keys[0]}","9999-12-31"'
+    assert second == f'"007","s2","a2","gp","2024-01-01","2024-02-01","moved","{keys[1]}","2024-02-01"'
     assert not files.multiline
     assert files.rows == 7
 

@@ -52,6 +52,7 @@ class Neo4jNetworks:
 
     Examples
     --------
+    >>> from handover.engines.neo4j import Neo4jEngine
     >>> with Neo4jEngine() as engine:                              # doctest: +SKIP
     ...     flows = Neo4jNetworks(engine).network("handover-flows")
     """
