@@ -45,11 +45,13 @@ class Population:
     memory: Callable[..., pd.DataFrame]
     defaults: dict[str, Any]
     needs: tuple[str, ...] = ()
+    #: False for a population without dates (a staff member's profession): its query takes no ``as_of``.
+    dated: bool = True
 
     @property
     def params(self) -> tuple[str, ...]:
-        """The parameters of the Cypher query: the memory function's, and ``as_of``."""
-        return tuple(self.defaults) + ("as_of",)
+        """The parameters of the Cypher query: the memory function's, and ``as_of`` when dated."""
+        return tuple(self.defaults) + (("as_of",) if self.dated else ())
 
     @cached_property
     def schema(self) -> ResultSchema:
@@ -171,7 +173,8 @@ POPULATIONS: dict[str, Population] = {p.name: p for p in (
                "user_id role staff_id agency_id start", responsibilities_on_day, {}),
     Population("episodes_on_day", "user_id:str episode_id:str agency_id:str start:date", "user_id episode_id",
                episodes_on_day, {}, ("episodes", "services")),
-    Population("staff_professions", "staff_id:str profession:str", "staff_id", staff_professions, {}, ("staff",)),
+    Population("staff_professions", "staff_id:str profession:str", "staff_id", staff_professions, {}, ("staff",),
+               dated=False),
 )}
 
 

@@ -26,6 +26,7 @@ from handover.engines.neo4j.connection import open_driver, server_errors
 from handover.engines.neo4j.queries import load_query
 from handover.engines.base import Engine
 from handover.errors import EngineError, InputError, QueryError
+from handover.findings.populations import POPULATIONS
 from handover.model import Dataset
 from handover.engines.neo4j.derived import DERIVED, DERIVED_PROGRESS
 from handover.engines.neo4j.store import LoadSummary, described_marker, load_dataset
@@ -117,6 +118,8 @@ class Neo4jEngine(Engine):
         """Run ``cypher/populations/<name>.cypher`` (see :mod:`handover.findings.populations`)."""
         query = load_query(f"populations/{name}")
         self._markers()
+        if not POPULATIONS[name].dated:  # every population is asked on a day; this one has no dates
+            params = {key: value for key, value in params.items() if key != "as_of"}
         return self._read(query, params)
 
     def ask(self, name: str, params: dict[str, Any]) -> pd.DataFrame:

@@ -242,17 +242,27 @@ class _Encoded:
         codes, uniques = pd.factorize(np.array(values, dtype=object), use_na_sentinel=True)
         return cls(codes, lambda chosen: [_json_text(value) for value in uniques[chosen]])
 
-    def distinct_texts(self) -> np.ndarray:
-        """The text of every distinct value, by code, and ``null`` last (code ``-1``)."""
-        count = int(self.codes.max()) + 1 if len(self.codes) else 0
-        return np.array([*self._texts_of(np.arange(count)), "null"], dtype=object)
-
     def text(self, rows: np.ndarray) -> np.ndarray:
         """The JSON text of each of ``rows``."""
+        texts, inverse = self._distinct(rows)
+        return texts[inverse]
+
+    def ranks(self, rows: np.ndarray, after: str) -> np.ndarray:
+        """The rank of each of ``rows``' texts among the texts of ``rows``, each followed by ``after``
+        (what follows it in a line): the order of the rows' lines, as far as this column tells."""
+        texts, inverse = self._distinct(rows)
+        order = sorted(range(len(texts)), key=lambda i: texts[i] + after)
+        rank = np.empty(len(texts), dtype=np.int64)
+        rank[order] = np.arange(len(texts))
+        return rank[inverse]
+
+    def _distinct(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct texts of ``rows`` (only theirs: an id column has as many as it has rows),
+        and each row's index into them."""
         chosen, inverse = np.unique(self.codes[rows], return_inverse=True)
         missing = len(chosen) and chosen[0] == -1
         texts = self._texts_of(chosen[1:] if missing else chosen)
-        return np.array(["null", *texts] if missing else texts, dtype=object)[inverse]
+        return np.array(["null", *texts] if missing else texts, dtype=object), inverse
 
 
 def _sorted_lines(columns: dict[str, _Encoded], rows: int):
@@ -267,26 +277,14 @@ def _sorted_lines(columns: dict[str, _Encoded], rows: int):
     if not keys or not rows:
         return
     prefixes = [json.dumps(key, ensure_ascii=False) + ":" for key in keys]
-    ranks: dict[int, np.ndarray] = {}
-
-    def rank_of(position: int) -> np.ndarray:
-        """The rank of each distinct text of a column among its texts followed by what follows
-        them in a line, ``null`` (code -1) last in the array; made for the columns grouped by only."""
-        if position not in ranks:
-            after = "," if position < len(keys) - 1 else "}"
-            texts = columns[keys[position]].distinct_texts()
-            order = sorted(range(len(texts)), key=lambda i: texts[i] + after)
-            rank = np.empty(len(texts), dtype=np.int64)
-            rank[order] = np.arange(len(texts))
-            ranks[position] = rank
-        return ranks[position]
 
     def groups(selected: np.ndarray, position: int):
         if len(selected) <= _LINES_AT_ONCE or position == len(keys):
             yield selected
             return
-        column = columns[keys[position]]
-        rank = rank_of(position)[column.codes[selected]]
+        # Ranked among the group's own texts: one big agency's contacts are ordered by their own
+        # contact ids, not by the 31 million of a national table (a text object each).
+        rank = columns[keys[position]].ranks(selected, "," if position < len(keys) - 1 else "}")
         ordered = np.argsort(rank, kind="stable")
         selected, rank = selected[ordered], rank[ordered]
         cuts = np.flatnonzero(np.diff(rank)) + 1
