@@ -66,3 +66,32 @@ def test_awkward_text_sorts_as_its_json_lines_do(texts, at_once, monkeypatch_mod
 def monkeypatch_module():
     with pytest.MonkeyPatch.context() as patch:
         yield patch
+
+
+def defined_row_keys(dataset: Dataset, table: str) -> list[str]:
+    """``row_key`` as defined: the sha256 of the row's canonical JSON line, ``-``, its occurrence
+    number among identical rows in table order."""
+    seen: dict[str, int] = {}
+    keys = []
+    for row in table_rows(dataset, table):
+        line = json.dumps({k: v for k, v in row.items() if k != "row_key"}, sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"), default=lambda d: d.isoformat())
+        digest = hashlib.sha256(line.encode("utf-8")).hexdigest()
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(f"{digest}-{seen[digest]}")
+    return keys
+
+
+@pytest.mark.parametrize("at_once", [1, 2, 500_000])
+@settings(max_examples=40, deadline=None)
+@given(dataset=datasets(max_rows=10), repeats=st.integers(1, 3))
+def test_row_keys_are_the_defined_ones_and_repeated_rows_are_counted(dataset, repeats, at_once, monkeypatch_module):
+    monkeypatch_module.setattr(rows, "_LINES_AT_ONCE", at_once)
+    for table in ("employments", "responsibilities"):
+        if not dataset.has(table):
+            continue
+        frame = dataset[table]
+        repeated = Dataset({**dataset.tables, table: pd.concat([frame] * repeats, ignore_index=True)})
+        keys = rows.row_keys(repeated, table).to_pylist()
+        assert keys == defined_row_keys(repeated, table)
+        assert len(set(keys)) == len(keys)  # a repeated row gets a key of its own

@@ -14,7 +14,7 @@ writes (``cypher/load/*.cypher``, docs/findings.md §4), property for property:
 - ``(:Staff)`` nodes are the staff table's rows and every other staff id that an employment,
   a responsibility or a contact names;
 - employments and responsibilities carry the same ``row_key`` as the online loader's
-  (:func:`handover.engines.neo4j.rows.table_columns`), and responsibilities, plans and episodes
+  (:func:`handover.engines.neo4j.rows.row_keys`), and responsibilities, plans and episodes
   the same ``end_key`` (their end, or :data:`~handover.engines.neo4j.derived.OPEN_END_KEY`);
 - the derived ``NEXT_EPISODE`` and ``HANDED_OVER_TO`` relationships are two more files
   (:func:`handover.engines.neo4j.derived.derived_links`), so the import writes the whole graph;
@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from handover.engines.neo4j.derived import OPEN_END_KEY, derived_links
-from handover.engines.neo4j.rows import table_columns
+from handover.engines.neo4j.rows import row_keys, table_columns
 from handover.errors import InputError
 from handover.model import TABLES, ColumnKind, Dataset
 
@@ -213,7 +213,7 @@ def _arrow_columns(dataset: Dataset, table: str) -> dict:
             values = pa.array(fallback[column.name], type=arrow_type())
         columns[column.name] = values
     if table in _KEYED_TABLES:
-        columns["row_key"] = pa.array((fallback or table_columns(dataset, table))["row_key"], type=pa.string())
+        columns["row_key"] = row_keys(dataset, table)
     if table in _END_KEYED:
         columns["end_key"] = pc.fill_null(columns["end"], pa.scalar(OPEN_END_KEY, type=pa.date32()))
     return columns
