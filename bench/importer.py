@@ -26,17 +26,28 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from bench.datasets import dataset_folder
 from bench.graph import bench_server
 
-__all__ = ["run_import", "timed_cli", "import_steps"]
+__all__ = ["run_import", "timed_cli", "Timed", "import_steps"]
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def timed_cli(args: list[str], state_dir: Path, log) -> tuple[float, list[tuple[float, str]], str]:
-    """Run ``python -m handover.cli ARGS``; wall seconds, each output line with its time, the output."""
+class Timed(NamedTuple):
+    """What :func:`timed_cli` measured of one command."""
+
+    seconds: float
+    lines: list[tuple[float, str]]  # each output line with its time
+    output: str
+    peak_rss: int  # the handover process's peak resident memory, bytes (its children not counted)
+
+
+def timed_cli(args: list[str], state_dir: Path, log) -> Timed:
+    """Run ``python -m handover.cli ARGS``: wall seconds, each output line with its time, the output,
+    and the process's peak memory."""
     environment = dict(os.environ, HANDOVER_STATE_DIR=str(state_dir), PYTHONPATH=str(REPO))
     began = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "handover.cli", *args], env=environment, cwd=REPO,
@@ -46,12 +57,13 @@ def timed_cli(args: list[str], state_dir: Path, log) -> tuple[float, list[tuple[
     for line in process.stdout:
         lines.append((time.perf_counter() - began, line.rstrip()))
         log(f"  {lines[-1][0]:7.1f} s  {line.rstrip()}")
-    code = process.wait()
+    _, status, usage = os.wait4(process.pid, 0)  # instead of wait(): the child's own peak memory
+    process.returncode = code = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - began
     output = "\n".join(text for _, text in lines)
     if code != 0:
         raise SystemExit(f"handover {' '.join(args)} failed (exit {code}):\n{output[-2000:]}")
-    return seconds, lines, output
+    return Timed(seconds, lines, output, usage.ru_maxrss * 1024)
 
 
 _STEPS = (("read and validate", None), ("write the CSV files", "Writing the importer's files"),
@@ -118,15 +130,15 @@ def run_import(users: int, *, seed: int = 1, bulk: bool = False, heap: str = "2g
     shutil.rmtree(state_dir, ignore_errors=True)  # an empty database: what --import is for
     with bench_server(state_dir, heap, log):
         log(f"load --import of {rows:,} rows ...")
-        seconds, lines, _ = timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
+        seconds, lines, _, peak = timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
         loads.append(os.getloadavg())
         result["load_import"] = {"seconds": seconds, "rows_per_second": rows / seconds,
-                                 "steps": dict(import_steps(lines, seconds))}
+                                 "steps": dict(import_steps(lines, seconds)), "peak_rss": peak}
         result["plain_import"] = _plain_import(folder, state_dir, data / "plain-import", log)
         loads.append(os.getloadavg())
         if bulk:
             log(f"load --bulk --replace of {rows:,} rows ...")
-            seconds, _, _ = timed_cli(["load", str(folder), "--bulk", "--replace"], state_dir, log)
+            seconds = timed_cli(["load", str(folder), "--bulk", "--replace"], state_dir, log).seconds
             loads.append(os.getloadavg())
             result["load_bulk"] = {"seconds": seconds, "rows_per_second": rows / seconds}
     result["load_average"] = loads
@@ -166,6 +178,9 @@ def _markdown(r: dict) -> str:
     lines += ["", "Where the time of `load --import` goes (each step from the line it prints to the next):", "",
               "| step | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in imported["steps"].items()]
+    if imported.get("peak_rss"):
+        lines += ["", f"The `handover` process peaked at {imported['peak_rss'] / 2**30:.2f} GiB resident "
+                  "(neo4j-admin and the server are processes of their own)."]
     lines += ["", f"Writing the CSV files ({plain['csv_mib']:,.0f} MiB) took {plain['csv_write_seconds']:.1f} s "
               "when measured alone, before the plain import.", ""]
     return "\n".join(lines)

@@ -92,10 +92,10 @@ def _neo4j(results: Results, folder: Path, info: dict, users: int, *, heap: str,
         with bench_server(state_dir, heap, log):
             log(f"neo4j, {users:,} users: load --import of {info['total_rows']:,} rows ...")
             before = os.getloadavg()[0]
-            seconds, lines, _ = timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
+            seconds, lines, _, load_peak = timed_cli(["load", str(folder), "--import", "--replace"], state_dir, log)
             results.add("neo4j_load", {"users": users, "rows": info["total_rows"], "seconds": seconds,
                                        "rows_per_second": info["total_rows"] / seconds,
-                                       "steps": dict(import_steps(lines, seconds)),
+                                       "steps": dict(import_steps(lines, seconds)), "load_peak_rss": load_peak,
                                        "load_average": [before, os.getloadavg()[0]]})
         # The import restarted the server under a new pid: reach it again.
         with bench_server(state_dir, heap, log) as server, \
@@ -180,12 +180,15 @@ def _neo4j_tables(data: dict, sizes: list[int]) -> list[str]:
     loads = {r["users"]: r for r in data["neo4j_load"]}
     if loads:
         lines += ["", "## Neo4j: `handover load DIR --import --replace`, end to end", "",
-                  "| users | seconds | rows/s | " + " | ".join(_step_names(loads)) + " | load average |",
-                  "|---:|---:|---:|" + "---:|" * (len(_step_names(loads)) + 1)]
+                  "Seconds of each step, and the peak resident memory of the `handover` process (neo4j-admin "
+                  "and the server are processes of their own).", "",
+                  "| users | seconds | rows/s | " + " | ".join(_step_names(loads)) + " | handover GiB | load average |",
+                  "|---:|---:|---:|" + "---:|" * (len(_step_names(loads)) + 2)]
         for users in sorted(loads):
             r = loads[users]
             lines.append(f"| {users:,} | {r['seconds']:.0f} | {r['rows_per_second']:,.0f} | "
                          + " | ".join(f"{r['steps'].get(s, 0):.0f}" for s in _step_names(loads))
+                         + (f" | {r['load_peak_rss'] / 2**30:.2f}" if r.get("load_peak_rss") else " | –")
                          + f" | {r['load_average'][0]:.1f} → {r['load_average'][1]:.1f} |")
         lines.append(f"\nSlope of the import's seconds: {_fmt(slope([(u, r['seconds']) for u, r in loads.items()]))}.")
     queries = {(r["users"], r["finding"]): r for r in data["neo4j_queries"]}
