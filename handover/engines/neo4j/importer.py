@@ -44,13 +44,14 @@ left running by a killed ``handover``, until it ends.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import fcntl
+import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -143,7 +144,8 @@ def _import(dataset: Dataset, state: StateDir, staging: Path, new_data: Path, lo
     # the server runs on the store.
     pending = f"importing-{staging.name}"
     marker = {**dataset_marker(dataset, "", complete=False), "fingerprint": pending}
-    fingerprint = _Background(lambda: dataset_marker(dataset, dataset_fingerprint(dataset), complete=True))
+    fingerprint = _Background(lambda: dataset_marker(dataset, dataset_fingerprint(dataset), complete=True),
+                              closed_in_child=(lock,))
     with open_driver(state_dir=state.root) as driver:
         markers, holds_data = _dataset_state(driver)
         # Unchanged or refused is known before anything is written: without --replace, and when
@@ -239,26 +241,65 @@ def check_free_disk(folder: Path, marker: dict) -> None:
 
 
 class _Background:
-    """``work()`` in a daemon thread (an interrupted import does not wait for it); ``result()``
-    waits for it and returns its value or raises its exception."""
+    """``work()`` in a child process forked now; ``result()`` waits for it and returns its value or
+    raises its error.
 
-    def __init__(self, work):
-        self._value = self._error = None
+    A process, not a thread: the fingerprint is Python work that would share the interpreter's lock
+    with the files being written beside it (at 100,000 users writing them took 1.85x as long beside
+    a fingerprint thread), while a child runs on the other core. It shares the dataset's memory with
+    the import until either writes to it, and it dies with the import: an interrupted import does
+    not wait for it.
+    """
 
-        def run():
-            try:
-                self._value = work()
-            except BaseException as error:  # handed to result()
-                self._error = error
-
-        self._thread = threading.Thread(target=run, name="handover-fingerprint", daemon=True)
-        self._thread.start()
+    def __init__(self, work, *, closed_in_child: tuple[int, ...] = ()):
+        context = multiprocessing.get_context("fork")  # the child needs the dataset, not a pickle of it
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_in_child, args=(work, send, os.getpid(), closed_in_child),
+                                        name="handover-fingerprint", daemon=True)
+        self._process.start()
+        send.close()
+        self._outcome = None
 
     def result(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
+        if self._outcome is None:
+            try:
+                self._outcome = self._receive.recv()
+            except EOFError:  # killed (out of memory, say) before it answered
+                self._process.join()
+                raise EngineError("working out the dataset's fingerprint failed: its process ended with exit "
+                                  f"code {self._process.exitcode} before it answered") from None
+            self._process.join()
+            self._receive.close()
+        answered, value = self._outcome
+        if not answered:
+            raise value
+        return value
+
+
+def _in_child(work, send, parent: int, closed: tuple[int, ...]) -> None:
+    """Run ``work()`` in :class:`_Background`'s child and send ``(True, value)`` or ``(False, error)``."""
+    _die_with(parent)
+    for descriptor in closed:  # the import's lock stays the import's
+        os.close(descriptor)
+    try:
+        outcome = (True, work())
+    except BaseException as error:  # handed to result()
+        outcome = (False, error)
+    try:
+        send.send(outcome)
+    except Exception as error:  # an error that cannot be pickled: its words
+        send.send((False, EngineError(f"working out the dataset's fingerprint failed: {error}")))
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when ``parent`` ends (Linux; elsewhere it ends on its own)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
 
 
 def _complete(driver, pending: str, fingerprint: str, began: float, say: Log) -> None:
