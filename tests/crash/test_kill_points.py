@@ -177,10 +177,16 @@ def test_a_killed_load_leaves_the_old_dataset_or_the_new_one(town, neo4j_env, bu
     small, region = FIXTURES / "oslo-nav-district", town
     expected = {"old": _answer(small).stdout, "new": _answer(region).stdout}
     mode = ["--bulk"] if bulk else []
-    assert run(handover("load", small, *mode, "--replace"), env=neo4j_env).returncode == 0
-    began = time.monotonic()
-    assert run(handover("load", region, *mode, "--replace"), env=neo4j_env).returncode == 0
-    duration = time.monotonic() - began
+
+    def load_over_small() -> float:
+        """Seconds of a load of the region over the small dataset: the run that is killed below."""
+        assert run(handover("load", small, *mode, "--replace"), env=neo4j_env).returncode == 0
+        began = time.monotonic()
+        assert run(handover("load", region, *mode, "--replace"), env=neo4j_env).returncode == 0
+        return time.monotonic() - began
+
+    load_over_small()  # the region's first load into this server takes longer (indexes, caches)
+    duration = load_over_small()
     seen = set()
     for point in (0.3, 0.7):
         assert run(handover("load", small, *mode, "--replace"), env=neo4j_env).returncode == 0
