@@ -68,7 +68,7 @@ def timed_cli(args: list[str], state_dir: Path, log) -> Timed:
 
 _STEPS = (("read and validate", None), ("write the CSV files", "Writing the importer's files"),
           ("neo4j-admin import", "Importing "), ("stop the server", "Stopping the server"),
-          ("start the server", "Starting Neo4j"), ("constraints, marker", "Creating the constraints"))
+          ("start the server", "Starting Neo4j"), ("constraints, indexes, marker", "Creating the constraints"))
 
 
 def import_steps(lines: list[tuple[float, str]], total: float) -> list[tuple[str, float]]:

@@ -8,7 +8,7 @@
 // After the constraints, range indexes on the dates and kinds the findings and populations
 // filter on, so that their plans start from an index seek (bench/results/profiles). An index
 // holds no entry for an absent property, so open ends are indexed through end_key (the end,
-// or 9999-12-31 when absent; written by load/end_keys.cypher), not through `end`.
+// or 9999-12-31 when absent; written with the rows), not through `end`.
 CREATE CONSTRAINT agency_id IF NOT EXISTS FOR (n:Agency) REQUIRE n.agency_id IS UNIQUE;
 CREATE CONSTRAINT service_id IF NOT EXISTS FOR (n:Service) REQUIRE n.service_id IS UNIQUE;
 CREATE CONSTRAINT staff_id IF NOT EXISTS FOR (n:Staff) REQUIRE n.staff_id IS UNIQUE;
@@ -24,3 +24,7 @@ CREATE RANGE INDEX plan_kind_end_key IF NOT EXISTS FOR (n:Plan) ON (n.kind, n.en
 CREATE RANGE INDEX plan_start IF NOT EXISTS FOR (n:Plan) ON (n.start);
 CREATE RANGE INDEX episode_end IF NOT EXISTS FOR (n:Episode) ON (n.end);
 CREATE RANGE INDEX episode_end_key IF NOT EXISTS FOR (n:Episode) ON (n.end_key);
+// The range indexes fill in the background, which takes a while over an imported graph: a load
+// completes once every index is online, so that no query meets one still filling (a query's
+// index hint would fail). An hour is far more than a national graph takes.
+CALL db.awaitIndexes(3600);

@@ -8,7 +8,7 @@
 // $since/$until keep gaps running on some day of [$since, $until] (an open gap on every day
 // from its start). The plan's clipping to $as_of makes this the snapshot of $as_of.
 // The plans are a seek of the index plan_kind_end_key (end_key: the end, or 9999-12-31 when
-// open; load/end_keys.cypher), those that end after they start and start before $as_of; the
+// open; written with the rows), those that end after they start and start before $as_of; the
 // coordinators of a plan's user are a handful, expanded from the user.
 MATCH (p:Plan)
 WHERE p.kind = 'individual_plan' AND p.end_key > p.start AND p.start < $as_of

@@ -11,7 +11,7 @@
 // On the snapshot of $as_of: nothing dated after it is seen, and an end after it is not known yet.
 // The ended episodes are a seek of the index episode_end; the follow-ups are filtered on their
 // dates before their agencies are looked up; end_key (the end, or 9999-12-31 when open;
-// load/end_keys.cypher) > d is "end absent or after d".
+// written with the rows) > d is "end absent or after d".
 MATCH (e:Episode)
 WHERE e.end <= $as_of
 MATCH (u:ServiceUser)-[:HAD_EPISODE]->(e)-[:AT]->(stay:Service)<-[:PROVIDES]-(discharging:Agency)

@@ -7,7 +7,7 @@
 // known yet (the snapshot of $as_of). A plan fell dormant on last_revised + $max_age_days + 1
 // day; $since/$until keep plans that fell dormant in [$since, $until].
 // The active plans are a seek of the index plan_kind_end_key: end_key (the end, or 9999-12-31
-// when open; load/end_keys.cypher) > $as_of is "end absent or after $as_of".
+// when open; written with the rows) > $as_of is "end absent or after $as_of".
 MATCH (p:Plan)
 WHERE p.kind = 'individual_plan' AND p.end_key > $as_of AND p.start <= $as_of
 MATCH (u:ServiceUser)-[:HAS_PLAN]->(p)-[:HELD_BY]->(held:Agency)

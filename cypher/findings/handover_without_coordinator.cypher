@@ -11,7 +11,7 @@
 // episode_id) starting on or after d): if it starts after $as_of or beyond the window, so do
 // all later ones, and there is no handover. The NEXT_EPISODEs within the window are a seek of
 // the index next_episode_gap_days; end_key (the end, or 9999-12-31 when open;
-// load/end_keys.cypher) > d is "end absent or after d".
+// written with the rows) > d is "end absent or after d".
 MATCH (e1:Episode)-[next:NEXT_EPISODE]->(e2:Episode)
 USING INDEX next:NEXT_EPISODE(gap_days)
 WHERE next.gap_days <= $window_days

@@ -2,7 +2,8 @@
 // mode: read
 // params:
 // How many nodes of each label and relationships of each type of the handover model
-// (docs/findings.md §4) the database holds, one row each; zero counts included.
+// (docs/findings.md §4) the database holds, one row each, the derived handover relationships
+// (docs/graph.md) last; zero counts included.
 UNWIND [
   ['node', 'Agency', COUNT { (:Agency) }],
   ['node', 'Service', COUNT { (:Service) }],
@@ -20,6 +21,8 @@ UNWIND [
   ['relationship', 'HAD_EPISODE', COUNT { ()-[:HAD_EPISODE]->() }],
   ['relationship', 'AT', COUNT { ()-[:AT]->() }],
   ['relationship', 'HAD_CONTACT', COUNT { ()-[:HAD_CONTACT]->() }],
-  ['relationship', 'WITH', COUNT { ()-[:WITH]->() }]
+  ['relationship', 'WITH', COUNT { ()-[:WITH]->() }],
+  ['relationship', 'NEXT_EPISODE', COUNT { ()-[:NEXT_EPISODE]->() }],
+  ['relationship', 'HANDED_OVER_TO', COUNT { ()-[:HANDED_OVER_TO]->() }]
 ] AS entry
 RETURN entry[0] AS kind, entry[1] AS name, entry[2] AS count

@@ -3,7 +3,7 @@
 // params: as_of
 // Every episode running on $as_of (started by then, not ended by then) with the agency of
 // its service. The report's worklist and caseload read it. end_key > $as_of (the end, or
-// 9999-12-31 when open; load/end_keys.cypher) is "end absent or after $as_of", a seek of the
+// 9999-12-31 when open; written with the rows) is "end absent or after $as_of", a seek of the
 // index episode_end_key.
 MATCH (e:Episode)
 WHERE e.end_key > $as_of AND e.start <= $as_of

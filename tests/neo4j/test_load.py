@@ -53,6 +53,8 @@ def test_load_builds_the_graph_of_design_section_4(neo4j_driver):
                              "Episode": 2, "Contact": 0, "HandoverDataset": 1}
     assert summary.relationships["RESPONSIBLE_FOR"] == 4
     assert summary.relationships["PROVIDES"] == summary.relationships["AT"] == 2
+    # The derived handover relationships are counted too: e1 -> e2, and st1 -> st2 -> st3 -> st1.
+    assert (summary.relationships["NEXT_EPISODE"], summary.relationships["HANDED_OVER_TO"]) == (1, 3)
     ongoing = _rows(neo4j_driver, "MATCH (:Staff {staff_id: 'st1'})-[r:RESPONSIBLE_FOR]->(u) "
                                   "WHERE r.start = date('2024-08-01') RETURN r {.*} AS r, u.user_id AS user")
     assert ongoing[0]["user"] == "u2"

@@ -303,14 +303,15 @@ def _die_with(parent: int) -> None:
 
 
 def _complete(driver, pending: str, fingerprint: str, began: float, say: Log) -> None:
-    """The marker named, the constraints created, and the marker completed: as a bulk load ends."""
+    """The marker named, the constraints and indexes created and online, and the marker completed: as a
+    bulk load ends."""
 
     with server_errors("naming the imported dataset"):
         named = driver.execute_query(load_query("meta/name_dataset").text, pending=pending,
                                      fingerprint=fingerprint).records[0]["named"]
     if named != 1:
         raise EngineError("the imported store holds no dataset marker")
-    say("Creating the constraints ...")
+    say("Creating the constraints and indexes, and waiting for the indexes to fill ...")
     ensure_schema(driver)
     with server_errors("completing the imported dataset's marker"):
         marked = driver.execute_query(

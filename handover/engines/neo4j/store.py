@@ -745,7 +745,8 @@ def _unlinked_message(table: str, missing: int, bulk: bool = False) -> str:
 
 
 def ensure_schema(driver, *, database: str | None = None) -> None:
-    """Create the uniqueness constraints of ``cypher/schema.cypher`` that do not exist yet.
+    """Create the constraints and indexes of ``cypher/schema.cypher`` that do not exist yet, and wait
+    until every index is online.
 
     Schema changes cannot share a transaction with data, so each statement runs on
     its own; ``IF NOT EXISTS`` makes this cheap and safe before every load.
