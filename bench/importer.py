@@ -42,7 +42,9 @@ class Timed(NamedTuple):
     seconds: float
     lines: list[tuple[float, str]]  # each output line with its time
     output: str
-    peak_rss: int  # the handover process's peak resident memory, bytes (its children not counted)
+    #: The largest peak resident memory, bytes, of the handover process and of each child it waited for
+    #: (neo4j-admin, the fingerprint's process): the kernel's ``ru_maxrss`` of wait4, a max, not a sum.
+    peak_rss: int
 
 
 def timed_cli(args: list[str], state_dir: Path, log) -> Timed:
@@ -179,8 +181,8 @@ def _markdown(r: dict) -> str:
               "| step | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in imported["steps"].items()]
     if imported.get("peak_rss"):
-        lines += ["", f"The `handover` process peaked at {imported['peak_rss'] / 2**30:.2f} GiB resident "
-                  "(neo4j-admin and the server are processes of their own)."]
+        lines += ["", f"Peak resident memory: {imported['peak_rss'] / 2**30:.2f} GiB, the largest of the `handover` "
+                  "process and the processes it waited for (neo4j-admin, the fingerprint's process), not their sum."]
     lines += ["", f"Writing the CSV files ({plain['csv_mib']:,.0f} MiB) took {plain['csv_write_seconds']:.1f} s "
               "when measured alone, before the plain import.", ""]
     return "\n".join(lines)

@@ -180,9 +180,10 @@ def _neo4j_tables(data: dict, sizes: list[int]) -> list[str]:
     loads = {r["users"]: r for r in data["neo4j_load"]}
     if loads:
         lines += ["", "## Neo4j: `handover load DIR --import --replace`, end to end", "",
-                  "Seconds of each step, and the peak resident memory of the `handover` process (neo4j-admin "
-                  "and the server are processes of their own).", "",
-                  "| users | seconds | rows/s | " + " | ".join(_step_names(loads)) + " | handover GiB | load average |",
+                  "Seconds of each step, and the peak resident memory of the import: the largest of the `handover` "
+                  "process and the processes it waited for (neo4j-admin, the fingerprint's process), not their sum; "
+                  "the server is not counted.", "",
+                  "| users | seconds | rows/s | " + " | ".join(_step_names(loads)) + " | peak GiB | load average |",
                   "|---:|---:|---:|" + "---:|" * (len(_step_names(loads)) + 2)]
         for users in sorted(loads):
             r = loads[users]

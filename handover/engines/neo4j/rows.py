@@ -225,7 +225,8 @@ def _digest(tables) -> str:
     """The fingerprint of ``(table, columns)`` pairs given in table-name order.
 
     The definition: per table, ``[table, rows]`` as JSON, then the table's canonical lines
-    (``json.dumps`` of the row, keys sorted, no spaces, not ASCII-escaped) in sorted order, each followed by a line feed, all through one sha256.
+    (``json.dumps`` of the row, keys sorted, no spaces, not ASCII-escaped) in sorted order, each
+    followed by a line feed, all through one sha256.
     Each column is a list of parameters or an already encoded :class:`_Encoded`.
     """
     digest = hashlib.sha256()
