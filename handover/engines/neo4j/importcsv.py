@@ -213,7 +213,8 @@ def _arrow_columns(dataset: Dataset, table: str) -> dict:
             values = pa.array(fallback[column.name], type=arrow_type())
         columns[column.name] = values
     if table in _KEYED_TABLES:
-        columns["row_key"] = row_keys(dataset, table)
+        # The fallback's columns came with their row_key; else it is made from the frame's columns.
+        columns["row_key"] = pa.array(fallback["row_key"], type=pa.string()) if fallback else row_keys(dataset, table)
     if table in _END_KEYED:
         columns["end_key"] = pc.fill_null(columns["end"], pa.scalar(OPEN_END_KEY, type=pa.date32()))
     return columns

@@ -121,6 +121,8 @@ def _table_columns(dataset: Dataset, table: str) -> dict[str, list]:
 def _row_keys(columns: dict[str, _Encoded], rows: int) -> pa.ChunkedArray:
     """:func:`row_keys` of encoded columns: the digests a batch of lines at a time, the occurrence
     numbers from the digests sorted once, the keys' text a batch at a time."""
+    if not rows:
+        return pa.chunked_array([], type=pa.string())
     keys = sorted(columns)
     line = _line_format(keys)
     digests = np.empty(rows, dtype="S32")  # every digest is 32 bytes: no padding is ever dropped
@@ -132,8 +134,8 @@ def _row_keys(columns: dict[str, _Encoded], rows: int) -> pa.ChunkedArray:
                                                   for parts in zip(*texts)]), dtype="S32")
     order = np.argsort(digests, kind="stable")  # identical rows stay in table order
     ordered = digests[order]
-    first = np.r_[True, ordered[1:] != ordered[:-1]] if rows else np.zeros(0, dtype=bool)
-    group_start = np.maximum.accumulate(np.where(first, np.arange(rows), 0)) if rows else first
+    first = np.r_[True, ordered[1:] != ordered[:-1]]  # where each run of identical digests begins
+    group_start = np.maximum.accumulate(np.where(first, np.arange(rows), 0))
     occurrence = np.empty(rows, dtype=np.int64)
     occurrence[order] = np.arange(rows) - group_start + 1
     del order, ordered, first, group_start
